@@ -1,0 +1,59 @@
+// Site script (an ES module): <script type="module" src="/static/js/mir.js"></script>
+//
+// - starts GOV.UK Frontend's components (needs init.js to have run first);
+// - sends the CSRF token from <meta name="csrf-token" content="..."> as the
+//   X-CSRF-Token header on every non-GET htmx request;
+// - starts GOV.UK Frontend components inside content that htmx swaps in.
+import { initAll } from '/static/dist/govuk-frontend.min.js'
+
+function reportError (error) {
+  // A component already started (data-<module>-init set) is not a fault when
+  // re-scanning swapped content; anything else is worth logging.
+  if (error && error.name === 'InitError') {
+    return
+  }
+  console.error(error)
+}
+
+initAll({ onError: reportError })
+
+function csrfToken () {
+  const meta = document.querySelector('meta[name="csrf-token"]')
+  return meta ? meta.getAttribute('content') || '' : ''
+}
+
+// htmx events bubble to document, so these listeners work whether htmx loaded
+// before or after this module.
+document.addEventListener('htmx:configRequest', (event) => {
+  const detail = event.detail
+  if (!detail || !detail.headers) {
+    return
+  }
+  const verb = String(detail.verb || 'get').toLowerCase()
+  if (verb === 'get') {
+    return
+  }
+  const token = csrfToken()
+  if (token) {
+    detail.headers['X-CSRF-Token'] = token
+  }
+})
+
+// htmx:load fires on each new element htmx adds to the page (and once on
+// <body> at start-up, which initAll() above has already covered). initAll's
+// scope only searches inside an element, so use the parent: that way an
+// element that is itself a component (data-module="...") is started too.
+document.addEventListener('htmx:load', (event) => {
+  const element = event.target
+  if (!(element instanceof Element) || element === document.body || element === document.documentElement) {
+    return
+  }
+  initAll({ scope: element.parentElement || element, onError: reportError })
+})
+
+if (window.htmx && window.htmx.config) {
+  // Our Content-Security-Policy forbids inline styles: the indicator styles
+  // are in mir.css instead. (Set it in <meta name="htmx-config"> too, as htmx
+  // reads that before this module runs.)
+  window.htmx.config.includeIndicatorStyles = false
+}

@@ -1,0 +1,367 @@
+"""Benchmark the public pages with wrk against a local `mir serve` (run by `make bench`).
+
+    .venv/bin/python benchmarks/run.py [--duration 10] [--connections 32] [--threads 2]
+        [--database-url URL] [--workers 1] [--paths / /frameworks ...]
+
+Sets up a throw-away SQLite database (or uses --database-url, e.g. PostgreSQL), runs
+`mir db upgrade` and `mir demo`, starts `mir serve` on a free port of 127.0.0.1, then runs
+`wrk --latency` against /healthz (the baseline) and each path. Prints a Markdown table and
+writes the same figures to benchmarks/results/latest.json. Exits 1 if any request failed,
+2 if wrk is missing or the server could not be set up. See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_FILE = ROOT / "benchmarks" / "results" / "latest.json"
+HOST = "127.0.0.1"
+BASELINE = "/healthz"
+DEFAULT_PATHS = (
+    "/",
+    "/frameworks",
+    "/frameworks/making-it-real-2018",
+    "/frameworks/making-it-real-2018/markers/WI1",
+    "/frameworks/making-it-real-2012/markers/IA1",
+)
+READY_TIMEOUT_S = 30.0
+SETUP_TIMEOUT_S = 300.0
+WARMUP_REQUESTS = 5
+STOP_TIMEOUT_S = 10.0
+
+# wrk prints durations with these units (src/units.c: us, ms, s, m, h).
+_TIME_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+_RPS = re.compile(r"^Requests/sec:\s+([\d.]+)\s*$", re.MULTILINE)
+_P99 = re.compile(r"^\s*99(?:\.0+)?%\s+([\d.]+)(us|ms|s|m|h)\s*$", re.MULTILINE)
+_NON_2XX = re.compile(r"^\s*Non-2xx or 3xx responses:\s+(\d+)\s*$", re.MULTILINE)
+_SOCKET = re.compile(
+    r"^\s*Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)\s*$", re.MULTILINE
+)
+_TOTAL = re.compile(r"^\s*(\d+) requests in ([\d.]+)(us|ms|s|m|h)", re.MULTILINE)
+
+
+class BenchError(Exception):
+    """A failure that stops the run, with a message for the user."""
+
+
+@dataclass(frozen=True)
+class WrkResult:
+    requests_per_sec: float
+    p99_ms: float
+    requests: int
+    non_2xx_3xx: int
+    socket_errors: int
+
+    @property
+    def errors(self) -> int:
+        return self.non_2xx_3xx + self.socket_errors
+
+
+@dataclass(frozen=True)
+class Row:
+    path: str
+    requests_per_sec: float
+    p99_ms: float
+    throughput_ratio: float  # path req/s ÷ /healthz req/s (higher is better, at most ~1)
+    p99_ratio: float  # /healthz p99 ÷ path p99 (higher is better, at most ~1)
+    requests: int
+    non_2xx_3xx: int
+    socket_errors: int
+    errors: int
+
+
+def to_ms(value: str, unit: str) -> float:
+    """A wrk duration ("812.00", "us") in milliseconds."""
+    try:
+        return float(value) * _TIME_UNITS_MS[unit]
+    except KeyError:
+        raise ValueError(f"unknown wrk time unit {unit!r}") from None
+
+
+def parse_wrk_output(text: str) -> WrkResult:
+    """Read requests/s, the 99th percentile latency and the error counts from `wrk --latency`."""
+    rps = _RPS.search(text)
+    if rps is None:
+        raise ValueError("no 'Requests/sec:' line in the wrk output")
+    p99 = _P99.search(text)
+    if p99 is None:
+        raise ValueError("no 99% line in the wrk output: was wrk run with --latency?")
+    total = _TOTAL.search(text)
+    non_2xx = _NON_2XX.search(text)
+    socket_errors = _SOCKET.search(text)
+    return WrkResult(
+        requests_per_sec=float(rps.group(1)),
+        p99_ms=to_ms(p99.group(1), p99.group(2)),
+        requests=int(total.group(1)) if total else 0,
+        non_2xx_3xx=int(non_2xx.group(1)) if non_2xx else 0,
+        socket_errors=sum(int(n) for n in socket_errors.groups()) if socket_errors else 0,
+    )
+
+
+def make_rows(baseline: WrkResult, results: Sequence[tuple[str, WrkResult]]) -> list[Row]:
+    """Rows for the baseline and each path, with ratios relative to the baseline."""
+    rows = []
+    for path, result in [(BASELINE, baseline), *results]:
+        throughput = (
+            result.requests_per_sec / baseline.requests_per_sec
+            if baseline.requests_per_sec
+            else 0.0
+        )
+        latency = baseline.p99_ms / result.p99_ms if result.p99_ms else 0.0
+        rows.append(Row(
+            path=path,
+            requests_per_sec=result.requests_per_sec,
+            p99_ms=result.p99_ms,
+            throughput_ratio=throughput,
+            p99_ratio=latency,
+            requests=result.requests,
+            non_2xx_3xx=result.non_2xx_3xx,
+            socket_errors=result.socket_errors,
+            errors=result.errors,
+        ))
+    return rows
+
+
+def markdown_table(rows: Sequence[Row]) -> str:
+    lines = [
+        "| path | req/s | p99 ms | throughput ÷ /healthz (higher is better) "
+        "| /healthz p99 ÷ p99 (higher is better) | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        errors = str(row.errors)
+        if row.errors:
+            errors = f"{row.errors} ({row.non_2xx_3xx} non-2xx/3xx, {row.socket_errors} socket)"
+        lines.append(
+            f"| `{row.path}` | {row.requests_per_sec:,.0f} | {row.p99_ms:.2f} "
+            f"| {row.throughput_ratio:.2f} | {row.p99_ratio:.2f} | {errors} |"
+        )
+    return "\n".join(lines)
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per path (default 10)")
+    parser.add_argument("--connections", type=int, default=32, help="open connections (32)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
+    parser.add_argument("--workers", type=int, default=1, help="mir serve --workers (1)")
+    parser.add_argument(
+        "--database-url",
+        help="database to benchmark against, e.g. a scratch PostgreSQL database "
+        "(default: a temporary SQLite file)",
+    )
+    parser.add_argument("--paths", nargs="+", default=list(DEFAULT_PATHS), metavar="PATH",
+                        help="paths to benchmark, besides the /healthz baseline")
+    parser.add_argument("--output", type=Path, default=RESULTS_FILE,
+                        help=f"JSON results file (default {RESULTS_FILE.relative_to(ROOT)})")
+    args = parser.parse_args(argv)
+    if not 1 <= args.duration <= 600:
+        parser.error("--duration must be between 1 and 600 seconds")
+    if args.threads < 1 or args.workers < 1:
+        parser.error("--threads and --workers must be at least 1")
+    if args.connections < args.threads:
+        parser.error("--connections must be at least --threads (wrk needs one per thread)")
+    for path in args.paths:
+        if not path.startswith("/") or path.startswith("//"):
+            parser.error(f"{path!r}: paths must start with a single / (traffic stays on {HOST})")
+    return args
+
+
+def mir_command() -> list[str]:
+    """The `mir` CLI of the running interpreter's environment."""
+    script = Path(sys.executable).parent / "mir"
+    if script.is_file():
+        return [str(script)]
+    return [sys.executable, "-m", "app.cli"]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def run_step(command: list[str], env: dict[str, str], what: str) -> None:
+    print(f"$ {what}", flush=True)
+    try:
+        done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True,
+                              timeout=SETUP_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired:
+        raise BenchError(f"{what} took more than {SETUP_TIMEOUT_S:.0f}s") from None
+    if done.returncode != 0:
+        raise BenchError(f"{what} failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
+    if done.stdout.strip():
+        print(done.stdout.strip(), flush=True)
+
+
+def get_status(url: str, timeout: float = 5.0) -> int:
+    """HTTP status of GET url (redirects followed), or 0 if the server did not answer."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            response.read()
+            status: int = response.status
+            return status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except (urllib.error.URLError, OSError):
+        return 0
+
+
+def log_tail(log: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no server log)"
+
+
+def wait_ready(server: subprocess.Popen[bytes], base: str, log: Path) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise BenchError(f"mir serve exited with {server.returncode}:\n{log_tail(log)}")
+        if get_status(f"{base}/readyz", timeout=2.0) == 200:
+            return
+        time.sleep(0.2)
+    raise BenchError(f"{base}/readyz did not answer 200 within {READY_TIMEOUT_S:.0f}s:\n"
+                     f"{log_tail(log)}")
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    """Terminate the server (and its workers, in its own process group), then kill it."""
+    if server.poll() is not None:
+        return
+
+    def signal_group(sig: signal.Signals) -> None:
+        try:
+            os.killpg(server.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+        except AttributeError:  # no process groups on this platform
+            server.send_signal(sig)
+
+    signal_group(signal.SIGTERM)
+    try:
+        server.wait(timeout=STOP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        signal_group(signal.SIGKILL)
+        server.wait(timeout=STOP_TIMEOUT_S)
+
+
+def run_wrk(wrk: str, url: str, args: argparse.Namespace) -> WrkResult:
+    command = [wrk, "-t", str(args.threads), "-c", str(args.connections),
+               "-d", f"{args.duration}s", "--latency", url]
+    print(f"$ {' '.join(command[1:])}", flush=True)
+    try:
+        done = subprocess.run(command, capture_output=True, text=True,
+                              timeout=args.duration + 60, check=False)
+    except subprocess.TimeoutExpired:
+        raise BenchError(f"wrk did not finish within {args.duration + 60}s for {url}") from None
+    if done.returncode != 0:
+        raise BenchError(f"wrk failed for {url} (exit {done.returncode}):\n{done.stderr}")
+    try:
+        return parse_wrk_output(done.stdout)
+    except ValueError as error:
+        raise BenchError(f"{error}; wrk printed:\n{done.stdout}{done.stderr}") from None
+
+
+def database_kind(url: str) -> str:
+    """The database's kind only (never the URL, which may hold a password)."""
+    return url.split(":", 1)[0].split("+", 1)[0]
+
+
+def benchmark(args: argparse.Namespace, wrk: str) -> tuple[list[Row], dict[str, Any]]:
+    with tempfile.TemporaryDirectory(prefix="mir-bench-") as tmp:
+        workdir = Path(tmp)
+        database_url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
+        env = dict(os.environ)
+        env.update({
+            "MIR_DATABASE_URL": database_url,
+            "MIR_UPLOAD_DIR": str(workdir / "uploads"),
+            "MIR_OUTBOX_DIR": str(workdir / "outbox"),
+        })
+        env.setdefault("MIR_MARKERS_DIR", str(ROOT / "markers"))
+        mir = mir_command()
+        run_step([*mir, "db", "upgrade"], env, "mir db upgrade")
+        run_step([*mir, "demo", "--if-empty"], env, "mir demo")
+
+        port = free_port()
+        base = f"http://{HOST}:{port}"
+        log = workdir / "server.log"
+        with log.open("wb") as log_file:
+            server = subprocess.Popen(
+                [*mir, "serve", "--host", HOST, "--port", str(port),
+                 "--workers", str(args.workers)],
+                env=env, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log_file,
+                stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        try:
+            wait_ready(server, base, log)
+            print(f"mir serve is ready at {base} ({args.workers} worker(s))", flush=True)
+            for path in [BASELINE, *args.paths]:
+                statuses = {get_status(base + path) for _ in range(WARMUP_REQUESTS)}
+                if not statuses <= set(range(200, 400)):
+                    print(f"warning: warming {path} answered {sorted(statuses)}", flush=True)
+            baseline = run_wrk(wrk, base + BASELINE, args)
+            results = [(path, run_wrk(wrk, base + path, args)) for path in args.paths]
+        finally:
+            stop_server(server)
+    meta: dict[str, Any] = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "duration_s": args.duration,
+        "connections": args.connections,
+        "threads": args.threads,
+        "workers": args.workers,
+        "database": database_kind(database_url),
+        "python": sys.version.split()[0],
+    }
+    return make_rows(baseline, results), meta
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        print("wrk is not installed: install Debian's wrk (sudo apt-get install wrk)",
+              file=sys.stderr)
+        return 2
+    try:
+        rows, meta = benchmark(args, wrk)
+    except BenchError as error:
+        print(f"benchmark failed: {error}", file=sys.stderr)
+        return 2
+    table = markdown_table(rows)
+    print()
+    print(table)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    report = {**meta, "baseline": BASELINE, "results": [asdict(row) for row in rows]}
+    args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwrote {args.output}")
+    failed = [row for row in rows if row.errors]
+    if failed:
+        print(f"errors on {', '.join(row.path for row in failed)}: see the errors column",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Making It Real toolkit."""

@@ -1,0 +1,102 @@
+"""The `mir` command (DESIGN §3)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from app.config import get_settings
+from app.frameworks import FrameworkFileError, check_files, load_catalogue
+
+
+@click.group()
+def main() -> None:
+    """Making It Real toolkit."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the web application."""
+    import uvicorn
+
+    settings = get_settings()
+    try:
+        load_catalogue(settings.markers_dir)
+    except FrameworkFileError as error:
+        click.echo(str(error), err=True)
+        click.echo("The service did not start: fix the framework files above.", err=True)
+        sys.exit(1)
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
+                proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration not yet applied."""
+    from app.schema import upgrade
+
+    upgrade(get_settings().database_url)
+    click.echo("Database is up to date.")
+
+
+@main.group()
+def markers() -> None:
+    """Framework files in markers/."""
+
+
+@markers.command("validate")
+@click.argument("paths", nargs=-1, required=True)
+def markers_validate(paths: tuple[str, ...]) -> None:
+    """Check framework files; exit 0 if valid, 1 if not, 2 if a file is missing."""
+    missing = [path for path in paths if not Path(path).is_file()]
+    for path in missing:
+        click.echo(f"{path}: no such file", err=True)
+    if missing:
+        sys.exit(2)
+    frameworks, problems = check_files(Path(path) for path in paths)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found.", err=True)
+        sys.exit(1)
+    for framework in frameworks:
+        click.echo(f"{framework.id}: valid ({len(framework.markers)} markers)")
+
+
+@markers.command("list")
+def markers_list() -> None:
+    """List the frameworks the service would load."""
+    try:
+        catalogue = load_catalogue(get_settings().markers_dir)
+    except FrameworkFileError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    for framework in catalogue:
+        click.echo(f"{framework.id}\t{framework.version}\t{len(framework.themes)} themes\t"
+                   f"{len(framework.markers)} markers\t{framework.title}")
+
+
+@main.command()
+@click.option("--orgs", default=20, show_default=True, type=int)
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--if-empty", is_flag=True, help="Do nothing if the database already has data.")
+def demo(orgs: int, seed: int, if_empty: bool) -> None:
+    """Fill the database with deterministic demo data."""
+    from app.demo import load_demo
+
+    message = load_demo(get_settings(), orgs=orgs, seed=seed, only_if_empty=if_empty)
+    click.echo(message)
+
+
+if __name__ == "__main__":
+    main()

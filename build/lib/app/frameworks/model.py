@@ -1,0 +1,82 @@
+"""The framework as the rest of the app sees it: frozen, validated values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    id: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    code: str
+    statement: str
+    theme_id: str
+    we_statement: str | None = None
+    prompts: tuple[str, ...] = ()
+    evidence_ideas: tuple[str, ...] = ()
+    red_flags: tuple[str, ...] = ()
+    easy_read: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    id: str
+    title: str
+    summary: str
+    markers: tuple[Marker, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Framework:
+    id: str
+    title: str
+    version: str
+    published: date
+    source: Source
+    licence: str
+    summary: str
+    scale: tuple[Level, ...]
+    themes: tuple[Theme, ...]
+    plan_due_days: int = 90
+    min_priorities: int = 3
+    not_applicable: bool = False
+    _markers: dict[str, Marker] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for theme in self.themes:
+            for marker in theme.markers:
+                self._markers[marker.code] = marker
+
+    @property
+    def markers(self) -> tuple[Marker, ...]:
+        return tuple(self._markers.values())
+
+    def marker(self, code: str) -> Marker | None:
+        return self._markers.get(code)
+
+    def theme(self, theme_id: str) -> Theme | None:
+        return next((theme for theme in self.themes if theme.id == theme_id), None)
+
+    def level(self, level_id: str) -> Level | None:
+        return next((level for level in self.scale if level.id == level_id), None)
+
+    def neighbours(self, code: str) -> tuple[Marker | None, Marker | None]:
+        """The markers before and after `code`, in framework order."""
+        codes = list(self._markers)
+        index = codes.index(code)
+        previous = self._markers[codes[index - 1]] if index > 0 else None
+        following = self._markers[codes[index + 1]] if index + 1 < len(codes) else None
+        return previous, following

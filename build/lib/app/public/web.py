@@ -1,0 +1,86 @@
+"""Public pages about the toolkit and the frameworks."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from app.deps import CatalogueDep
+from app.frameworks import Framework
+from app.templating import EASY_READ_COOKIE, render
+
+router = APIRouter(include_in_schema=False)
+
+ONE_YEAR = 60 * 60 * 24 * 365
+
+
+def _framework_or_404(catalogue: CatalogueDep, framework_id: str) -> Framework:
+    framework = catalogue.get(framework_id)
+    if framework is None:
+        raise HTTPException(404, "There is no framework at this address.")
+    return framework
+
+
+def safe_next(path: str | None) -> str:
+    """Only ever send people back to a page on this site."""
+    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return "/"
+    return path
+
+
+@router.get("/")
+def home(request: Request, catalogue: CatalogueDep) -> Response:
+    return render(request, "public/home.html", {"frameworks": list(catalogue)})
+
+
+@router.get("/frameworks")
+def frameworks(request: Request, catalogue: CatalogueDep) -> Response:
+    return render(request, "frameworks/list.html", {"frameworks": list(catalogue)})
+
+
+@router.get("/frameworks/{framework_id}")
+def framework_page(request: Request, framework_id: str, catalogue: CatalogueDep) -> Response:
+    framework = _framework_or_404(catalogue, framework_id)
+    return render(request, "frameworks/framework.html", {"framework": framework})
+
+
+@router.get("/frameworks/{framework_id}/markers/{code}")
+def marker_page(request: Request, framework_id: str, code: str,
+                catalogue: CatalogueDep) -> Response:
+    framework = _framework_or_404(catalogue, framework_id)
+    marker = framework.marker(code)
+    if marker is None:
+        raise HTTPException(404, f"{framework.title} has no marker {code}.")
+    previous, following = framework.neighbours(code)
+    return render(request, "frameworks/marker.html", {
+        "framework": framework,
+        "theme": framework.theme(marker.theme_id),
+        "marker": marker,
+        "previous": previous,
+        "following": following,
+    })
+
+
+@router.get("/easy-read")
+def easy_read_switch(on: Literal["0", "1"] = "1", next: str | None = None) -> Response:
+    """A plain link turns Easy Read on or off; the choice is kept in a cookie."""
+    response = RedirectResponse(safe_next(next), status_code=303)
+    if on == "1":
+        response.set_cookie(EASY_READ_COOKIE, "1", max_age=ONE_YEAR, httponly=True,
+                            samesite="lax")
+    else:
+        response.delete_cookie(EASY_READ_COOKIE)
+    return response
+
+
+@router.get("/accessibility")
+def accessibility(request: Request) -> Response:
+    return render(request, "public/accessibility.html")
+
+
+@router.get("/about")
+def about(request: Request, catalogue: CatalogueDep) -> Response:
+    return render(request, "public/about.html", {"frameworks": list(catalogue)})

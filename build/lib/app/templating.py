@@ -1,0 +1,81 @@
+"""The Jinja environment, and `render()` that answers HTMX with a named block of the page."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
+from jinja2_fragments.fastapi import Jinja2Blocks
+from starlette.responses import Response
+
+from app.config import PROJECT_ROOT
+
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+STATIC_DIR = PROJECT_ROOT / "app" / "static"
+EASY_READ_COOKIE = "mir_easy_read"
+
+
+def _asset_versions() -> dict[str, str]:
+    """Cache-busting names written by the asset build (scripts/build-assets.mjs)."""
+    manifest = STATIC_DIR / "dist" / "manifest.json"
+    if not manifest.exists():
+        return {}
+    loaded: dict[str, str] = json.loads(manifest.read_text(encoding="utf-8"))
+    return loaded
+
+
+def build_environment() -> Environment:
+    env = Environment(
+        loader=ChoiceLoader([
+            FileSystemLoader(TEMPLATES_DIR),
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+        ]),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    versions = _asset_versions()
+    env.globals["asset"] = lambda name: "/static/dist/" + versions.get(name, name)
+    env.filters["urlquote"] = lambda value: quote(str(value), safe="")
+    return env
+
+
+templates = Jinja2Blocks(env=build_environment())
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def easy_read_on(request: Request) -> bool:
+    return request.cookies.get(EASY_READ_COOKIE) == "1"
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    block: str | None = None,
+) -> Response:
+    """Render a whole page, or only `block` of it when htmx asked for it."""
+    values: dict[str, Any] = {
+        "request": request,
+        "easy_read": easy_read_on(request),
+        "current_path": request.url.path,
+        "current_url": str(request.url.path)
+        + (f"?{request.url.query}" if request.url.query else ""),
+    }
+    values.update(context or {})
+    if block is not None and is_htmx(request):
+        response: Response = templates.TemplateResponse(
+            request, template, values, status_code=status_code, block_name=block
+        )
+    else:
+        response = templates.TemplateResponse(request, template, values, status_code=status_code)
+    response.headers["Vary"] = "HX-Request, Cookie"
+    return response
