@@ -1,1 +1,0 @@
-"""Making It Real toolkit."""
