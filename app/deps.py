@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
+from email.message import EmailMessage
 from typing import Annotated
 
-from fastapi import Depends, Request
-from sqlmodel import Session
+from fastapi import Depends, HTTPException, Request
+from sqlmodel import Session, select
 
+from app.accounts.models import User
+from app.accounts.sessions import Session as WebSession
+from app.accounts.sessions import get_session as get_web_session
 from app.config import Settings
 from app.db import session_scope
+from app.email import send
 from app.frameworks import FrameworkCatalogue
+from app.organisations.models import Membership, Organisation, Role
+
+logger = logging.getLogger("mir.email")
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -23,10 +32,107 @@ def get_catalogue(request: Request) -> FrameworkCatalogue:
     return catalogue
 
 
-def get_session(request: Request) -> Iterator[Session]:
+class Outbox(list[EmailMessage]):
+    """Emails to send once the request's transaction has committed, and not before."""
+
+
+def get_outbox(request: Request) -> Outbox:
+    if not hasattr(request.state, "outbox"):
+        request.state.outbox = Outbox()
+    outbox: Outbox = request.state.outbox
+    return outbox
+
+
+def get_db(request: Request, outbox: Annotated[Outbox, Depends(get_outbox)]) -> Iterator[Session]:
     yield from session_scope(request.app.state.engine)
+    for message in outbox:
+        try:
+            send(request.app.state.settings, message)
+        except OSError:
+            logger.exception("could not send an email")
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 CatalogueDep = Annotated[FrameworkCatalogue, Depends(get_catalogue)]
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_db)]
+OutboxDep = Annotated[Outbox, Depends(get_outbox)]
+WebSessionDep = Annotated[WebSession, Depends(get_web_session)]
+
+
+def load_current_user(request: Request, web: WebSessionDep, db: SessionDep) -> User | None:
+    """The logged-in user, or None. A disabled account or an old session epoch logs out."""
+    if web.user_id is None:
+        request.state.user = None
+        return None
+    user = db.get(User, web.user_id)
+    if user is None or user.is_disabled or user.session_epoch != web.epoch:
+        web.log_out()
+        user = None
+    request.state.user = user
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(load_current_user)]
+
+
+class LoginRequired(Exception):
+    """Handled by sending the person to /login, and back here afterwards."""
+
+
+def require_user(user: OptionalUser) -> User:
+    if user is None:
+        raise LoginRequired
+    return user
+
+
+CurrentUser = Annotated[User, Depends(require_user)]
+
+
+def require_admin(user: CurrentUser) -> User:
+    if not user.is_admin:
+        raise HTTPException(403, "Only site administrators can see this page.")
+    return user
+
+
+AdminUser = Annotated[User, Depends(require_admin)]
+
+
+class OrgAccess:
+    """The organisation in the URL, the current user, and their membership of it."""
+
+    def __init__(self, organisation: Organisation, user: User, membership: Membership) -> None:
+        self.organisation = organisation
+        self.user = user
+        self.membership = membership
+        self.role = Role(membership.role)
+
+    def can(self, role: Role) -> bool:
+        return self.role.rank >= role.rank
+
+
+def org_access(minimum: Role):  # type: ignore[no-untyped-def]
+    """A dependency: the user must be a member of `{slug}` with at least `minimum` role."""
+
+    def dependency(slug: str, user: CurrentUser, db: SessionDep) -> OrgAccess:
+        row = db.exec(
+            select(Organisation, Membership)
+            .join(Membership, Membership.organisation_id == Organisation.id)  # type: ignore[arg-type]
+            .where(Organisation.slug == slug, Membership.user_id == user.id)
+        ).first()
+        if row is None:
+            # Same answer whether the organisation exists or not: nothing leaks.
+            raise HTTPException(404, "There is no organisation at this address that you "
+                                     "are a member of.")
+        organisation, membership = row
+        access = OrgAccess(organisation, user, membership)
+        if not access.can(minimum):
+            raise HTTPException(403, f"You need to be {minimum.value} or above to do this. "
+                                     "Ask an owner of the organisation.")
+        return access
+
+    return dependency
+
+
+ViewerAccess = Annotated[OrgAccess, Depends(org_access(Role.viewer))]
+EditorAccess = Annotated[OrgAccess, Depends(org_access(Role.editor))]
+OwnerAccess = Annotated[OrgAccess, Depends(org_access(Role.owner))]

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
+from app.accounts import web as accounts_web
+from app.accounts.sessions import SessionMiddleware, check_csrf
 from app.config import Settings, get_settings
 from app.db import engine_for
+from app.deps import LoginRequired, load_current_user
 from app.errors import install_error_pages
 from app.frameworks import load_catalogue
 from app.health import web as health_web
@@ -25,6 +31,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
+        # Every route: the CSRF check on state changes, and who is logged in.
+        dependencies=[Depends(check_csrf), Depends(load_current_user)],
     )
     app.state.settings = settings
     app.state.catalogue = catalogue
@@ -32,5 +40,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(health_web.router)
     app.include_router(public_web.router)
+    app.include_router(accounts_web.router)
     install_error_pages(app)
+    app.add_exception_handler(LoginRequired, _send_to_login)
+    app.add_middleware(SessionMiddleware, settings=settings)
     return app
+
+
+async def _send_to_login(request: Request, _exc: Exception) -> RedirectResponse:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    response = RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+    if request.headers.get("HX-Request") == "true":
+        response.headers["HX-Redirect"] = response.headers["location"]
+    return response

@@ -40,7 +40,42 @@ def build_environment() -> Environment:
     versions = _asset_versions()
     env.globals["asset"] = lambda name: "/static/dist/" + versions.get(name, name)
     env.filters["urlquote"] = lambda value: quote(str(value), safe="")
+    env.filters["error_links"] = _error_links
+    env.filters["radio_items"] = _radio_items
+    env.filters["checkbox_items"] = _checkbox_items
+    env.filters["select_items"] = _select_items
     return env
+
+
+def _error_links(_fields: object, errors: dict[str, str]) -> list[dict[str, str]]:
+    """The error summary's links, in the order the fields appear on the page."""
+    return [{"text": message, "href": f"#{field}"} for field, message in errors.items()]
+
+
+def _options(options: Any) -> list[tuple[str, str, str | None]]:
+    """(value, label[, hint]) tuples or a {value: label} mapping, as triples."""
+    pairs = options.items() if isinstance(options, dict) else options
+    return [(str(o[0]), str(o[1]), o[2] if len(o) > 2 else None) for o in pairs]
+
+
+def _radio_items(options: Any, selected: Any) -> list[dict[str, Any]]:
+    return [{"value": value, "text": label, "checked": str(selected) == value,
+             "hint": {"text": hint} if hint else None}
+            for value, label, hint in _options(options)]
+
+
+def _checkbox_items(options: Any, selected: Any) -> list[dict[str, Any]]:
+    chosen = {str(item) for item in (selected or ())}
+    return [{"value": value, "text": label, "checked": value in chosen,
+             "hint": {"text": hint} if hint else None}
+            for value, label, hint in _options(options)]
+
+
+def _select_items(options: Any, selected: Any) -> list[dict[str, Any]]:
+    chosen = {str(item) for item in selected} if isinstance(selected, list | tuple | set) \
+        else {str(selected)}
+    return [{"value": value, "text": label, "selected": value in chosen}
+            for value, label, _hint in _options(options)]
 
 
 templates = Jinja2Blocks(env=build_environment())
@@ -70,6 +105,11 @@ def render(
         "current_url": str(request.url.path)
         + (f"?{request.url.query}" if request.url.query else ""),
     }
+    session = getattr(request.state, "session", None)
+    values["csrf_token"] = session.csrf if session is not None else ""
+    values["current_user"] = getattr(request.state, "user", None)
+    if session is not None and not is_htmx(request) and "flash" not in (context or {}):
+        values["flash"] = session.pop_flash()
     values.update(context or {})
     if block is not None and is_htmx(request):
         response: Response = templates.TemplateResponse(

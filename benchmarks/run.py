@@ -126,17 +126,19 @@ def make_rows(baseline: WrkResult, results: Sequence[tuple[str, WrkResult]]) -> 
             else 0.0
         )
         latency = baseline.p99_ms / result.p99_ms if result.p99_ms else 0.0
-        rows.append(Row(
-            path=path,
-            requests_per_sec=result.requests_per_sec,
-            p99_ms=result.p99_ms,
-            throughput_ratio=throughput,
-            p99_ratio=latency,
-            requests=result.requests,
-            non_2xx_3xx=result.non_2xx_3xx,
-            socket_errors=result.socket_errors,
-            errors=result.errors,
-        ))
+        rows.append(
+            Row(
+                path=path,
+                requests_per_sec=result.requests_per_sec,
+                p99_ms=result.p99_ms,
+                throughput_ratio=throughput,
+                p99_ratio=latency,
+                requests=result.requests,
+                non_2xx_3xx=result.non_2xx_3xx,
+                socket_errors=result.socket_errors,
+                errors=result.errors,
+            )
+        )
     return rows
 
 
@@ -168,10 +170,19 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="database to benchmark against, e.g. a scratch PostgreSQL database "
         "(default: a temporary SQLite file)",
     )
-    parser.add_argument("--paths", nargs="+", default=list(DEFAULT_PATHS), metavar="PATH",
-                        help="paths to benchmark, besides the /healthz baseline")
-    parser.add_argument("--output", type=Path, default=RESULTS_FILE,
-                        help=f"JSON results file (default {RESULTS_FILE.relative_to(ROOT)})")
+    parser.add_argument(
+        "--paths",
+        nargs="+",
+        default=list(DEFAULT_PATHS),
+        metavar="PATH",
+        help="paths to benchmark, besides the /healthz baseline",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=RESULTS_FILE,
+        help=f"JSON results file (default {RESULTS_FILE.relative_to(ROOT)})",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.duration <= 600:
         parser.error("--duration must be between 1 and 600 seconds")
@@ -203,8 +214,15 @@ def free_port() -> int:
 def run_step(command: list[str], env: dict[str, str], what: str) -> None:
     print(f"$ {what}", flush=True)
     try:
-        done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True,
-                              timeout=SETUP_TIMEOUT_S, check=False)
+        done = subprocess.run(
+            command,
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=SETUP_TIMEOUT_S,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         raise BenchError(f"{what} took more than {SETUP_TIMEOUT_S:.0f}s") from None
     if done.returncode != 0:
@@ -241,8 +259,9 @@ def wait_ready(server: subprocess.Popen[bytes], base: str, log: Path) -> None:
         if get_status(f"{base}/readyz", timeout=2.0) == 200:
             return
         time.sleep(0.2)
-    raise BenchError(f"{base}/readyz did not answer 200 within {READY_TIMEOUT_S:.0f}s:\n"
-                     f"{log_tail(log)}")
+    raise BenchError(
+        f"{base}/readyz did not answer 200 within {READY_TIMEOUT_S:.0f}s:\n{log_tail(log)}"
+    )
 
 
 def stop_server(server: subprocess.Popen[bytes]) -> None:
@@ -267,12 +286,22 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
 
 
 def run_wrk(wrk: str, url: str, args: argparse.Namespace) -> WrkResult:
-    command = [wrk, "-t", str(args.threads), "-c", str(args.connections),
-               "-d", f"{args.duration}s", "--latency", url]
+    command = [
+        wrk,
+        "-t",
+        str(args.threads),
+        "-c",
+        str(args.connections),
+        "-d",
+        f"{args.duration}s",
+        "--latency",
+        url,
+    ]
     print(f"$ {' '.join(command[1:])}", flush=True)
     try:
-        done = subprocess.run(command, capture_output=True, text=True,
-                              timeout=args.duration + 60, check=False)
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=args.duration + 60, check=False
+        )
     except subprocess.TimeoutExpired:
         raise BenchError(f"wrk did not finish within {args.duration + 60}s for {url}") from None
     if done.returncode != 0:
@@ -293,11 +322,13 @@ def benchmark(args: argparse.Namespace, wrk: str) -> tuple[list[Row], dict[str, 
         workdir = Path(tmp)
         database_url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
         env = dict(os.environ)
-        env.update({
-            "MIR_DATABASE_URL": database_url,
-            "MIR_UPLOAD_DIR": str(workdir / "uploads"),
-            "MIR_OUTBOX_DIR": str(workdir / "outbox"),
-        })
+        env.update(
+            {
+                "MIR_DATABASE_URL": database_url,
+                "MIR_UPLOAD_DIR": str(workdir / "uploads"),
+                "MIR_OUTBOX_DIR": str(workdir / "outbox"),
+            }
+        )
         env.setdefault("MIR_MARKERS_DIR", str(ROOT / "markers"))
         mir = mir_command()
         run_step([*mir, "db", "upgrade"], env, "mir db upgrade")
@@ -308,10 +339,22 @@ def benchmark(args: argparse.Namespace, wrk: str) -> tuple[list[Row], dict[str, 
         log = workdir / "server.log"
         with log.open("wb") as log_file:
             server = subprocess.Popen(
-                [*mir, "serve", "--host", HOST, "--port", str(port),
-                 "--workers", str(args.workers)],
-                env=env, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log_file,
-                stderr=subprocess.STDOUT, start_new_session=True,
+                [
+                    *mir,
+                    "serve",
+                    "--host",
+                    HOST,
+                    "--port",
+                    str(port),
+                    "--workers",
+                    str(args.workers),
+                ],
+                env=env,
+                cwd=ROOT,
+                stdin=subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         try:
             wait_ready(server, base, log)
@@ -340,8 +383,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     wrk = shutil.which("wrk")
     if wrk is None:
-        print("wrk is not installed: install Debian's wrk (sudo apt-get install wrk)",
-              file=sys.stderr)
+        print(
+            "wrk is not installed: install Debian's wrk (sudo apt-get install wrk)", file=sys.stderr
+        )
         return 2
     try:
         rows, meta = benchmark(args, wrk)
@@ -357,8 +401,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\nwrote {args.output}")
     failed = [row for row in rows if row.errors]
     if failed:
-        print(f"errors on {', '.join(row.path for row in failed)}: see the errors column",
-              file=sys.stderr)
+        print(
+            f"errors on {', '.join(row.path for row in failed)}: see the errors column",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -202,8 +202,15 @@ def test_copied_context_files_exist(stages: list[Stage]) -> None:
     missing = [src for src in copied if not (ROOT / src).exists()]
     assert not missing, f"the Dockerfile copies files missing from the repository: {missing}"
     expected = {
-        "requirements.lock", "package.json", "package-lock.json", "scripts", "app",
-        "templates", "markers", "migrations", "pyproject.toml",
+        "requirements.lock",
+        "package.json",
+        "package-lock.json",
+        "scripts",
+        "app",
+        "templates",
+        "markers",
+        "migrations",
+        "pyproject.toml",
     }
     named = {src.rstrip("/") for src in copied}
     assert expected <= named, f"the Dockerfile should copy {sorted(expected - named)}"

@@ -1,0 +1,100 @@
+"""The account forms, with the messages people read when something is missing or wrong."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field, ValidationInfo, field_validator
+
+from app.forms import Form, check_email, check_password, check_website
+from app.organisations.models import OrganisationKind
+
+
+class LoginForm(Form):
+    MESSAGES: ClassVar[dict[str, str]] = {
+        "email": "Enter your email address",
+        "password": "Enter your password",
+    }
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=200)
+    next: str = "/manage"
+
+    _email = field_validator("email")(check_email)
+
+
+class RegisterForm(Form):
+    MESSAGES: ClassVar[dict[str, str]] = {
+        "name": "Enter your name",
+        "email": "Enter your email address",
+        "password": "Enter a password",
+        "org_name": "Enter the name of your organisation",
+        "org_kind": "Choose what kind of organisation it is",
+        "areas": "Choose at least one council area where your organisation works",
+        "framework": "Choose the framework you are signing up to",
+        "commitment": "Say what your organisation commits to, in plain words",
+    }
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=254)
+    password: str
+    org_name: str = Field(max_length=200)
+    org_kind: OrganisationKind
+    areas: list[str]
+    website: str = ""
+    description: str = Field(default="", max_length=2000)
+    framework: str
+    commitment: str = Field(max_length=2000)
+    not_a_duplicate: bool = False
+
+    _email = field_validator("email")(check_email)
+    _password = field_validator("password")(check_password)
+
+    @field_validator("areas", mode="before")
+    @classmethod
+    def _areas_list(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("website")
+    @classmethod
+    def _website(cls, value: str) -> str:
+        return check_website(value) if value else ""
+
+    @field_validator("areas")
+    @classmethod
+    def _council_in_one_area(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        if info.data.get("org_kind") == OrganisationKind.council and len(value) > 1:
+            raise ValueError("A council works in one area: choose only your council's area")
+        return value
+
+
+class EmailForm(Form):
+    MESSAGES: ClassVar[dict[str, str]] = {"email": "Enter your email address"}
+    email: str
+    _email = field_validator("email")(check_email)
+
+
+class NewPasswordForm(Form):
+    MESSAGES: ClassVar[dict[str, str]] = {"password": "Enter a new password"}
+    password: str
+    _password = field_validator("password")(check_password)
+
+
+class AccountNameForm(Form):
+    MESSAGES: ClassVar[dict[str, str]] = {"name": "Enter your name"}
+    name: str = Field(max_length=200)
+
+
+class ChangePasswordForm(Form):
+    MESSAGES: ClassVar[dict[str, str]] = {
+        "current_password": "Enter your current password",
+        "password": "Enter a new password",
+    }
+    current_password: str
+    password: str
+    _password = field_validator("password")(check_password)
+
+
+class DeleteAccountForm(Form):
+    MESSAGES: ClassVar[dict[str, str]] = {
+        "delete_password": "Enter your password to confirm",
+    }
+    delete_password: str

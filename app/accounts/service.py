@@ -1,0 +1,202 @@
+"""Account rules: registering, confirming, logging in, resetting, changing, deleting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlmodel import Session, col, delete, func, select
+
+from app.accounts.forms import RegisterForm
+from app.accounts.models import LoginAttempt, User
+from app.accounts.security import (
+    TokenProblem,
+    hash_password,
+    issue_token,
+    use_token,
+    verify_password,
+)
+from app.audit.service import record
+from app.clock import now
+from app.organisations import repository as organisations
+from app.organisations.models import Membership, Organisation
+from app.organisations.service import RuleBroken, create_organisation, sign_up
+
+LOGIN_WINDOW = timedelta(minutes=15)
+ACCOUNT_LIMIT = 5
+IP_LIMIT = 20
+
+
+@dataclass
+class Registration:
+    """What registering did. `token` is None when the email already had an account."""
+
+    email: str
+    token: str | None
+    existing_user: User | None = None
+    organisation: Organisation | None = None
+
+
+def find_user(db: Session, email: str) -> User | None:
+    return db.exec(select(User).where(User.email == email.strip().lower())).first()
+
+
+def register(db: Session, form: RegisterForm, *, today: date) -> Registration:
+    """Create an unconfirmed account, its organisation and its sign-up.
+
+    When the email already has an account nothing is created: the caller emails that person
+    instead, and says the same thing to the browser either way (no account enumeration).
+    """
+    existing = find_user(db, form.email)
+    if existing is not None:
+        return Registration(email=form.email, token=None, existing_user=existing)
+    user = User(email=form.email, name=form.name, password_hash=hash_password(form.password))
+    db.add(user)
+    db.flush()
+    assert user.id is not None
+    duplicates = organisations.same_name_in_areas(db, form.org_name, form.areas)
+    organisation = create_organisation(
+        db, actor_id=user.id, name=form.org_name, kind=form.org_kind.value,
+        area_codes=form.areas, website=form.website, description=form.description,
+        possible_duplicate_of_id=duplicates[0].id if duplicates else None)
+    sign_up(db, actor_id=user.id, organisation=organisation, framework_id=form.framework,
+            statement=form.commitment, on=today)
+    record(db, actor_id=user.id, action="user.register", subject=f"user:{user.id}",
+           after={"email": user.email, "name": user.name})
+    token = issue_token(db, purpose="confirm_email", email=user.email, user_id=user.id)
+    return Registration(email=user.email, token=token, organisation=organisation)
+
+
+def confirm_email(db: Session, raw_token: str) -> User:
+    """Confirm the address; the organisations this person registered become public."""
+    token = use_token(db, raw_token, "confirm_email")
+    user = db.get(User, token.user_id) if token.user_id else None
+    if user is None:
+        raise TokenProblem("This link is not valid any more: the account was deleted.")
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now()
+        db.add(user)
+    for membership, organisation in organisations.memberships_of_user(db, user.id or 0):
+        if membership.role == "owner" and not organisation.confirmed:
+            organisation.confirmed = True
+            db.add(organisation)
+    record(db, actor_id=user.id, action="user.confirm_email", subject=f"user:{user.id}",
+           after={"email": user.email})
+    return user
+
+
+class LoginRefused(Exception):
+    """Wrong details, or too many attempts (then `retry_at` says when to try again)."""
+
+    def __init__(self, message: str, retry_at: object = None) -> None:
+        super().__init__(message)
+        self.retry_at = retry_at
+
+
+WRONG_DETAILS = ("The email address or password is not right, or the email address has not "
+                 "been confirmed yet. Check them and try again.")
+
+
+def _attempt_keys(email: str, ip: str) -> tuple[str, str]:
+    return f"account:{email.strip().lower()}", f"ip:{ip}"
+
+
+def retry_time(db: Session, *, email: str, ip: str) -> object | None:
+    """When this person may try again, if they have had too many failed attempts."""
+    since = now() - LOGIN_WINDOW
+    account_key, ip_key = _attempt_keys(email, ip)
+    for key, limit in ((account_key, ACCOUNT_LIMIT), (ip_key, IP_LIMIT)):
+        count, oldest = db.exec(select(func.count(), func.min(LoginAttempt.at))
+                                .where(LoginAttempt.key == key, LoginAttempt.at > since)).one()
+        if count >= limit and oldest is not None:
+            return oldest + LOGIN_WINDOW
+    return None
+
+
+def authenticate(db: Session, *, email: str, password: str, ip: str) -> User:
+    retry_at = retry_time(db, email=email, ip=ip)
+    if retry_at is not None:
+        raise LoginRefused("Too many attempts", retry_at=retry_at)
+    user = find_user(db, email)
+    good = verify_password(password, user.password_hash if user else None)
+    if user is None or not good or user.is_disabled or user.email_confirmed_at is None:
+        for key in _attempt_keys(email, ip):
+            db.add(LoginAttempt(key=key))
+        raise LoginRefused(WRONG_DETAILS)
+    db.exec(delete(LoginAttempt).where(col(LoginAttempt.key) == _attempt_keys(email, ip)[0]))  # type: ignore[call-overload]
+    record(db, actor_id=user.id, action="user.login", subject=f"user:{user.id}")
+    return user
+
+
+def request_password_reset(db: Session, email: str) -> tuple[User, str] | None:
+    user = find_user(db, email)
+    if user is None or user.is_disabled:
+        return None
+    return user, issue_token(db, purpose="reset_password", email=user.email, user_id=user.id)
+
+
+def reset_password(db: Session, raw_token: str, password: str) -> User:
+    token = use_token(db, raw_token, "reset_password")
+    user = db.get(User, token.user_id) if token.user_id else None
+    if user is None:
+        raise TokenProblem("This link is not valid any more: the account was deleted.")
+    _set_password(db, user, password, action="user.reset_password")
+    if user.email_confirmed_at is None:  # the link proved they own the address
+        user.email_confirmed_at = now()
+    return user
+
+
+def _set_password(db: Session, user: User, password: str, *, action: str) -> None:
+    user.password_hash = hash_password(password)
+    user.session_epoch += 1  # every other session ends
+    db.add(user)
+    record(db, actor_id=user.id, action=action, subject=f"user:{user.id}")
+
+
+def change_password(db: Session, user: User, current: str, new: str) -> None:
+    if not verify_password(current, user.password_hash):
+        raise RuleBroken("Your current password is not right")
+    _set_password(db, user, new, action="user.change_password")
+
+
+def change_name(db: Session, user: User, name: str) -> None:
+    before = user.name
+    user.name = name
+    db.add(user)
+    record(db, actor_id=user.id, action="user.change_name", subject=f"user:{user.id}",
+           before={"name": before}, after={"name": name})
+
+
+def request_email_change(db: Session, user: User, new_email: str) -> str | None:
+    """A link to the new address; the change happens only when it is followed."""
+    if find_user(db, new_email) is not None:
+        return None  # say nothing that reveals the other account
+    return issue_token(db, purpose="change_email", email=new_email, user_id=user.id)
+
+
+def confirm_email_change(db: Session, raw_token: str) -> User:
+    token = use_token(db, raw_token, "change_email")
+    user = db.get(User, token.user_id) if token.user_id else None
+    if user is None:
+        raise TokenProblem("This link is not valid any more: the account was deleted.")
+    if find_user(db, token.email) is not None:
+        raise TokenProblem("Another account now uses this email address.")
+    before = user.email
+    user.email = token.email
+    db.add(user)
+    record(db, actor_id=user.id, action="user.change_email", subject=f"user:{user.id}",
+           before={"email": before}, after={"email": user.email})
+    return user
+
+
+def delete_account(db: Session, user: User, password: str) -> None:
+    if not verify_password(password, user.password_hash):
+        raise RuleBroken("Your password is not right")
+    for membership, organisation in organisations.memberships_of_user(db, user.id or 0):
+        if membership.role == "owner" and organisations.owner_count(db, organisation.id or 0) == 1:
+            raise RuleBroken(f"You are the only owner of {organisation.name}. Make someone "
+                             "else an owner first, or ask a site administrator for help.")
+    record(db, actor_id=None, action="user.delete", subject=f"user:{user.id}",
+           before={"email": user.email, "name": user.name})
+    db.exec(delete(Membership).where(col(Membership.user_id) == user.id))  # type: ignore[call-overload]
+    db.delete(user)

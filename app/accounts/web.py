@@ -1,0 +1,313 @@
+"""Registering, confirming, logging in and out, password reset, and the account page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from app.accounts import service
+from app.accounts.forms import (
+    AccountNameForm,
+    ChangePasswordForm,
+    DeleteAccountForm,
+    EmailForm,
+    LoginForm,
+    NewPasswordForm,
+    RegisterForm,
+)
+from app.accounts.security import TokenProblem, find_token
+from app.clock import now, today
+from app.deps import (
+    CatalogueDep,
+    CurrentUser,
+    OutboxDep,
+    SessionDep,
+    SettingsDep,
+    WebSessionDep,
+)
+from app.email import compose
+from app.forms import form_values, parse
+from app.organisations import repository as organisations
+from app.organisations.models import KIND_LABELS
+from app.organisations.service import RuleBroken
+from app.public.web import safe_next
+from app.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def too_many_attempts(request: Request, retry_at: datetime) -> Response:
+    wait = max(1, int((retry_at - now()).total_seconds()))
+    response = render(request, "accounts/too_many.html",
+                      {"retry_at": retry_at, "minutes": (wait + 59) // 60}, status_code=429)
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+# Register -------------------------------------------------------------------------------
+
+def _register_page(request: Request, db: SessionDep, catalogue: CatalogueDep,
+                   values: dict[str, Any], errors: dict[str, str],
+                   duplicates: list[Any] | None = None) -> Response:
+    return render(request, "accounts/register.html", {
+        "values": values, "errors": errors, "duplicates": duplicates or [],
+        "kinds": {kind.value: label for kind, label in KIND_LABELS.items()},
+        "areas": [(area.gss_code, area.name) for area in organisations.areas(db)],
+        "frameworks": [(f.id, f.title, f.summary) for f in catalogue],
+    })
+
+
+@router.get("/register")
+def register_page(request: Request, db: SessionDep, catalogue: CatalogueDep) -> Response:
+    return _register_page(request, db, catalogue, {}, {})
+
+
+@router.post("/register")
+async def register(request: Request, db: SessionDep, catalogue: CatalogueDep,
+                   settings: SettingsDep, outbox: OutboxDep) -> Response:
+    values = form_values(await request.form())
+    form, errors = parse(RegisterForm, values)
+    known_areas = {area.gss_code for area in organisations.areas(db)}
+    if form and not set(form.areas) <= known_areas:
+        errors["areas"] = "Choose council areas from the list"
+    if form and catalogue.get(form.framework) is None:
+        errors["framework"] = "Choose the framework you are signing up to"
+    if form is None or errors:
+        return _register_page(request, db, catalogue, values, errors)
+    duplicates = list(organisations.same_name_in_areas(db, form.org_name, form.areas))
+    if duplicates and not form.not_a_duplicate:
+        return _register_page(request, db, catalogue, values, {}, duplicates)
+    result = service.register(db, form, today=today())
+    if result.token is not None:
+        outbox.append(compose(settings, to=result.email, template="confirm_email",
+                              context={"name": form.name, "token": result.token,
+                                       "organisation": form.org_name}))
+    elif result.existing_user is not None:
+        outbox.append(compose(settings, to=result.email, template="already_registered",
+                              context={"name": result.existing_user.name}))
+    if duplicates:
+        outbox.extend(compose(settings, to=admin.email, template="possible_duplicate",
+                              context={"name": form.org_name, "other": duplicates[0].name})
+                      for admin in organisations.site_admins(db))
+    web = request.state.session
+    web.add_flash(f"registered:{result.email}")
+    return redirect("/register/check-your-email")
+
+
+@router.get("/register/check-your-email")
+def check_your_email(request: Request, web: WebSessionDep) -> Response:
+    flashes = web.pop_flash()
+    email = next((f.removeprefix("registered:") for f in flashes if f.startswith("registered:")),
+                 None)
+    return render(request, "accounts/check_email.html", {"email": email, "flash": []})
+
+
+def _token_page(request: Request, db: SessionDep, raw: str, purpose: str,
+                template: str, context: dict[str, Any] | None = None,
+                errors: dict[str, str] | None = None) -> Response:
+    try:
+        find_token(db, raw, purpose)
+    except TokenProblem as problem:
+        return render(request, "accounts/bad_link.html", {"problem": str(problem)},
+                      status_code=410)
+    return render(request, template, {"token": raw, "errors": errors or {}, **(context or {})})
+
+
+@router.get("/confirm/{token}")
+def confirm_page(request: Request, token: str, db: SessionDep) -> Response:
+    return _token_page(request, db, token, "confirm_email", "accounts/confirm.html")
+
+
+@router.post("/confirm/{token}")
+def confirm(request: Request, token: str, db: SessionDep, web: WebSessionDep) -> Response:
+    try:
+        user = service.confirm_email(db, token)
+    except TokenProblem as problem:
+        return render(request, "accounts/bad_link.html", {"problem": str(problem)},
+                      status_code=410)
+    web.log_in(user.id or 0, user.session_epoch)
+    web.add_flash("Your email address is confirmed. Your organisation is now listed publicly.")
+    return redirect("/manage")
+
+
+# Log in and out --------------------------------------------------------------------------
+
+@router.get("/login")
+def login_page(request: Request, next: str | None = None) -> Response:
+    return render(request, "accounts/login.html",
+                  {"values": {"next": safe_next(next or "/manage")}, "errors": {}})
+
+
+@router.post("/login")
+async def login(request: Request, db: SessionDep, web: WebSessionDep) -> Response:
+    values = form_values(await request.form())
+    form, errors = parse(LoginForm, values)
+    if form is None:
+        values.pop("password", None)
+        return render(request, "accounts/login.html", {"values": values, "errors": errors})
+    try:
+        user = service.authenticate(db, email=form.email, password=form.password,
+                                    ip=client_ip(request))
+    except service.LoginRefused as refused:
+        if isinstance(refused.retry_at, datetime):
+            return too_many_attempts(request, refused.retry_at)
+        values.pop("password", None)
+        return render(request, "accounts/login.html",
+                      {"values": values, "errors": {"email": str(refused)}})
+    web.log_in(user.id or 0, user.session_epoch)
+    return redirect(safe_next(form.next))
+
+
+@router.post("/logout")
+def logout(web: WebSessionDep) -> Response:
+    web.log_out()
+    web.add_flash("You have logged out.")
+    return redirect("/")
+
+
+# Password reset --------------------------------------------------------------------------
+
+@router.get("/password-reset")
+def reset_request_page(request: Request) -> Response:
+    return render(request, "accounts/reset_request.html", {"values": {}, "errors": {}})
+
+
+@router.post("/password-reset")
+async def reset_request(request: Request, db: SessionDep, settings: SettingsDep,
+                        outbox: OutboxDep) -> Response:
+    values = form_values(await request.form())
+    form, errors = parse(EmailForm, values)
+    if form is None:
+        return render(request, "accounts/reset_request.html",
+                      {"values": values, "errors": errors})
+    found = service.request_password_reset(db, form.email)
+    if found is not None:
+        user, token = found
+        outbox.append(compose(settings, to=user.email, template="reset_password",
+                              context={"name": user.name, "token": token}))
+    return render(request, "accounts/reset_sent.html", {"email": form.email})
+
+
+@router.get("/password-reset/{token}")
+def reset_page(request: Request, token: str, db: SessionDep) -> Response:
+    return _token_page(request, db, token, "reset_password", "accounts/reset.html")
+
+
+@router.post("/password-reset/{token}")
+async def reset(request: Request, token: str, db: SessionDep, web: WebSessionDep) -> Response:
+    form, errors = parse(NewPasswordForm, form_values(await request.form()))
+    if form is None:
+        return _token_page(request, db, token, "reset_password", "accounts/reset.html",
+                           errors=errors)
+    try:
+        user = service.reset_password(db, token, form.password)
+    except TokenProblem as problem:
+        return render(request, "accounts/bad_link.html", {"problem": str(problem)},
+                      status_code=410)
+    web.log_in(user.id or 0, user.session_epoch)
+    web.add_flash("Your password has been changed.")
+    return redirect("/manage")
+
+
+# The account page ------------------------------------------------------------------------
+
+def _account_page(request: Request, user: Any, values: dict[str, Any] | None = None,
+                  errors: dict[str, str] | None = None) -> Response:
+    return render(request, "accounts/account.html", {
+        "user": user, "values": values or {"name": user.name}, "errors": errors or {}})
+
+
+@router.get("/account")
+def account(request: Request, user: CurrentUser) -> Response:
+    return _account_page(request, user)
+
+
+@router.post("/account/name")
+async def account_name(request: Request, user: CurrentUser, db: SessionDep,
+                       web: WebSessionDep) -> Response:
+    values = form_values(await request.form())
+    form, errors = parse(AccountNameForm, values)
+    if form is None:
+        return _account_page(request, user, values, errors)
+    service.change_name(db, user, form.name)
+    web.add_flash("Your name has been changed.")
+    return redirect("/account")
+
+
+@router.post("/account/email")
+async def account_email(request: Request, user: CurrentUser, db: SessionDep,
+                        settings: SettingsDep, outbox: OutboxDep,
+                        web: WebSessionDep) -> Response:
+    values = form_values(await request.form())
+    form, errors = parse(EmailForm, values)
+    if form is None:
+        return _account_page(request, user, {"name": user.name, **values}, errors)
+    token = service.request_email_change(db, user, form.email)
+    if token is not None:
+        outbox.append(compose(settings, to=form.email, template="change_email",
+                              context={"name": user.name, "token": token}))
+    web.add_flash(f"We have sent a link to {form.email}. Your email address changes when "
+                  "you follow it.")
+    return redirect("/account")
+
+
+@router.get("/account/email/{token}")
+def email_change_page(request: Request, token: str, db: SessionDep) -> Response:
+    return _token_page(request, db, token, "change_email", "accounts/confirm_change.html")
+
+
+@router.post("/account/email/{token}")
+def email_change(request: Request, token: str, db: SessionDep, web: WebSessionDep) -> Response:
+    try:
+        service.confirm_email_change(db, token)
+    except TokenProblem as problem:
+        return render(request, "accounts/bad_link.html", {"problem": str(problem)},
+                      status_code=410)
+    web.add_flash("Your email address has been changed.")
+    return redirect("/account")
+
+
+@router.post("/account/password")
+async def account_password(request: Request, user: CurrentUser, db: SessionDep,
+                           web: WebSessionDep) -> Response:
+    form, errors = parse(ChangePasswordForm, form_values(await request.form()))
+    if form is not None:
+        try:
+            service.change_password(db, user, form.current_password, form.password)
+        except RuleBroken as broken:
+            errors = {"current_password": str(broken)}
+    if form is None or errors:
+        return _account_page(request, user, None, errors)
+    web.log_in(user.id or 0, user.session_epoch)  # this session goes on; all others end
+    web.add_flash("Your password has been changed. You have been logged out everywhere else.")
+    return redirect("/account")
+
+
+@router.post("/account/delete")
+async def account_delete(request: Request, user: CurrentUser, db: SessionDep,
+                         web: WebSessionDep) -> Response:
+    form, errors = parse(DeleteAccountForm, form_values(await request.form()))
+    if form is not None:
+        try:
+            service.delete_account(db, user, form.delete_password)
+        except RuleBroken as broken:
+            errors = {"delete_password": str(broken)}
+    if form is None or errors:
+        return _account_page(request, user, None, errors)
+    web.log_out()
+    web.add_flash("Your account has been deleted.")
+    return redirect("/")
+
+

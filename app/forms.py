@@ -1,0 +1,98 @@
+"""Form data → a pydantic model, or plain-English messages by field for the error summary.
+
+Form models raise `ValueError("the message a person reads")` in their validators; required
+fields name their message in `MESSAGES`. Empty text counts as missing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, ClassVar, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from starlette.datastructures import FormData, UploadFile
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+EMAIL_MESSAGE = "Enter an email address in the correct format, like name@example.com"
+
+
+class Form(BaseModel):
+    """Base for form models: `MESSAGES[field]` is said when the field is left empty."""
+
+    MESSAGES: ClassVar[dict[str, str]] = {}
+
+
+FormT = TypeVar("FormT", bound=Form)
+Errors = dict[str, str]
+
+
+def form_values(form: FormData) -> dict[str, Any]:
+    """Trimmed text values; repeated fields (checkboxes, multi-selects) become lists."""
+    values: dict[str, Any] = {}
+    for key in form:
+        if key == "csrf_token":
+            continue
+        items = [item for item in form.getlist(key) if not isinstance(item, UploadFile)]
+        texts = [str(item).strip() for item in items]
+        values[key] = texts if len(texts) > 1 or key.endswith("[]") else (texts[0] if texts
+                                                                           else "")
+    return {key.removesuffix("[]"): value for key, value in values.items()}
+
+
+def parse(model: type[FormT], values: Mapping[str, Any]) -> tuple[FormT | None, Errors]:
+    """Validate; on failure return one message per field, in the form's field order."""
+    cleaned = {key: value for key, value in values.items() if value not in ("", [], None)}
+    try:
+        return model.model_validate(cleaned), {}
+    except ValidationError as error:
+        found: Errors = {}
+        for problem in error.errors():
+            field = str(problem["loc"][0]) if problem["loc"] else "__all__"
+            if field in found:
+                continue
+            found[field] = _message(model, field, problem)
+        order = list(model.model_fields)
+        return None, dict(sorted(found.items(),
+                                 key=lambda item: order.index(item[0]) if item[0] in order
+                                 else len(order)))
+
+
+def _message(model: type[Form], field: str, problem: Any) -> str:
+    if problem["type"] == "missing":
+        return model.MESSAGES.get(field, "Enter this information")
+    if problem["type"] == "value_error":
+        return str(problem["ctx"]["error"])
+    if problem["type"] in {"literal_error", "enum"}:
+        return model.MESSAGES.get(field, "Choose one of the options")
+    if problem["type"] == "string_too_long":
+        return f"This must be {problem['ctx']['max_length']} characters or fewer"
+    return model.MESSAGES.get(field, "Check this information")
+
+
+def check_email(value: str) -> str:
+    value = value.strip()
+    if not EMAIL.match(value) or len(value) > 254:
+        raise ValueError(EMAIL_MESSAGE)
+    return value.lower()
+
+
+def check_password(value: str) -> str:
+    if len(value) < 10:
+        raise ValueError("Password must be 10 characters or more")
+    if len(value) > 200:
+        raise ValueError("Password must be 200 characters or fewer")
+    return value
+
+
+def check_website(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    value = value.strip()
+    if value and "://" not in value:
+        value = "https://" + value
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or "." not in parts.netloc or " " in value:
+        raise ValueError("Enter a web address in the correct format, like "
+                         "https://www.example.org")
+    return value

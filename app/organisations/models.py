@@ -1,0 +1,98 @@
+"""Organisations, where they work, who works on them, and what they signed up to."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from app.clock import now
+
+
+class OrganisationKind(StrEnum):
+    dpulo = "dpulo"
+    council = "council"
+    provider = "provider"
+    voluntary = "voluntary"
+    health = "health"
+    other = "other"
+
+
+KIND_LABELS = {
+    OrganisationKind.dpulo: "Disabled people's user-led organisation",
+    OrganisationKind.council: "Council",
+    OrganisationKind.provider: "Care provider",
+    OrganisationKind.voluntary: "Voluntary or community organisation",
+    OrganisationKind.health: "Health organisation",
+    OrganisationKind.other: "Other",
+}
+
+
+class Role(StrEnum):
+    viewer = "viewer"
+    editor = "editor"
+    owner = "owner"
+
+    @property
+    def rank(self) -> int:
+        return {"viewer": 1, "editor": 2, "owner": 3}[self.value]
+
+
+class Organisation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=120, unique=True, index=True)
+    name: str = Field(max_length=200, index=True)
+    kind: str = Field(max_length=20, index=True)
+    website: str = Field(default="", max_length=500)
+    description: str = Field(default="", max_length=2000)
+    latitude: float | None = None
+    longitude: float | None = None
+    org_ids: str = Field(default="", max_length=500)  # space-separated org-id.guide identifiers
+    confirmed: bool = False  # its first owner confirmed their email address
+    public: bool = True  # listed publicly (the organisation's own choice)
+    verified: bool = False  # checked by a site admin
+    hidden_reason: str | None = Field(default=None, max_length=1000)  # hidden by a site admin
+    possible_duplicate_of_id: int | None = Field(default=None, foreign_key="organisation.id",
+                                                 ondelete="SET NULL")
+    merged_into_id: int | None = Field(default=None, foreign_key="organisation.id",
+                                       ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=now)
+
+    @property
+    def is_listed(self) -> bool:
+        """Shown anywhere public: confirmed, public, not hidden, not merged away."""
+        return (self.confirmed and self.public and self.hidden_reason is None
+                and self.merged_into_id is None)
+
+
+class OrganisationArea(SQLModel, table=True):
+    __tablename__ = "organisation_area"
+
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True,
+                                 ondelete="CASCADE")
+    area_code: str = Field(foreign_key="area.gss_code", primary_key=True, max_length=9,
+                           index=True)
+
+
+class Membership(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    role: str = Field(max_length=10)
+    created_at: datetime = Field(default_factory=now)
+
+
+class Commitment(SQLModel, table=True):
+    """An organisation's public sign-up to one framework; withdrawal stays in the history."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    framework_id: str = Field(max_length=100, index=True)
+    statement: str = Field(max_length=2000)
+    signed_up_on: date
+    withdrawn_on: date | None = None
+    withdrawal_reason: str | None = Field(default=None, max_length=1000)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")

@@ -1,0 +1,77 @@
+"""Every query about organisations, areas and members."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.accounts.models import User
+from app.areas.models import Area
+from app.organisations.models import Commitment, Membership, Organisation, OrganisationArea
+
+
+def areas(db: Session) -> Sequence[Area]:
+    return db.exec(select(Area).order_by(Area.name)).all()
+
+
+def slug_taken(db: Session, slug: str) -> bool:
+    return db.exec(select(Organisation.id).where(Organisation.slug == slug)).first() is not None
+
+
+def same_name_in_areas(db: Session, name: str, area_codes: Sequence[str]) -> Sequence[Organisation]:
+    """Organisations with this name (ignoring case) working in any of these areas."""
+    return db.exec(
+        select(Organisation).distinct()
+        .join(OrganisationArea, OrganisationArea.organisation_id == Organisation.id)  # type: ignore[arg-type]
+        .where(func.lower(Organisation.name) == name.strip().lower(),
+               col(OrganisationArea.area_code).in_(area_codes),
+               col(Organisation.merged_into_id).is_(None))
+    ).all()
+
+
+def area_codes_of(db: Session, organisation_id: int) -> list[str]:
+    return list(db.exec(select(OrganisationArea.area_code)
+                        .where(OrganisationArea.organisation_id == organisation_id)).all())
+
+
+def areas_of(db: Session, organisation_id: int) -> Sequence[Area]:
+    return db.exec(select(Area)
+                   .join(OrganisationArea, OrganisationArea.area_code == Area.gss_code)  # type: ignore[arg-type]
+                   .where(OrganisationArea.organisation_id == organisation_id)
+                   .order_by(Area.name)).all()
+
+
+def commitments_of(db: Session, organisation_id: int) -> Sequence[Commitment]:
+    return db.exec(select(Commitment).where(Commitment.organisation_id == organisation_id)
+                   .order_by(col(Commitment.signed_up_on), col(Commitment.id))).all()
+
+
+def memberships_of_user(db: Session, user_id: int) -> Sequence[tuple[Membership, Organisation]]:
+    return db.exec(select(Membership, Organisation)
+                   .join(Organisation, Organisation.id == Membership.organisation_id)  # type: ignore[arg-type]
+                   .where(Membership.user_id == user_id)
+                   .order_by(Organisation.name)).all()  # type: ignore[return-value]
+
+
+def members_of(db: Session, organisation_id: int) -> Sequence[tuple[Membership, User]]:
+    return db.exec(select(Membership, User)
+                   .join(User, User.id == Membership.user_id)  # type: ignore[arg-type]
+                   .where(Membership.organisation_id == organisation_id)
+                   .order_by(User.name)).all()  # type: ignore[return-value]
+
+
+def owner_count(db: Session, organisation_id: int) -> int:
+    return db.exec(select(func.count()).select_from(Membership)
+                   .where(Membership.organisation_id == organisation_id,
+                          Membership.role == "owner")).one()
+
+
+def by_slug(db: Session, slug: str) -> Organisation | None:
+    return db.exec(select(Organisation).where(Organisation.slug == slug)).first()
+
+
+def site_admins(db: Session) -> Sequence[User]:
+    return db.exec(select(User).where(col(User.is_admin).is_(True),
+                                      col(User.is_disabled).is_(False))).all()
