@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
+from app.admin import service as admin_service
 from app.config import get_settings
+from app.db import engine_for, session_scope
 from app.frameworks import FrameworkFileError, check_files, load_catalogue
+from app.organisations.models import Role
 
 
 @click.group()
@@ -96,6 +100,38 @@ def demo(orgs: int, seed: int, if_empty: bool) -> None:
 
     message = load_demo(get_settings(), orgs=orgs, seed=seed, only_if_empty=if_empty)
     click.echo(message)
+
+
+@main.group()
+def user() -> None:
+    """People's accounts."""
+
+
+@user.command("create")
+@click.option("--email", required=True, help="Their email address; it is confirmed already.")
+@click.option("--password", help="At least 10 characters. Asked for if not given.")
+@click.option("--name", help="Their name. The first part of the email address if not given.")
+@click.option("--admin", is_flag=True, help="Make them a site administrator.")
+@click.option("--org", "org_slug", metavar="SLUG", help="Add them to this organisation.")
+@click.option("--role", type=click.Choice([role.value for role in Role]),
+              help="Their role in the organisation (viewer if not given).")
+def user_create(email: str, password: str | None, name: str | None, admin: bool,
+                org_slug: str | None, role: str | None) -> None:
+    """Create an account that can log in straight away."""
+    if role is not None and org_slug is None:
+        raise click.UsageError("Give the organisation (--org SLUG) as well as the role.")
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        with contextmanager(session_scope)(engine_for(get_settings().database_url)) as db:
+            created = admin_service.create_user(db, email=email, password=password, name=name,
+                                                admin=admin, org_slug=org_slug, role=role)
+            summary = created.email + (" (site administrator)" if admin else "")
+    except admin_service.RuleBroken as problem:
+        click.echo(f"Error: {problem}.", err=True)
+        sys.exit(1)
+    where = f", {role or Role.viewer.value} of {org_slug}" if org_slug else ""
+    click.echo(f"Created the account {summary}{where}.")
 
 
 if __name__ == "__main__":

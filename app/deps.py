@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Annotated
 
@@ -59,16 +60,27 @@ OutboxDep = Annotated[Outbox, Depends(get_outbox)]
 WebSessionDep = Annotated[WebSession, Depends(get_web_session)]
 
 
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking, for templates: plain values that outlive the request's transaction
+    (an error page is rendered after a rollback has expired every database object)."""
+
+    id: int
+    name: str
+    email: str
+    is_admin: bool
+
+
 def load_current_user(request: Request, web: WebSessionDep, db: SessionDep) -> User | None:
     """The logged-in user, or None. A disabled account or an old session epoch logs out."""
+    request.state.viewer = None
     if web.user_id is None:
-        request.state.user = None
         return None
     user = db.get(User, web.user_id)
     if user is None or user.is_disabled or user.session_epoch != web.epoch:
         web.log_out()
-        user = None
-    request.state.user = user
+        return None
+    request.state.viewer = Viewer(user.id or 0, user.name, user.email, user.is_admin)
     return user
 
 

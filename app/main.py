@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from app.accounts import web as accounts_web
+from app.admin import web as admin_web
 from app.accounts.sessions import SessionMiddleware, check_csrf
 from app.config import Settings, get_settings
 from app.db import engine_for
@@ -16,6 +17,7 @@ from app.deps import LoginRequired, load_current_user
 from app.errors import install_error_pages
 from app.frameworks import load_catalogue
 from app.health import web as health_web
+from app.organisations import web as organisations_web
 from app.public import web as public_web
 from app.templating import STATIC_DIR
 
@@ -41,6 +43,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_web.router)
     app.include_router(public_web.router)
     app.include_router(accounts_web.router)
+    app.include_router(admin_web.router)
+    app.include_router(organisations_web.router)
     install_error_pages(app)
     app.add_exception_handler(LoginRequired, _send_to_login)
     app.add_middleware(SessionMiddleware, settings=settings)

@@ -107,7 +107,7 @@ def render(
     }
     session = getattr(request.state, "session", None)
     values["csrf_token"] = session.csrf if session is not None else ""
-    values["current_user"] = getattr(request.state, "user", None)
+    values["current_user"] = getattr(request.state, "viewer", None)
     if session is not None and not is_htmx(request) and "flash" not in (context or {}):
         values["flash"] = session.pop_flash()
     values.update(context or {})

@@ -120,3 +120,18 @@ def checked_client(app: FastAPI, **kwargs: object) -> TestClient:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with checked_client(app) as test_client:
         yield test_client
+
+
+@pytest.fixture(autouse=True, scope="session")
+def quick_password_hashing() -> Iterator[None]:
+    """Argon2 with test-sized costs: the suite hashes hundreds of passwords."""
+    from pwdlib import PasswordHash
+    from pwdlib.hashers.argon2 import Argon2Hasher
+
+    from app.accounts import security
+
+    production = security._hasher
+    security._hasher = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=8192,
+                                                  parallelism=1),))
+    yield
+    security._hasher = production

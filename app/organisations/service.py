@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.audit.service import record
+from app.frameworks import Framework, FrameworkCatalogue
 from app.organisations import repository
 from app.organisations.models import Commitment, Membership, Organisation, OrganisationArea, Role
+from app.organisations.status import CommitmentStatus, commitment_status
 
 
 class RuleBroken(Exception):
@@ -79,3 +82,90 @@ def withdraw(db: Session, *, actor_id: int, commitment: Commitment, reason: str,
     record(db, actor_id=actor_id, action="commitment.withdraw",
            organisation_id=commitment.organisation_id, subject=f"commitment:{commitment.id}",
            before={"withdrawn_on": None}, after={"withdrawn_on": str(on), "reason": reason})
+
+
+def update_profile(db: Session, *, actor_id: int, organisation: Organisation,
+                   changes: dict[str, object], area_codes: Sequence[str]) -> None:
+    assert organisation.id is not None
+    before = {key: getattr(organisation, key) for key in changes}
+    before["areas"] = repository.area_codes_of(db, organisation.id)
+    for key, value in changes.items():
+        setattr(organisation, key, value)
+    db.add(organisation)
+    current = set(before["areas"])  # type: ignore[arg-type]
+    wanted = list(dict.fromkeys(area_codes))
+    for code in current - set(wanted):
+        link = db.get(OrganisationArea, (organisation.id, code))
+        if link is not None:
+            db.delete(link)
+    for code in wanted:
+        if code not in current:
+            db.add(OrganisationArea(organisation_id=organisation.id, area_code=code))
+    record(db, actor_id=actor_id, action="organisation.update", organisation_id=organisation.id,
+           subject=f"organisation:{organisation.id}", before=before,
+           after={**changes, "areas": wanted})
+
+
+def change_role(db: Session, *, actor_id: int, membership: Membership, role: Role) -> None:
+    if membership.role == Role.owner and role != Role.owner \
+            and repository.owner_count(db, membership.organisation_id) == 1:
+        raise RuleBroken("This is the only owner. Make someone else an owner first.")
+    before = membership.role
+    membership.role = role
+    db.add(membership)
+    record(db, actor_id=actor_id, action="membership.change_role",
+           organisation_id=membership.organisation_id, subject=f"membership:{membership.id}",
+           before={"role": before}, after={"role": role.value})
+
+
+def remove_member(db: Session, *, actor_id: int, membership: Membership) -> None:
+    if membership.role == Role.owner and repository.owner_count(db,
+                                                                membership.organisation_id) == 1:
+        raise RuleBroken("The only owner cannot leave or be removed. Make someone else an "
+                         "owner first.")
+    record(db, actor_id=actor_id, action="membership.remove",
+           organisation_id=membership.organisation_id, subject=f"membership:{membership.id}",
+           before={"user_id": membership.user_id, "role": membership.role})
+    db.delete(membership)
+
+
+def add_member(db: Session, *, actor_id: int | None, organisation_id: int, user_id: int,
+               role: str) -> Membership:
+    """Add a member, or raise their role if they are one already (never lower it)."""
+    existing = db.exec(select(Membership).where(Membership.organisation_id == organisation_id,
+                                                Membership.user_id == user_id)).first()
+    if existing is not None:
+        if Role(role).rank > Role(existing.role).rank:
+            change_role(db, actor_id=actor_id or user_id, membership=existing, role=Role(role))
+        return existing
+    membership = Membership(user_id=user_id, organisation_id=organisation_id, role=role)
+    db.add(membership)
+    db.flush()
+    record(db, actor_id=actor_id, action="membership.add", organisation_id=organisation_id,
+           subject=f"membership:{membership.id}", after={"user_id": user_id, "role": role})
+    return membership
+
+
+@dataclass(frozen=True)
+class CommitmentView:
+    commitment: Commitment
+    framework: Framework | None
+    status: CommitmentStatus
+    plan_due_on: date | None
+
+
+def commitment_views(db: Session, organisation_id: int, catalogue: FrameworkCatalogue,
+                     today: date) -> list[CommitmentView]:
+    """Each sign-up with its framework and status today, newest sign-up first."""
+    views = []
+    for commitment in reversed(repository.commitments_of(db, organisation_id)):
+        framework = catalogue.get(commitment.framework_id)
+        due_days = framework.plan_due_days if framework else 90
+        views.append(CommitmentView(
+            commitment=commitment, framework=framework,
+            status=commitment_status(today=today, signed_up_on=commitment.signed_up_on,
+                                     plan_due_days=due_days,
+                                     withdrawn_on=commitment.withdrawn_on),
+            plan_due_on=commitment.signed_up_on + timedelta(days=due_days),
+        ))
+    return views

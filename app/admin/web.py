@@ -1,0 +1,338 @@
+"""The site admin pages: organisations, people, the audit log and the frameworks loaded."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from app.accounts.models import User
+from app.admin import repository, service
+from app.admin.forms import (
+    STATUSES,
+    AuditFilter,
+    HideForm,
+    MergeForm,
+    OrganisationFilter,
+    UserFilter,
+    page_number,
+)
+from app.admin.repository import Page
+from app.audit.models import AuditEvent
+from app.clock import today
+from app.deps import AdminUser, CatalogueDep, SessionDep, WebSessionDep, require_admin
+from app.forms import Errors, form_values, parse
+from app.organisations.models import KIND_LABELS, Organisation, OrganisationKind
+from app.templating import render
+
+router = APIRouter(prefix="/admin", include_in_schema=False,
+                   dependencies=[Depends(require_admin)])
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _query(request: Request, *names: str) -> dict[str, str]:
+    return {name: request.query_params.get(name, "").strip() for name in names}
+
+
+def pagination(request: Request, page: Page[Any]) -> dict[str, Any] | None:
+    """The GOV.UK pagination component's links, keeping the filters in the address."""
+    if page.pages <= 1:
+        return None
+
+    def href(number: int) -> str:
+        params = {key: value for key, value in request.query_params.items() if key != "page"}
+        return f"{request.url.path}?{urlencode({**params, 'page': number})}"
+
+    items: list[dict[str, Any]] = []
+    shown = 0
+    for number in range(1, page.pages + 1):
+        if number in (1, page.pages) or abs(number - page.number) <= 2:
+            if shown and number - shown > 1:
+                items.append({"ellipsis": True})
+            items.append({"number": number, "href": href(number),
+                          "current": number == page.number})
+            shown = number
+    return {
+        "items": items,
+        "previous": {"href": href(page.number - 1)} if page.number > 1 else None,
+        "next": {"href": href(page.number + 1)} if page.number < page.pages else None,
+        "landmarkLabel": "Pages",
+    }
+
+
+# Dashboard ----------------------------------------------------------------------------------
+
+@router.get("")
+def dashboard(request: Request, db: SessionDep, catalogue: CatalogueDep) -> Response:
+    return render(request, "admin/dashboard.html",
+                  {"counts": repository.counts(db), "frameworks": len(catalogue)})
+
+
+# Organisations ------------------------------------------------------------------------------
+
+def kind_label(kind: str) -> str:
+    try:
+        return KIND_LABELS[OrganisationKind(kind)]
+    except ValueError:
+        return kind
+
+
+@router.get("/organisations")
+def organisations(request: Request, db: SessionDep) -> Response:
+    values = _query(request, "q", "status")
+    filters, errors = parse(OrganisationFilter, values)
+    page = repository.organisations_page(
+        db, q=filters.q if filters else "", status=filters.status if filters else "all",
+        number=page_number(request.query_params.get("page"))) if filters else None
+    return render(request, "admin/organisations.html", {
+        "values": values, "errors": errors, "statuses": STATUSES, "page": page,
+        "pagination": pagination(request, page) if page else None, "kind_label": kind_label})
+
+
+def _organisation_or_404(db: SessionDep, organisation_id: int) -> Organisation:
+    organisation = repository.organisation(db, organisation_id)
+    if organisation is None:
+        raise HTTPException(404, "There is no organisation with this number.")
+    return organisation
+
+
+def _organisation_page(request: Request, db: SessionDep, catalogue: CatalogueDep,
+                       organisation: Organisation, values: dict[str, Any] | None = None,
+                       errors: Errors | None = None) -> Response:
+    assert organisation.id is not None
+    commitments = [(commitment, catalogue.get(commitment.framework_id))
+                   for commitment in repository.commitments_of(db, organisation.id)]
+    others = repository.organisations_pointing_at(db, organisation.id)
+    return render(request, "admin/organisation.html", {
+        "organisation": organisation,
+        "kind": kind_label(organisation.kind),
+        "areas": repository.areas_by_organisation(db, [organisation.id]).get(organisation.id,
+                                                                              []),
+        "members": repository.members_of(db, organisation.id),
+        "commitments": commitments,
+        "duplicate_of": repository.organisation(db, organisation.possible_duplicate_of_id)
+        if organisation.possible_duplicate_of_id else None,
+        "merged_into": repository.organisation(db, organisation.merged_into_id)
+        if organisation.merged_into_id else None,
+        "merged_from": [other for other in others if other.merged_into_id == organisation.id],
+        "flagged_by": [other for other in others
+                       if other.possible_duplicate_of_id == organisation.id],
+        "values": values or {}, "errors": errors or {},
+    })
+
+
+@router.get("/organisations/{organisation_id}")
+def organisation_page(request: Request, organisation_id: int, db: SessionDep,
+                      catalogue: CatalogueDep) -> Response:
+    return _organisation_page(request, db, catalogue, _organisation_or_404(db, organisation_id))
+
+
+@router.post("/organisations/{organisation_id}/verify")
+def verify(organisation_id: int, db: SessionDep, admin: AdminUser,
+           web: WebSessionDep) -> Response:
+    organisation = _organisation_or_404(db, organisation_id)
+    service.set_verified(db, actor=admin, organisation=organisation, verified=True)
+    web.add_flash(f"{organisation.name} is now verified.")
+    return redirect(f"/admin/organisations/{organisation_id}")
+
+
+@router.post("/organisations/{organisation_id}/unverify")
+def unverify(organisation_id: int, db: SessionDep, admin: AdminUser,
+             web: WebSessionDep) -> Response:
+    organisation = _organisation_or_404(db, organisation_id)
+    service.set_verified(db, actor=admin, organisation=organisation, verified=False)
+    web.add_flash(f"{organisation.name} is no longer marked as verified.")
+    return redirect(f"/admin/organisations/{organisation_id}")
+
+
+@router.post("/organisations/{organisation_id}/hide")
+async def hide(request: Request, organisation_id: int, db: SessionDep,
+               catalogue: CatalogueDep, admin: AdminUser, web: WebSessionDep) -> Response:
+    organisation = _organisation_or_404(db, organisation_id)
+    values = form_values(await request.form())
+    form, errors = parse(HideForm, values)
+    if form is None:
+        return _organisation_page(request, db, catalogue, organisation, values, errors)
+    service.hide(db, actor=admin, organisation=organisation, reason=form.reason)
+    web.add_flash(f"{organisation.name} is now hidden from the public.")
+    return redirect(f"/admin/organisations/{organisation_id}")
+
+
+@router.post("/organisations/{organisation_id}/unhide")
+def unhide(organisation_id: int, db: SessionDep, admin: AdminUser,
+           web: WebSessionDep) -> Response:
+    organisation = _organisation_or_404(db, organisation_id)
+    service.unhide(db, actor=admin, organisation=organisation)
+    web.add_flash(f"{organisation.name} is shown to the public again.")
+    return redirect(f"/admin/organisations/{organisation_id}")
+
+
+@router.post("/organisations/{organisation_id}/not-duplicate")
+def not_duplicate(organisation_id: int, db: SessionDep, admin: AdminUser,
+                  web: WebSessionDep) -> Response:
+    organisation = _organisation_or_404(db, organisation_id)
+    service.not_a_duplicate(db, actor=admin, organisation=organisation)
+    web.add_flash(f"{organisation.name} is no longer flagged as a possible duplicate.")
+    return redirect(f"/admin/organisations/{organisation_id}")
+
+
+def _merge_page(request: Request, db: SessionDep, source: Organisation,
+                values: dict[str, Any]) -> Response:
+    """Ask for the organisation to merge into; once it is known, show what will move."""
+    plan: service.MergePlan | None = None
+    errors: Errors = {}
+    if "target" in values:
+        form, errors = parse(MergeForm, values)
+        if form is not None:
+            try:
+                target = service.check_merge(db, source=source, target_slug=form.target)
+            except service.RuleBroken as broken:
+                errors = {"target": str(broken)}
+            else:
+                plan = service.plan_merge(db, source=source, target=target)
+    return render(request, "admin/merge.html", {
+        "organisation": source, "plan": plan, "values": values, "errors": errors})
+
+
+@router.get("/organisations/{organisation_id}/merge")
+def merge_page(request: Request, organisation_id: int, db: SessionDep) -> Response:
+    source = _organisation_or_404(db, organisation_id)
+    values = _query(request, "target") if "target" in request.query_params else {}
+    return _merge_page(request, db, source, values)
+
+
+@router.post("/organisations/{organisation_id}/merge")
+async def merge(request: Request, organisation_id: int, db: SessionDep, admin: AdminUser,
+                web: WebSessionDep) -> Response:
+    source = _organisation_or_404(db, organisation_id)
+    values = form_values(await request.form())
+    form, _errors = parse(MergeForm, values)
+    try:
+        target = service.check_merge(db, source=source,
+                                     target_slug=form.target if form else "")
+    except service.RuleBroken:
+        return _merge_page(request, db, source, {"target": values.get("target", "")})
+    service.merge(db, actor=admin, source=source, target=target, on=today())
+    web.add_flash(f"{source.name} has been merged into {target.name}.")
+    return redirect(f"/admin/organisations/{target.id}")
+
+
+# People -------------------------------------------------------------------------------------
+
+@router.get("/users")
+def users(request: Request, db: SessionDep) -> Response:
+    values = _query(request, "q")
+    filters, errors = parse(UserFilter, values)
+    page = repository.users_page(db, q=filters.q, number=page_number(
+        request.query_params.get("page"))) if filters else None
+    return render(request, "admin/users.html", {
+        "values": values, "errors": errors, "page": page,
+        "pagination": pagination(request, page) if page else None})
+
+
+def _user_or_404(db: SessionDep, user_id: int) -> User:
+    user = repository.user(db, user_id)
+    if user is None:
+        raise HTTPException(404, "There is no account with this number.")
+    return user
+
+
+def _user_page(request: Request, db: SessionDep, user: User, admin: User,
+               errors: Errors | None = None) -> Response:
+    return render(request, "admin/user.html", {
+        "user": user, "is_me": user.id == admin.id,
+        "memberships": repository.memberships_of_user(db, user.id or 0),
+        "errors": errors or {}})
+
+
+@router.get("/users/{user_id}")
+def user_page(request: Request, user_id: int, db: SessionDep, admin: AdminUser) -> Response:
+    return _user_page(request, db, _user_or_404(db, user_id), admin)
+
+
+USER_ACTIONS = {
+    # the last part of the address: (what changes, to what, the message afterwards)
+    "disable": ("disabled", True, "{name} can no longer log in."),
+    "enable": ("disabled", False, "{name} can log in again."),
+    "make-admin": ("admin", True, "{name} is now a site administrator."),
+    "remove-admin": ("admin", False, "{name} is no longer a site administrator."),
+}
+
+
+@router.post("/users/{user_id}/{action}")
+def user_action(request: Request, user_id: int, action: str, db: SessionDep,
+                admin: AdminUser, web: WebSessionDep) -> Response:
+    if action not in USER_ACTIONS:
+        raise HTTPException(404, "There is no such action.")
+    user = _user_or_404(db, user_id)
+    field, value, message = USER_ACTIONS[action]
+    try:
+        if field == "disabled":
+            service.set_disabled(db, actor=admin, user=user, disabled=value)
+        else:
+            service.set_admin(db, actor=admin, user=user, admin=value)
+    except service.RuleBroken as broken:
+        return _user_page(request, db, user, admin, {"actions": str(broken)})
+    web.add_flash(message.format(name=user.name))
+    return redirect(f"/admin/users/{user_id}")
+
+
+# Audit log ----------------------------------------------------------------------------------
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(_shown(item) for item in value) or "none"
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def changes(values: dict[str, object] | None) -> list[tuple[str, str]]:
+    """Audit values as (name, value) pairs a person can read."""
+    return [(key.replace("_", " "), _shown(value)) for key, value in (values or {}).items()]
+
+
+def who(event: AuditEvent, email: str | None) -> str:
+    if email is not None:
+        return email
+    return "deleted user" if event.actor_id is not None else "system or a deleted user"
+
+
+AUDIT_FIELDS = ("organisation", "user", "action", "date_from", "date_to")
+
+
+@router.get("/audit")
+def audit(request: Request, db: SessionDep) -> Response:
+    values = _query(request, *AUDIT_FIELDS)
+    actions = repository.audit_actions(db)
+    filters, errors = parse(AuditFilter, values)
+    page = None
+    if filters is not None:
+        try:
+            page = service.audit_log(db, filters=filters, actions=actions,
+                                     number=page_number(request.query_params.get("page")))
+        except service.FilterProblem as problem:
+            errors = problem.errors
+    return render(request, "admin/audit.html", {
+        "values": values, "errors": errors, "page": page,
+        "pagination": pagination(request, page) if page else None,
+        "actions": [("", "Any action"), *((action, action) for action in actions)],
+        "who": who, "changes": changes})
+
+
+# Frameworks ---------------------------------------------------------------------------------
+
+@router.get("/frameworks")
+def frameworks(request: Request, catalogue: CatalogueDep) -> Response:
+    return render(request, "admin/frameworks.html", {"frameworks": list(catalogue)})
