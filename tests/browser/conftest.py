@@ -55,7 +55,7 @@ class _ThreadedServer:
         port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"
         config = uvicorn.Config(create_app(settings), log_level="warning", access_log=False,
-                                lifespan="off", timeout_graceful_shutdown=5)
+                                lifespan="auto", timeout_graceful_shutdown=5)
         self.server = uvicorn.Server(config)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name=f"uvicorn:{port}", daemon=True)

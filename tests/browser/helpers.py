@@ -7,6 +7,7 @@ Import these from any browser test (forms, journeys):
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,10 +78,9 @@ def preload_axe(context: BrowserContext) -> None:
 def _inject_axe(page: Page) -> None:
     if page.evaluate("() => typeof window.axe !== 'undefined'"):
         return
-    try:
+    # A Content-Security-Policy without 'unsafe-inline' blocks the tag: see below.
+    with contextlib.suppress(Error):
         page.add_script_tag(path=str(AXE_PATH))
-    except Error:
-        pass  # a Content-Security-Policy without 'unsafe-inline' blocks the tag: see below
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         # DevTools evaluation is not subject to the page's Content-Security-Policy.
         page.evaluate(AXE_PATH.read_text(encoding="utf-8") + "\n;undefined")

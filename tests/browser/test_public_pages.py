@@ -62,6 +62,7 @@ def test_without_javascript_people_can_follow_links_and_switch_easy_read(
 ) -> None:
     page = nojs_page
     _visit(page, live_server + "/")
+    expect(page.locator("body.js-enabled")).to_have_count(0)  # init.js really did not run
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Making It Real: see how care and support is changing")
 
