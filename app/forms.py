@@ -35,6 +35,8 @@ def form_values(form: FormData) -> dict[str, Any]:
             continue
         items = [item for item in form.getlist(key) if not isinstance(item, UploadFile)]
         texts = [str(item).strip() for item in items]
+        if len(texts) > 1:  # repeated fields: drop the ones left empty
+            texts = [text for text in texts if text]
         values[key] = texts if len(texts) > 1 or key.endswith("[]") else (texts[0] if texts
                                                                            else "")
     return {key.removesuffix("[]"): value for key, value in values.items()}

@@ -57,3 +57,31 @@ if (window.htmx && window.htmx.config) {
   // reads that before this module runs.)
   window.htmx.config.includeIndicatorStyles = false
 }
+
+// Council-area pickers: a plain <select> works without JavaScript; with it,
+// accessible-autocomplete (loaded on pages that have one) lets people type.
+function enhanceAreaSelects (scope) {
+  if (!window.accessibleAutocomplete) {
+    return
+  }
+  scope.querySelectorAll('select[data-mir-autocomplete]').forEach((select) => {
+    if (select.dataset.mirEnhanced) {
+      return
+    }
+    select.dataset.mirEnhanced = 'true'
+    window.accessibleAutocomplete.enhanceSelectElement({
+      selectElement: select,
+      defaultValue: '',
+      showAllValues: true,
+      dropdownArrow: () => '',
+      tNoResults: () => 'No council area matches that'
+    })
+  })
+}
+
+enhanceAreaSelects(document)
+document.addEventListener('htmx:load', (event) => {
+  if (event.target instanceof Element) {
+    enhanceAreaSelects(event.target)
+  }
+})
