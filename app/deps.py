@@ -106,6 +106,9 @@ def require_admin(user: CurrentUser) -> User:
     return user
 
 
+require_admin.required_admin = True  # type: ignore[attr-defined]  # read by the access matrix
+
+
 AdminUser = Annotated[User, Depends(require_admin)]
 
 
@@ -142,6 +145,7 @@ def org_access(minimum: Role):  # type: ignore[no-untyped-def]
                                      "Ask an owner of the organisation.")
         return access
 
+    dependency.required_role = minimum  # type: ignore[attr-defined]  # read by the access matrix
     return dependency
 
 
