@@ -124,6 +124,10 @@ class OrgAccess:
     def can(self, role: Role) -> bool:
         return self.role.rank >= role.rank
 
+    @property
+    def can_edit(self) -> bool:
+        return self.can(Role.editor)
+
 
 def org_access(minimum: Role):  # type: ignore[no-untyped-def]
     """A dependency: the user must be a member of `{slug}` with at least `minimum` role."""

@@ -9,8 +9,9 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from app.accounts import web as accounts_web
-from app.admin import web as admin_web
 from app.accounts.sessions import SessionMiddleware, check_csrf
+from app.admin import web as admin_web
+from app.assessments import web as assessments_web
 from app.config import Settings, get_settings
 from app.db import engine_for
 from app.deps import LoginRequired, load_current_user
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_web.router)
     app.include_router(admin_web.router)
     app.include_router(organisations_web.router)
+    app.include_router(assessments_web.router)
     install_error_pages(app)
     app.add_exception_handler(LoginRequired, _send_to_login)
     app.add_middleware(SessionMiddleware, settings=settings)

@@ -2,18 +2,23 @@
 
 from app.accounts.models import LoginAttempt, Token, User
 from app.areas.models import Area, FormerAreaCode, Region
+from app.assessments.models import Assessment, CoProduction, Evidence, Rating
 from app.audit.models import AuditEvent
 from app.organisations.models import Commitment, Membership, Organisation, OrganisationArea
 
 __all__ = [
     "Area",
+    "Assessment",
     "AuditEvent",
+    "CoProduction",
     "Commitment",
+    "Evidence",
     "FormerAreaCode",
     "LoginAttempt",
     "Membership",
     "Organisation",
     "OrganisationArea",
+    "Rating",
     "Region",
     "Token",
     "User",

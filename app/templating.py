@@ -12,6 +12,7 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.responses import Response
 
 from app.config import PROJECT_ROOT
+from app.text import render_markdown
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 STATIC_DIR = PROJECT_ROOT / "app" / "static"
@@ -41,6 +42,8 @@ def build_environment() -> Environment:
     env.globals["asset"] = lambda name: "/static/dist/" + versions.get(name, name)
     env.filters["urlquote"] = lambda value: quote(str(value), safe="")
     env.filters["error_links"] = _error_links
+    env.filters["markdown"] = render_markdown
+    env.filters["pair"] = lambda value: (value, value)
     env.filters["radio_items"] = _radio_items
     env.filters["checkbox_items"] = _checkbox_items
     env.filters["select_items"] = _select_items

@@ -75,3 +75,8 @@ def by_slug(db: Session, slug: str) -> Organisation | None:
 def site_admins(db: Session) -> Sequence[User]:
     return db.exec(select(User).where(col(User.is_admin).is_(True),
                                       col(User.is_disabled).is_(False))).all()
+
+
+def user_name(db: Session, user_id: int | None) -> str:
+    user = db.get(User, user_id) if user_id is not None else None
+    return user.name if user is not None else "someone no longer here"

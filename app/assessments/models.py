@@ -1,0 +1,108 @@
+"""Self-assessment: cycles, a rating per marker, evidence, and the co-production record."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, Text
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from app.clock import now
+
+NOT_APPLICABLE = "not_applicable"
+
+
+class Assessment(SQLModel, table=True):
+    """One organisation's look at one framework version at one time: a cycle."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    framework_id: str = Field(max_length=100)
+    framework_version: str = Field(max_length=40)
+    name: str = Field(max_length=100)
+    previous_id: int | None = Field(default=None, foreign_key="assessment.id",
+                                    ondelete="SET NULL")
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=now)
+
+
+class Rating(SQLModel, table=True):
+    """Where the organisation stands on one marker. `version` guards against lost updates."""
+
+    __table_args__ = (UniqueConstraint("assessment_id", "marker_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", index=True, ondelete="CASCADE")
+    marker_code: str = Field(max_length=20)
+    level: str | None = Field(default=None, max_length=40)  # a scale id, or NOT_APPLICABLE
+    not_applicable_reason: str = Field(default="", sa_column=Column(Text, nullable=False,
+                                                                    server_default=""))
+    working: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    needs_change: str = Field(default="", sa_column=Column(Text, nullable=False,
+                                                           server_default=""))
+    red_flags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    carried_over: bool = False  # copied from the last cycle and not yet looked at again
+    version: int = 1
+    updated_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    updated_at: datetime = Field(default_factory=now)
+
+
+class EvidenceKind(StrEnum):
+    note = "note"
+    link = "link"
+    file = "file"
+    quote = "quote"
+
+
+class SourceKind(StrEnum):
+    person_using_support = "person_using_support"
+    family_carer = "family_carer"
+    staff = "staff"
+    partner = "partner"
+
+
+SOURCE_LABELS = {
+    SourceKind.person_using_support: "A person who uses support",
+    SourceKind.family_carer: "A family carer",
+    SourceKind.staff: "A member of staff",
+    SourceKind.partner: "A partner organisation",
+}
+
+
+class Evidence(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    rating_id: int = Field(foreign_key="rating.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=10)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    url: str = Field(default="", max_length=2000)
+    file_name: str = Field(default="", max_length=255)  # as uploaded, made safe to show
+    stored_name: str = Field(default="", max_length=64)  # random name under MIR_UPLOAD_DIR
+    content_type: str = Field(default="", max_length=100)
+    size: int = 0
+    source_kind: str | None = Field(default=None, max_length=30)
+    consent_to_publish: bool = False
+    attributed_name: str = Field(default="", max_length=200)  # only with consent
+    publishable: bool = False
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=now)
+
+
+class CoProduction(SQLModel, table=True):
+    """Who took part in the assessment and how, in their own words."""
+
+    __tablename__ = "co_production"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", unique=True, ondelete="CASCADE")
+    people_using_support: int = 0
+    family_carers: int = 0
+    staff: int = 0
+    partner_organisations: int = 0
+    methods: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    other_method: str = Field(default="", max_length=500)
+    what_people_said: str = Field(default="", sa_column=Column(Text, nullable=False,
+                                                               server_default=""))
+    version: int = 1
+    updated_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    updated_at: datetime = Field(default_factory=now)

@@ -1,0 +1,206 @@
+"""Cycles, theme pages and marker pages of a self-assessment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from sqlmodel import Session
+from starlette.responses import Response
+
+from app.assessments import repository, service
+from app.assessments.forms import RatingForm, StartAssessmentForm
+from app.assessments.models import NOT_APPLICABLE, SOURCE_LABELS, Assessment, Rating
+from app.clock import now
+from app.deps import CatalogueDep, EditorAccess, OrgAccess, SessionDep, ViewerAccess, WebSessionDep
+from app.forms import form_values, parse
+from app.frameworks import Framework, FrameworkCatalogue
+from app.organisations import repository as organisations
+from app.templating import is_htmx, render
+
+router = APIRouter(include_in_schema=False)
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def load_assessment(db: Session, access: OrgAccess, assessment_id: int,
+                    catalogue: FrameworkCatalogue) -> tuple[Assessment, Framework]:
+    assessment = repository.assessment_of(db, access.organisation.id or 0, assessment_id)
+    if assessment is None:
+        raise HTTPException(404, "Your organisation has no such assessment.")
+    framework = catalogue.get(assessment.framework_id)
+    if framework is None:
+        raise HTTPException(404, "The framework of this assessment is no longer loaded.")
+    return assessment, framework
+
+
+def assessment_url(access: OrgAccess, assessment: Assessment) -> str:
+    return f"/manage/{access.organisation.slug}/assessments/{assessment.id}"
+
+
+# Cycles -----------------------------------------------------------------------------------
+
+def _list_page(request: Request, access: OrgAccess, db: SessionDep, catalogue: CatalogueDep,
+               values: dict[str, Any], errors: dict[str, str]) -> Response:
+    organisation_id = access.organisation.id or 0
+    signed_up = [c.framework_id for c in organisations.commitments_of(db, organisation_id)
+                 if c.withdrawn_on is None]
+    frameworks = [f for f in catalogue if f.id in signed_up]
+    cycles = repository.assessments_of(db, organisation_id)
+    return render(request, "assessments/list.html", {
+        "organisation": access.organisation, "access": access, "role": access.role,
+        "cycles": cycles, "catalogue": catalogue,
+        "framework_options": [(f.id, f.title) for f in frameworks],
+        "has_previous": {f.id for f in frameworks
+                         if any(c.framework_id == f.id for c in cycles)},
+        "values": values, "errors": errors})
+
+
+@router.get("/manage/{slug}/assessments")
+def assessments(request: Request, access: ViewerAccess, db: SessionDep,
+                catalogue: CatalogueDep) -> Response:
+    return _list_page(request, access, db, catalogue, {"carry_over": "true"}, {})
+
+
+@router.post("/manage/{slug}/assessments")
+async def start(request: Request, access: EditorAccess, db: SessionDep,
+                catalogue: CatalogueDep, web: WebSessionDep) -> Response:
+    values = form_values(await request.form())
+    form, errors = parse(StartAssessmentForm, values)
+    organisation_id = access.organisation.id or 0
+    signed_up = {c.framework_id for c in organisations.commitments_of(db, organisation_id)
+                 if c.withdrawn_on is None}
+    framework = catalogue.get(form.framework) if form else None
+    if form is not None and (framework is None or framework.id not in signed_up):
+        errors["framework"] = "Choose a framework your organisation has signed up to"
+    if form is None or framework is None or errors:
+        return _list_page(request, access, db, catalogue, values, errors)
+    assessment = service.start_assessment(db, actor_id=access.user.id or 0,
+                                          organisation_id=organisation_id,
+                                          framework=framework, name=form.name,
+                                          carry_over=form.carry_over)
+    web.add_flash(f"You have started “{assessment.name}”.")
+    return redirect(assessment_url(access, assessment))
+
+
+# Themes and markers -----------------------------------------------------------------------
+
+@router.get("/manage/{slug}/assessments/{assessment_id}/themes/{theme_id}")
+def theme_page(request: Request, assessment_id: int, theme_id: str, access: ViewerAccess,
+               db: SessionDep, catalogue: CatalogueDep) -> Response:
+    assessment, framework = load_assessment(db, access, assessment_id, catalogue)
+    theme = framework.theme(theme_id)
+    if theme is None:
+        raise HTTPException(404, f"{framework.title} has no such theme.")
+    ratings = repository.ratings_of(db, assessment.id or 0)
+    return render(request, "assessments/theme.html", {
+        "organisation": access.organisation, "access": access, "role": access.role,
+        "assessment": assessment, "framework": framework, "theme": theme,
+        "ratings": ratings, "levels": _level_labels(framework),
+        "evidence_counts": repository.evidence_counts(db, assessment.id or 0),
+        "base": assessment_url(access, assessment)})
+
+
+def _level_labels(framework: Framework) -> dict[str, str]:
+    labels = {level.id: level.label for level in framework.scale}
+    labels[NOT_APPLICABLE] = "Does not apply to us"
+    return labels
+
+
+def _marker_context(request: Request, access: OrgAccess, db: SessionDep,
+                    assessment: Assessment, framework: Framework, code: str,
+                    rating: Rating) -> dict[str, Any]:
+    marker = framework.marker(code)
+    assert marker is not None
+    previous, following = framework.neighbours(code)
+    options: list[tuple[str, str, str | None]] = [
+        (level.id, level.label, level.description) for level in framework.scale]
+    if framework.not_applicable:
+        options.append((NOT_APPLICABLE, "Does not apply to us",
+                        "Say why in the box that appears."))
+    return {
+        "organisation": access.organisation, "access": access, "role": access.role,
+        "assessment": assessment, "framework": framework, "marker": marker,
+        "theme": framework.theme(marker.theme_id), "rating": rating,
+        "level_options": options, "levels": _level_labels(framework),
+        "previous": previous, "following": following,
+        "evidence": repository.evidence_for(db, rating.id or 0),
+        "source_labels": SOURCE_LABELS,
+        "base": assessment_url(access, assessment), "can_edit": access.can_edit,
+    }
+
+
+def _rating_values(rating: Rating) -> dict[str, Any]:
+    return {"level": rating.level, "not_applicable_reason": rating.not_applicable_reason,
+            "working": rating.working, "needs_change": rating.needs_change,
+            "red_flags": rating.red_flags, "version": rating.version}
+
+
+def _load_rating(db: Session, assessment: Assessment, framework: Framework,
+                 code: str) -> Rating:
+    if framework.marker(code) is None:
+        raise HTTPException(404, f"{framework.title} has no marker {code}.")
+    rating = repository.rating_for(db, assessment.id or 0, code)
+    if rating is None:  # a marker added to the framework after this cycle started
+        rating = Rating(assessment_id=assessment.id or 0, marker_code=code)
+        db.add(rating)
+        db.flush()
+    return rating
+
+
+@router.get("/manage/{slug}/assessments/{assessment_id}/markers/{code}")
+def marker_page(request: Request, assessment_id: int, code: str, access: ViewerAccess,
+                db: SessionDep, catalogue: CatalogueDep) -> Response:
+    assessment, framework = load_assessment(db, access, assessment_id, catalogue)
+    rating = _load_rating(db, assessment, framework, code)
+    context = _marker_context(request, access, db, assessment, framework, code, rating)
+    return render(request, "assessments/marker.html",
+                  {**context, "values": _rating_values(rating), "errors": {}})
+
+
+@router.post("/manage/{slug}/assessments/{assessment_id}/markers/{code}")
+async def save_marker(request: Request, assessment_id: int, code: str, access: EditorAccess,
+                      db: SessionDep, catalogue: CatalogueDep,
+                      web: WebSessionDep) -> Response:
+    assessment, framework = load_assessment(db, access, assessment_id, catalogue)
+    rating = _load_rating(db, assessment, framework, code)
+    marker = framework.marker(code)
+    assert marker is not None
+    values = form_values(await request.form())
+    form, errors = parse(RatingForm, values)
+    allowed = {level.id for level in framework.scale} | (
+        {NOT_APPLICABLE} if framework.not_applicable else set())
+    if form is not None:
+        errors = form.problems(allowed)
+    context = _marker_context(request, access, db, assessment, framework, code, rating)
+    if form is None or errors:
+        return render(request, "assessments/marker.html",
+                      {**context, "values": values, "errors": errors},
+                      block="rating_form")
+    change = service.RatingChange(
+        level=form.level, not_applicable_reason=form.not_applicable_reason.strip(),
+        working=form.working, needs_change=form.needs_change,
+        red_flags=[flag for flag in marker.red_flags if flag in form.red_flags])
+    try:
+        service.save_rating(db, actor_id=access.user.id or 0,
+                            organisation_id=access.organisation.id or 0, rating=rating,
+                            seen_version=form.version, change=change)
+    except service.StaleRating as stale:
+        theirs = stale.current
+        # Keep their words on screen and ours in the form, at the version now saved.
+        return render(request, "assessments/marker.html", {
+            **context, "conflict": True, "theirs": _rating_values(theirs),
+            "theirs_by": organisations.user_name(db, theirs.updated_by_id),
+            "values": {**values, "version": theirs.version}, "errors": {}},
+            status_code=409, block="rating_form")
+    saved_at = now().strftime("%H:%M")
+    if is_htmx(request):
+        return render(request, "assessments/marker.html", {
+            **_marker_context(request, access, db, assessment, framework, code, rating),
+            "values": _rating_values(rating), "errors": {}, "saved_at": saved_at},
+            block="rating_form")
+    web.add_flash(f"Saved {marker.code} at {saved_at}.")
+    return redirect(f"{assessment_url(access, assessment)}/markers/{code}")
