@@ -5,8 +5,12 @@ from app.areas.models import Area, FormerAreaCode, Region
 from app.assessments.models import Assessment, CoProduction, Evidence, Rating
 from app.audit.models import AuditEvent
 from app.organisations.models import Commitment, Membership, Organisation, OrganisationArea
+from app.plans.models import Action, ActionUpdate, Priority
+from app.publications.models import Publication
 
 __all__ = [
+    "Action",
+    "ActionUpdate",
     "Area",
     "Assessment",
     "AuditEvent",
@@ -18,6 +22,8 @@ __all__ = [
     "Membership",
     "Organisation",
     "OrganisationArea",
+    "Priority",
+    "Publication",
     "Rating",
     "Region",
     "Token",

@@ -1,0 +1,49 @@
+"""Publications: immutable, numbered, dated snapshots of what an organisation made public."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Text
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from app.clock import now
+
+
+class PublicationKind(StrEnum):
+    plan = "plan"  # assessment summary, priorities, action plan, co-production record
+    progress = "progress"  # action status and updates since the last publication
+    correction = "correction"  # a corrected plan, with a "what changed" note
+
+
+PUBLICATION_KIND_LABELS = {
+    PublicationKind.plan: "Action plan",
+    PublicationKind.progress: "Progress report",
+    PublicationKind.correction: "Corrected action plan",
+}
+
+
+class Publication(SQLModel, table=True):
+    """Never edited once written; a correction is a new publication."""
+
+    __table_args__ = (UniqueConstraint("organisation_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    framework_id: str = Field(max_length=100, index=True)
+    number: int  # 1, 2, 3… per organisation
+    kind: str = Field(max_length=20)
+    published_on: date = Field(index=True)
+    published_at: datetime = Field(default_factory=now)
+    published_by_id: int | None = Field(default=None, foreign_key="user.id",
+                                        ondelete="SET NULL")
+    assessment_id: int | None = Field(default=None, foreign_key="assessment.id",
+                                      ondelete="SET NULL")
+    what_changed: str = Field(default="", sa_column=Column(Text, nullable=False,
+                                                           server_default=""))
+    snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON,
+                                                                           nullable=False))
+    # Moderation (site admins): hidden publications show this reason in their place.
+    hidden_reason: str | None = Field(default=None, max_length=1000)
