@@ -257,31 +257,47 @@ def user_page(request: Request, user_id: int, db: SessionDep, admin: AdminUser) 
     return _user_page(request, db, _user_or_404(db, user_id), admin)
 
 
-USER_ACTIONS = {
-    # the last part of the address: (what changes, to what, the message afterwards)
-    "disable": ("disabled", True, "{name} can no longer log in."),
-    "enable": ("disabled", False, "{name} can log in again."),
-    "make-admin": ("admin", True, "{name} is now a site administrator."),
-    "remove-admin": ("admin", False, "{name} is no longer a site administrator."),
-}
-
-
-@router.post("/users/{user_id}/{action}")
-def user_action(request: Request, user_id: int, action: str, db: SessionDep,
-                admin: AdminUser, web: WebSessionDep) -> Response:
-    if action not in USER_ACTIONS:
-        raise HTTPException(404, "There is no such action.")
+def _change_user(request: Request, db: SessionDep, admin: User, web: WebSessionDep,
+                 user_id: int, *, disabled: bool | None = None, is_admin: bool | None = None,
+                 message: str) -> Response:
     user = _user_or_404(db, user_id)
-    field, value, message = USER_ACTIONS[action]
     try:
-        if field == "disabled":
-            service.set_disabled(db, actor=admin, user=user, disabled=value)
-        else:
-            service.set_admin(db, actor=admin, user=user, admin=value)
+        if disabled is not None:
+            service.set_disabled(db, actor=admin, user=user, disabled=disabled)
+        if is_admin is not None:
+            service.set_admin(db, actor=admin, user=user, admin=is_admin)
     except service.RuleBroken as broken:
         return _user_page(request, db, user, admin, {"actions": str(broken)})
     web.add_flash(message.format(name=user.name))
     return redirect(f"/admin/users/{user_id}")
+
+
+@router.post("/users/{user_id}/disable")
+def disable_user(request: Request, user_id: int, db: SessionDep, admin: AdminUser,
+                 web: WebSessionDep) -> Response:
+    return _change_user(request, db, admin, web, user_id, disabled=True,
+                        message="{name} can no longer log in.")
+
+
+@router.post("/users/{user_id}/enable")
+def enable_user(request: Request, user_id: int, db: SessionDep, admin: AdminUser,
+                web: WebSessionDep) -> Response:
+    return _change_user(request, db, admin, web, user_id, disabled=False,
+                        message="{name} can log in again.")
+
+
+@router.post("/users/{user_id}/make-admin")
+def make_admin(request: Request, user_id: int, db: SessionDep, admin: AdminUser,
+               web: WebSessionDep) -> Response:
+    return _change_user(request, db, admin, web, user_id, is_admin=True,
+                        message="{name} is now a site administrator.")
+
+
+@router.post("/users/{user_id}/remove-admin")
+def remove_admin(request: Request, user_id: int, db: SessionDep, admin: AdminUser,
+                 web: WebSessionDep) -> Response:
+    return _change_user(request, db, admin, web, user_id, is_admin=False,
+                        message="{name} is no longer a site administrator.")
 
 
 # Audit log ----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from app.frameworks import Framework, FrameworkCatalogue
 from app.organisations import repository
 from app.organisations.models import Commitment, Membership, Organisation, OrganisationArea, Role
 from app.organisations.status import CommitmentStatus, commitment_status
+from app.publications.repository import published_dates
 
 
 class RuleBroken(Exception):
@@ -158,14 +159,20 @@ def commitment_views(db: Session, organisation_id: int, catalogue: FrameworkCata
                      today: date) -> list[CommitmentView]:
     """Each sign-up with its framework and status today, newest sign-up first."""
     views = []
+    dates = published_dates(db, [organisation_id])
     for commitment in reversed(repository.commitments_of(db, organisation_id)):
         framework = catalogue.get(commitment.framework_id)
         due_days = framework.plan_due_days if framework else 90
+        published = dates.get((organisation_id, commitment.framework_id))
         views.append(CommitmentView(
             commitment=commitment, framework=framework,
             status=commitment_status(today=today, signed_up_on=commitment.signed_up_on,
                                      plan_due_days=due_days,
-                                     withdrawn_on=commitment.withdrawn_on),
+                                     withdrawn_on=commitment.withdrawn_on,
+                                     last_plan_on=published.last_plan_on
+                                     if published else None,
+                                     last_progress_on=published.last_progress_on
+                                     if published else None),
             plan_due_on=commitment.signed_up_on + timedelta(days=due_days),
         ))
     return views

@@ -49,7 +49,7 @@ def add_months(day: date, months: int) -> date:
 
 
 def commitment_status(*, today: date, signed_up_on: date, plan_due_days: int = 90,
-                      withdrawn_on: date | None = None, plan_published_on: date | None = None,
+                      withdrawn_on: date | None = None, last_plan_on: date | None = None,
                       last_progress_on: date | None = None) -> CommitmentStatus:
     """Where an organisation stands with one framework on `today`.
 
@@ -62,11 +62,11 @@ def commitment_status(*, today: date, signed_up_on: date, plan_due_days: int = 9
     """
     if withdrawn_on is not None and withdrawn_on <= today:
         return CommitmentStatus.withdrawn
-    published = [d for d in (plan_published_on, last_progress_on) if d is not None]
+    published = [d for d in (last_plan_on, last_progress_on) if d is not None]
     last_published = max(published) if published else None
     if today >= add_months(last_published or signed_up_on, 12):
         return CommitmentStatus.lapsed
-    if plan_published_on is None:
+    if last_plan_on is None:
         if today > signed_up_on + timedelta(days=plan_due_days):
             return CommitmentStatus.plan_overdue
         return CommitmentStatus.signed_up

@@ -34,23 +34,23 @@ def test_nothing_published_for_12_months_is_lapsed_on_the_anniversary() -> None:
 
 def test_plan_published_then_lapses_12_months_after_the_last_publication() -> None:
     plan = date(2025, 3, 1)
-    assert status(date(2025, 3, 1), plan_published_on=plan) == S.plan_published
-    assert status(date(2026, 2, 28), plan_published_on=plan) == S.plan_published
-    assert status(date(2026, 3, 1), plan_published_on=plan) == S.lapsed
+    assert status(date(2025, 3, 1), last_plan_on=plan) == S.plan_published
+    assert status(date(2026, 2, 28), last_plan_on=plan) == S.plan_published
+    assert status(date(2026, 3, 1), last_plan_on=plan) == S.lapsed
 
 
 def test_progress_report_keeps_it_going() -> None:
     plan, progress = date(2025, 3, 1), date(2026, 2, 1)
-    assert status(date(2026, 3, 1), plan_published_on=plan, last_progress_on=progress) \
+    assert status(date(2026, 3, 1), last_plan_on=plan, last_progress_on=progress) \
         == S.progress_reported
-    assert status(date(2027, 1, 31), plan_published_on=plan, last_progress_on=progress) \
+    assert status(date(2027, 1, 31), last_plan_on=plan, last_progress_on=progress) \
         == S.progress_reported
-    assert status(date(2027, 2, 1), plan_published_on=plan, last_progress_on=progress) \
+    assert status(date(2027, 2, 1), last_plan_on=plan, last_progress_on=progress) \
         == S.lapsed
 
 
 def test_plan_published_late_is_no_longer_overdue() -> None:
-    assert status(date(2025, 6, 1), plan_published_on=date(2025, 5, 30)) == S.plan_published
+    assert status(date(2025, 6, 1), last_plan_on=date(2025, 5, 30)) == S.plan_published
 
 
 def test_withdrawn_wins_from_the_day_of_withdrawal() -> None:

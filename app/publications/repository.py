@@ -1,0 +1,55 @@
+"""Every query about publications."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case, func
+from sqlmodel import Session, col, select
+
+from app.publications.models import Publication, PublicationKind
+
+
+@dataclass(frozen=True)
+class PublishedDates:
+    """What the commitment status needs: the latest plan and the latest progress report."""
+
+    last_plan_on: date | None
+    last_progress_on: date | None
+
+
+def published_dates(db: Session, organisation_ids: Sequence[int]
+                    ) -> dict[tuple[int, str], PublishedDates]:
+    """Per (organisation, framework), in one query. Hidden publications still count:
+    they were published, and hiding is about content, not about the commitment."""
+    if not organisation_ids:
+        return {}
+    is_plan = col(Publication.kind).in_([PublicationKind.plan, PublicationKind.correction])
+    rows = db.exec(
+        select(Publication.organisation_id, Publication.framework_id,
+               func.max(case((is_plan, Publication.published_on))),
+               func.max(case((col(Publication.kind) == PublicationKind.progress,
+                              Publication.published_on))))
+        .where(col(Publication.organisation_id).in_(organisation_ids))
+        .group_by(Publication.organisation_id, Publication.framework_id)
+    ).all()
+    return {(org, framework): PublishedDates(plan, progress)
+            for org, framework, plan, progress in rows}
+
+
+def publications_of(db: Session, organisation_id: int) -> Sequence[Publication]:
+    return db.exec(select(Publication).where(Publication.organisation_id == organisation_id)
+                   .order_by(col(Publication.number).desc())).all()
+
+
+def publication(db: Session, organisation_id: int, number: int) -> Publication | None:
+    return db.exec(select(Publication).where(Publication.organisation_id == organisation_id,
+                                             Publication.number == number)).first()
+
+
+def next_number(db: Session, organisation_id: int) -> int:
+    current = db.exec(select(func.max(Publication.number))
+                      .where(Publication.organisation_id == organisation_id)).one()
+    return (current or 0) + 1
