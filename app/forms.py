@@ -7,6 +7,7 @@ fields name their message in `MESSAGES`. Empty text counts as missing.
 from __future__ import annotations
 
 import re
+from datetime import date
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
@@ -98,3 +99,22 @@ def check_website(value: str) -> str:
         raise ValueError("Enter a web address in the correct format, like "
                          "https://www.example.org")
     return value
+
+
+def date_from_parts(values: dict[str, Any], name: str, label: str,
+                    required: bool = False) -> tuple[date | None, str | None]:
+    """A GOV.UK date input (name-day, name-month, name-year) as a date, or a message."""
+    parts = [str(values.get(f"{name}-{part}", "")).strip() for part in ("day", "month", "year")]
+    if not any(parts):
+        return None, (f"Enter {label}" if required else None)
+    if not all(parts):
+        missing = [part for part, value in zip(("day", "month", "year"), parts, strict=True)
+                   if not value]
+        return None, f"{label[0].upper()}{label[1:]} must include a {missing[0]}"
+    try:
+        day, month, year = (int(part) for part in parts)
+        if year < 1000:
+            raise ValueError
+        return date(year, month, day), None
+    except ValueError:
+        return None, f"{label[0].upper()}{label[1:]} must be a real date, like 31 3 2027"

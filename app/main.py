@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from app.accounts import web as accounts_web
 from app.accounts.sessions import SessionMiddleware, check_csrf
 from app.admin import web as admin_web
+from app.assessments import coproduction_web, evidence_web, overview_web
 from app.assessments import web as assessments_web
 from app.config import Settings, get_settings
 from app.db import engine_for
@@ -19,6 +20,8 @@ from app.errors import install_error_pages
 from app.frameworks import load_catalogue
 from app.health import web as health_web
 from app.organisations import web as organisations_web
+from app.plans import web as plans_web
+from app.publications import web as publications_web
 from app.public import web as public_web
 from app.templating import STATIC_DIR
 
@@ -46,7 +49,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_web.router)
     app.include_router(admin_web.router)
     app.include_router(organisations_web.router)
+    # Before assessments_web: /assessments/compare must win over /assessments/{assessment_id}.
+    app.include_router(overview_web.router)
     app.include_router(assessments_web.router)
+    app.include_router(evidence_web.router)
+    app.include_router(coproduction_web.router)
+    app.include_router(plans_web.router)
+    app.include_router(publications_web.router)
     install_error_pages(app)
     app.add_exception_handler(LoginRequired, _send_to_login)
     app.add_middleware(SessionMiddleware, settings=settings)

@@ -15,19 +15,29 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
-from fastapi.testclient import TestClient
 from sqlalchemy import inspect, text
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from app.assessments.models import Evidence, Rating
+from app.assessments.service import start_assessment
 from app.config import Settings
 from app.db import engine_for
 from app.deps import require_user
+from app.frameworks import load_catalogue
 from app.main import create_app
 from app.organisations.models import Role
+from app.plans.models import Action
 from tests.conftest import MARKERS_DIR, checked_client
-from tests.factories import add_member, csrf_token, login, make_commitment, make_organisation, \
-    make_user
+from tests.factories import (
+    add_member,
+    csrf_token,
+    login,
+    make_commitment,
+    make_organisation,
+    make_user,
+)
 
+CATALOGUE = load_catalogue(MARKERS_DIR)
 VISITORS = ["anonymous", "outsider", "viewer", "editor", "owner", "admin"]
 ROLE_OF = {"viewer": Role.viewer, "editor": Role.editor, "owner": Role.owner}
 
@@ -123,9 +133,25 @@ def test_access(method: str, path: str, app: FastAPI, database_url: str) -> None
         make_organisation(db, owner=outsider, name="Other Org")
         admin = make_user(db, email="admin@example.org", admin=True)
         commitment = make_commitment(db, organisation)
+        framework = CATALOGUE.get("making-it-real-2018")
+        assert framework is not None
+        assessment = start_assessment(db, actor_id=owner.id or 0,
+                                      organisation_id=organisation.id or 0,
+                                      framework=framework, name="Matrix cycle",
+                                      carry_over=False)
+        rating = db.exec(select(Rating).where(Rating.assessment_id == assessment.id,
+                                              Rating.marker_code == "IA1")).one()
+        evidence = Evidence(rating_id=rating.id or 0, kind="note", text="A note")
+        action = Action(organisation_id=organisation.id or 0, framework_id=framework.id,
+                        title="An action")
+        db.add_all([evidence, action])
+        db.flush()
         values = {"slug": organisation.slug, "membership_id": target.id,
                   "commitment_id": commitment.id, "organisation_id": organisation.id,
-                  "org_id": organisation.id, "user_id": target.user_id}
+                  "org_id": organisation.id, "user_id": target.user_id,
+                  "assessment_id": assessment.id, "theme_id": "information-and-advice",
+                  "code": "IA1", "framework_id": framework.id, "action_id": action.id,
+                  "evidence_id": evidence.id}
         db.commit()
         admin_id = admin.id
 

@@ -43,13 +43,15 @@ class Page(Generic[T]):
         return min(self.total, self.number * self.size)
 
 
-def _page(db: Session, statement: Any, number: int, size: int = PAGE_SIZE) -> tuple[list[Any],
-                                                                                     int]:
-    """The rows of page `number` of `statement`, and how many rows there are in all."""
-    total = db.exec(select(func.count()).select_from(
-        statement.order_by(None).subquery())).one()
+def _page(db: Session, statement: Any, number: int,
+          size: int = PAGE_SIZE) -> tuple[list[Any], int, int]:
+    """The rows of page `number` (or the last page, if there are fewer) of `statement`,
+    how many rows there are in all, and the page number given."""
+    total = int(db.exec(select(func.count()).select_from(
+        statement.order_by(None).subquery())).one())
+    number = max(1, min(number, -(-total // size)))
     rows = db.exec(statement.offset((number - 1) * size).limit(size)).all()
-    return list(rows), int(total)
+    return list(rows), total, number
 
 
 def _name_matches(column: Any, q: str) -> Any:
@@ -141,7 +143,7 @@ def organisations_page(db: Session, *, q: str, status: str, number: int) -> Page
     if q:
         statement = statement.where(or_(_name_matches(Organisation.name, q),
                                         _name_matches(Organisation.slug, q)))
-    rows, total = _page(db, statement, number)
+    rows, total, number = _page(db, statement, number)
     areas = areas_by_organisation(db, [row[0].id for row in rows])
     return Page([OrganisationRow(org, dup, into, areas.get(org.id or 0, []))
                  for org, dup, into in rows], total, number)
@@ -212,7 +214,7 @@ def users_page(db: Session, *, q: str, number: int) -> Page[User]:
     if q:
         statement = statement.where(or_(_name_matches(User.name, q),
                                         _name_matches(User.email, q)))
-    rows, total = _page(db, statement, number)
+    rows, total, number = _page(db, statement, number)
     return Page(rows, total, number)
 
 
@@ -262,5 +264,5 @@ def audit_page(db: Session, *, organisation_id: int | None, actor_id: int | None
         statement = statement.where(col(AuditEvent.at) >= since)
     if before is not None:
         statement = statement.where(col(AuditEvent.at) < before)
-    rows, total = _page(db, statement, number)
+    rows, total, number = _page(db, statement, number)
     return Page([AuditRow(event, email, org) for event, email, org in rows], total, number)

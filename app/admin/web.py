@@ -88,9 +88,10 @@ def kind_label(kind: str) -> str:
 def organisations(request: Request, db: SessionDep) -> Response:
     values = _query(request, "q", "status")
     filters, errors = parse(OrganisationFilter, values)
-    page = repository.organisations_page(
-        db, q=filters.q if filters else "", status=filters.status if filters else "all",
-        number=page_number(request.query_params.get("page"))) if filters else None
+    page = None
+    if filters is not None:
+        page = repository.organisations_page(db, q=filters.q, status=filters.status,
+                                             number=page_number(request.query_params.get("page")))
     return render(request, "admin/organisations.html", {
         "values": values, "errors": errors, "statuses": STATUSES, "page": page,
         "pagination": pagination(request, page) if page else None, "kind_label": kind_label})
@@ -230,8 +231,10 @@ async def merge(request: Request, organisation_id: int, db: SessionDep, admin: A
 def users(request: Request, db: SessionDep) -> Response:
     values = _query(request, "q")
     filters, errors = parse(UserFilter, values)
-    page = repository.users_page(db, q=filters.q, number=page_number(
-        request.query_params.get("page"))) if filters else None
+    page = None
+    if filters is not None:
+        page = repository.users_page(db, q=filters.q,
+                                     number=page_number(request.query_params.get("page")))
     return render(request, "admin/users.html", {
         "values": values, "errors": errors, "page": page,
         "pagination": pagination(request, page) if page else None})

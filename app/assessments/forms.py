@@ -30,7 +30,7 @@ class RatingForm(Form):
     not_applicable_reason: str = Field(default="", max_length=2000)
     working: str = Field(default="", max_length=LONG_TEXT)
     needs_change: str = Field(default="", max_length=LONG_TEXT)
-    red_flags: list[str] = []
+    red_flags: list[str] = Field(default_factory=list)
     version: int
 
     @field_validator("red_flags", mode="before")

@@ -55,3 +55,13 @@ def evidence_for(db: Session, rating_id: int) -> Sequence[Evidence]:
 def co_production_of(db: Session, assessment_id: int) -> CoProduction | None:
     return db.exec(select(CoProduction).where(CoProduction.assessment_id == assessment_id)
                    ).first()
+
+
+def evidence_of_assessment(db: Session, assessment_id: int) -> dict[int, list[Evidence]]:
+    """Evidence by rating id for a whole assessment, in one query."""
+    found: dict[int, list[Evidence]] = {}
+    for item in db.exec(select(Evidence).join(Rating, Rating.id == Evidence.rating_id)  # type: ignore[arg-type]
+                        .where(Rating.assessment_id == assessment_id)
+                        .order_by(col(Evidence.created_at), col(Evidence.id))):
+        found.setdefault(item.rating_id, []).append(item)
+    return found

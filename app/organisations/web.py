@@ -40,6 +40,8 @@ from app.organisations.forms import (
 from app.organisations.models import KIND_LABELS, Membership, Organisation, Role
 from app.organisations.service import RuleBroken
 from app.organisations.status import STATUS_LABELS, STATUS_MEANINGS
+from app.publications import repository as publications
+from app.publications.models import PUBLICATION_KIND_LABELS
 from app.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -336,8 +338,14 @@ def public_profile(request: Request, slug: str, db: SessionDep,
     if organisation is None or not organisation.is_listed:
         raise HTTPException(404, "There is no organisation at this address.")
     assert organisation.id is not None
+    history = publications.publications_of(db, organisation.id)
+    latest = next((p for p in history if p.hidden_reason is None), None)
     return render(request, "organisations/public_profile.html", {
-        "organisation": organisation,
+        "organisation": organisation, "history": history, "latest": latest,
+        "snapshot": latest.snapshot if latest else None,
+        "kind_labels": PUBLICATION_KIND_LABELS,
+        "file_base": f"/organisations/{slug}/publications/{latest.number}/files"
+        if latest else None,
         "kind_label": KIND_LABELS.get(organisation.kind, organisation.kind),  # type: ignore[call-overload]
         "areas": repository.areas_of(db, organisation.id),
         "commitments": service.commitment_views(db, organisation.id, catalogue, today()),

@@ -1,0 +1,116 @@
+"""Publishing: the checklist, and freezing a numbered, dated, immutable publication."""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from app.assessments import repository as assessments
+from app.assessments.coproduction import co_production_complete
+from app.assessments.models import Assessment
+from app.audit.service import record
+from app.frameworks import Framework
+from app.organisations.models import Organisation
+from app.organisations.service import RuleBroken
+from app.plans import repository as plans
+from app.publications import repository
+from app.publications.models import Publication, PublicationKind
+from app.publications.snapshot import build_snapshot, stored_files
+
+PUBLISHED_FILES = "published"
+
+
+@dataclass(frozen=True)
+class Check:
+    done: bool
+    text: str
+    fix_url: str | None = None
+
+
+def checklist(db: Session, *, organisation: Organisation, framework: Framework,
+              assessment: Assessment | None, kind: PublicationKind,
+              base: str) -> list[Check]:
+    """What must be true before publishing. Progress reports need a plan first."""
+    if kind == PublicationKind.progress:
+        has_plan = repository.published_dates(db, [organisation.id or 0]).get(
+            (organisation.id or 0, framework.id))
+        return [Check(has_plan is not None and has_plan.last_plan_on is not None,
+                      "Your action plan has been published")]
+    if assessment is None or assessment.id is None:
+        return [Check(False, "You have an assessment of this framework",
+                      f"{base}/assessments")]
+    record_ = assessments.co_production_of(db, assessment.id)
+    chosen = len(plans.priorities_of(db, assessment.id))
+    actions = len(plans.actions_of(db, organisation.id or 0, framework.id))
+    assessment_url = f"{base}/assessments/{assessment.id}"
+    return [
+        Check(co_production_complete(record_),
+              "The co-production record says who took part, how, and what they said",
+              f"{assessment_url}/co-production"),
+        Check(chosen >= framework.min_priorities,
+              f"At least {framework.min_priorities} priorities are chosen "
+              f"({chosen} so far)", f"{assessment_url}/priorities"),
+        Check(actions > 0, "The action plan has at least one action",
+              f"{base}/plans/{framework.id}"),
+    ]
+
+
+def preview(db: Session, *, organisation: Organisation, framework: Framework,
+            assessment: Assessment | None, kind: PublicationKind, today: date,
+            what_changed: str = "") -> dict[str, Any]:
+    since = _last_published_on(db, organisation, framework) \
+        if kind == PublicationKind.progress else None
+    return build_snapshot(db, organisation=organisation, framework=framework,
+                          assessment=None if kind == PublicationKind.progress else assessment,
+                          kind=kind, today=today, since=since, what_changed=what_changed)
+
+
+def _last_published_on(db: Session, organisation: Organisation,
+                       framework: Framework) -> date | None:
+    dates = [p.published_on for p in repository.publications_of(db, organisation.id or 0)
+             if p.framework_id == framework.id]
+    return max(dates) if dates else None
+
+
+def publish(db: Session, *, actor_id: int, organisation: Organisation, framework: Framework,
+            assessment: Assessment | None, kind: PublicationKind, what_changed: str,
+            today: date, upload_dir: Path, base: str) -> Publication:
+    """Freeze a publication. Publishable files are copied, so deleting a draft's evidence
+    later never breaks what was published."""
+    problems = [c.text for c in checklist(db, organisation=organisation, framework=framework,
+                                          assessment=assessment, kind=kind, base=base)
+                if not c.done]
+    if problems:
+        raise RuleBroken("Not ready to publish: " + "; ".join(problems))
+    if kind == PublicationKind.correction and not what_changed.strip():
+        raise RuleBroken("Say what changed since the last publication")
+    snapshot = preview(db, organisation=organisation, framework=framework,
+                       assessment=assessment, kind=kind, today=today,
+                       what_changed=what_changed)
+    published_dir = upload_dir / PUBLISHED_FILES
+    for item in stored_files(snapshot):
+        source = upload_dir / item["stored_name"]
+        copy_name = secrets.token_hex(16) + Path(item["stored_name"]).suffix
+        if source.exists():
+            published_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, published_dir / copy_name)
+        item["stored_name"] = copy_name
+    publication = Publication(
+        organisation_id=organisation.id or 0, framework_id=framework.id,
+        number=repository.next_number(db, organisation.id or 0), kind=kind.value,
+        published_on=today, published_by_id=actor_id,
+        assessment_id=assessment.id if assessment and kind != PublicationKind.progress
+        else None, what_changed=what_changed, snapshot=snapshot)
+    db.add(publication)
+    db.flush()
+    record(db, actor_id=actor_id, action="publication.publish", organisation_id=organisation.id,
+           subject=f"publication:{publication.number}",
+           after={"kind": kind.value, "framework": framework.id, "number": publication.number,
+                  "published_on": str(today)})
+    return publication

@@ -1,0 +1,149 @@
+"""What a publication freezes: built from the drafts, holding only what may be public.
+
+The snapshot is plain JSON. Pages, exports and the API render publications from it alone,
+so later edits to drafts can never change what was published.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session
+
+from app.assessments import repository as assessments
+from app.assessments.models import (
+    NOT_APPLICABLE,
+    SOURCE_LABELS,
+    Assessment,
+    CoProduction,
+    Evidence,
+    EvidenceKind,
+    SourceKind,
+)
+from app.frameworks import Framework
+from app.organisations import repository as organisations
+from app.organisations.models import KIND_LABELS, Organisation, OrganisationKind
+from app.plans import repository as plans
+from app.plans.models import ACTION_STATUS_LABELS, ActionStatus
+from app.plans.service import is_overdue
+from app.publications.models import PUBLICATION_KIND_LABELS, PublicationKind
+
+SCHEMA_VERSION = 1
+METHOD_LABELS = {"workshops": "Workshops", "survey": "A survey", "interviews": "Interviews",
+                 "online": "Online", "other": "Other"}
+
+
+def public_evidence(item: Evidence) -> dict[str, Any] | None:
+    """The publishable part of one evidence item, or None if it must stay private."""
+    if not item.publishable:
+        return None
+    if item.kind == EvidenceKind.quote:
+        if not item.consent_to_publish:
+            return None
+        source = SOURCE_LABELS.get(SourceKind(item.source_kind), "Someone") \
+            if item.source_kind else "Someone"
+        return {"kind": "quote", "text": item.text, "source": source,
+                "name": item.attributed_name if item.attributed_name else None}
+    if item.kind == EvidenceKind.file:
+        return {"kind": "file", "file_name": item.file_name, "size": item.size,
+                "content_type": item.content_type, "stored_name": item.stored_name,
+                "text": item.text}
+    if item.kind == EvidenceKind.link:
+        return {"kind": "link", "url": item.url, "text": item.text}
+    return {"kind": "note", "text": item.text}
+
+
+def co_production_snapshot(record: CoProduction | None) -> dict[str, Any] | None:
+    if record is None:
+        return None
+    return {"people_using_support": record.people_using_support,
+            "family_carers": record.family_carers, "staff": record.staff,
+            "partner_organisations": record.partner_organisations,
+            "methods": [METHOD_LABELS.get(m, m) for m in record.methods],
+            "other_method": record.other_method, "what_people_said": record.what_people_said}
+
+
+def build_snapshot(db: Session, *, organisation: Organisation, framework: Framework,
+                   assessment: Assessment | None, kind: PublicationKind, today: date,
+                   since: date | None, what_changed: str) -> dict[str, Any]:
+    """Everything the public will see for this publication, and nothing else."""
+    organisation_id = organisation.id or 0
+    labels = {level.id: level.label for level in framework.scale}
+    labels[NOT_APPLICABLE] = "Does not apply"
+    snapshot: dict[str, Any] = {
+        "schema": SCHEMA_VERSION,
+        "kind": kind.value,
+        "kind_label": PUBLICATION_KIND_LABELS[kind],
+        "published_on": today.isoformat(),
+        "since": since.isoformat() if since else None,
+        "what_changed": what_changed,
+        "organisation": {
+            "name": organisation.name, "slug": organisation.slug, "kind": organisation.kind,
+            "kind_label": KIND_LABELS.get(OrganisationKind(organisation.kind), "Other"),
+            "areas": [{"code": a.gss_code, "name": a.name}
+                      for a in organisations.areas_of(db, organisation_id)]},
+        "framework": {"id": framework.id, "title": framework.title,
+                      "version": framework.version,
+                      "scale": [{"id": level.id, "label": level.label}
+                                for level in framework.scale]},
+        "assessment": None, "priorities": [], "co_production": None,
+    }
+    if assessment is not None and assessment.id is not None:
+        ratings = assessments.ratings_of(db, assessment.id)
+        evidence = assessments.evidence_of_assessment(db, assessment.id)
+        themes = []
+        for theme in framework.themes:
+            markers, counts = [], {level.id: 0 for level in framework.scale}
+            counts[NOT_APPLICABLE], not_rated = 0, 0
+            for marker in theme.markers:
+                rating = ratings.get(marker.code)
+                level = rating.level if rating else None
+                if level is None:
+                    not_rated += 1
+                else:
+                    counts[level] = counts.get(level, 0) + 1
+                items = [public_evidence(e) for e in evidence.get(rating.id or 0, [])] \
+                    if rating else []
+                markers.append({
+                    "code": marker.code, "statement": marker.statement, "level": level,
+                    "level_label": labels.get(level, "Not rated") if level else "Not rated",
+                    "working": rating.working if rating else "",
+                    "needs_change": rating.needs_change if rating else "",
+                    "evidence": [item for item in items if item is not None]})
+            themes.append({"id": theme.id, "title": theme.title, "counts": counts,
+                           "not_rated": not_rated, "markers": markers})
+        snapshot["assessment"] = {"name": assessment.name, "themes": themes}
+        snapshot["priorities"] = [
+            {"code": p.marker_code, "why": p.why,
+             "statement": (m.statement if (m := framework.marker(p.marker_code)) else ""),
+             "level_label": labels.get(ratings[p.marker_code].level or "", "Not rated")
+             if p.marker_code in ratings else "Not rated"}
+            for p in plans.priorities_of(db, assessment.id)]
+        snapshot["co_production"] = co_production_snapshot(
+            assessments.co_production_of(db, assessment.id))
+    snapshot["actions"] = actions_snapshot(db, organisation_id, framework.id, today, since)
+    return snapshot
+
+
+def actions_snapshot(db: Session, organisation_id: int, framework_id: str, today: date,
+                     since: date | None) -> list[dict[str, Any]]:
+    actions = plans.actions_of(db, organisation_id, framework_id)
+    updates = plans.updates_for(db, [a.id for a in actions if a.id is not None])
+    return [{
+        "title": a.title, "description": a.description, "markers": list(a.marker_codes),
+        "owner": a.owner, "due_on": a.due_on.isoformat() if a.due_on else None,
+        "status": a.status, "status_label": ACTION_STATUS_LABELS[ActionStatus(a.status)],
+        "dropped_reason": a.dropped_reason if a.status == ActionStatus.dropped else "",
+        "overdue": is_overdue(a, today),
+        "updates": [{"on": u.on.isoformat(), "note": u.note}
+                    for u in updates.get(a.id or 0, []) if since is None or u.on > since],
+    } for a in actions]
+
+
+def stored_files(snapshot: dict[str, Any]) -> Sequence[dict[str, Any]]:
+    """The file evidence items a snapshot refers to (to copy them at publication)."""
+    assessment = snapshot.get("assessment") or {}
+    return [item for theme in assessment.get("themes", []) for marker in theme["markers"]
+            for item in marker["evidence"] if item["kind"] == "file"]

@@ -1,0 +1,87 @@
+"""Public pages of publications: one publication, its files, and what changed between two."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import FileResponse
+from sqlmodel import Session
+from starlette.responses import Response
+
+from app.deps import SessionDep, SettingsDep
+from app.organisations import repository as organisations
+from app.organisations.models import Organisation
+from app.publications import repository
+from app.publications.changes import compare_snapshots
+from app.publications.models import PUBLICATION_KIND_LABELS, Publication, PublicationKind
+from app.publications.service import PUBLISHED_FILES
+from app.publications.snapshot import stored_files
+from app.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def listed_organisation(db: Session, slug: str) -> Organisation:
+    organisation = organisations.by_slug(db, slug)
+    if organisation is None or not organisation.is_listed:
+        raise HTTPException(404, "There is no organisation at this address.")
+    return organisation
+
+
+def _publication(db: Session, organisation: Organisation, number: int) -> Publication:
+    publication = repository.publication(db, organisation.id or 0, number)
+    if publication is None:
+        raise HTTPException(404, f"{organisation.name} has no publication number {number}.")
+    return publication
+
+
+def kind_label(publication: Publication) -> str:
+    return PUBLICATION_KIND_LABELS[PublicationKind(publication.kind)]
+
+
+@router.get("/organisations/{slug}/publications/{number}")
+def publication_page(request: Request, slug: str, number: int, db: SessionDep) -> Response:
+    organisation = listed_organisation(db, slug)
+    publication = _publication(db, organisation, number)
+    history = repository.publications_of(db, organisation.id or 0)
+    return render(request, "publications/publication.html", {
+        "organisation": organisation, "publication": publication,
+        "snapshot": publication.snapshot, "kind_label": kind_label(publication),
+        "history": history, "kind_labels": PUBLICATION_KIND_LABELS,
+        "file_base": f"/organisations/{slug}/publications/{number}/files"})
+
+
+@router.get("/organisations/{slug}/publications/{number}/files/{stored_name}")
+def publication_file(slug: str, number: int, stored_name: str, db: SessionDep,
+                     settings: SettingsDep) -> Response:
+    organisation = listed_organisation(db, slug)
+    publication = _publication(db, organisation, number)
+    item = next((f for f in stored_files(publication.snapshot)
+                 if f["stored_name"] == stored_name), None)
+    path = settings.upload_dir / PUBLISHED_FILES / Path(stored_name).name
+    if publication.hidden_reason or item is None or not path.is_file():
+        raise HTTPException(404, "There is no such file in this publication.")
+    return FileResponse(path, media_type=item["content_type"], filename=item["file_name"],
+                        headers={"X-Content-Type-Options": "nosniff"})
+
+
+@router.get("/organisations/{slug}/changes")
+def changes_page(request: Request, slug: str, db: SessionDep, earlier: int | None = None,
+                 later: int | None = None) -> Response:
+    organisation = listed_organisation(db, slug)
+    history = repository.publications_of(db, organisation.id or 0)
+    context: dict[str, Any] = {"organisation": organisation, "history": history,
+                               "kind_labels": PUBLICATION_KIND_LABELS, "errors": {},
+                               "values": {"earlier": earlier, "later": later}}
+    if earlier is not None and later is not None:
+        if earlier == later:
+            context["errors"] = {"later": "Choose two different publications"}
+        else:
+            a, b = (_publication(db, organisation, n) for n in sorted((earlier, later)))
+            if a.hidden_reason or b.hidden_reason:
+                context["errors"] = {"later": "One of these publications has been hidden"}
+            else:
+                context.update(a=a, b=b, changes=compare_snapshots(a.snapshot, b.snapshot))
+    return render(request, "publications/changes.html", context)

@@ -1,0 +1,234 @@
+"""From a finished assessment to a published plan; drafts never leak; publications stay."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from app.assessments.models import CoProduction, Evidence, Rating
+from app.db import engine_for
+from app.publications.models import Publication
+from tests.conftest import checked_client
+from tests.factories import add_member, csrf_token, login, make_commitment, make_organisation, \
+    make_user
+
+ORG = "/manage/plan-org"
+PLAN = f"{ORG}/plans/making-it-real-2018"
+SECRET = "DRAFT-SECRET-7f3a9"
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Session]:
+    with Session(engine_for(database_url)) as session:
+        yield session
+
+
+def post(client: TestClient, path: str, data: dict[str, object], page: str | None = None,
+         **kwargs: object) -> object:
+    return client.post(path, data={"csrf_token": csrf_token(client, page or path), **data},
+                       **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def ready(client: TestClient, db: Session) -> int:
+    """An organisation with a rated assessment, a co-production record, logged in as owner."""
+    owner = make_user(db, email="owner@example.org")
+    organisation = make_organisation(db, owner=owner, name="Plan Org")
+    add_member(db, organisation, make_user(db, email="editor@example.org"), "editor")
+    make_commitment(db, organisation)
+    db.commit()
+    login(client, "owner@example.org")
+    response = post(client, f"{ORG}/assessments", {"framework": "making-it-real-2018",
+                                                   "name": "Spring 2026"},
+                    follow_redirects=False)
+    assessment_id = int(response.headers["location"].rsplit("/", 1)[1])  # type: ignore[attr-defined]
+    for rating in db.exec(select(Rating).where(Rating.assessment_id == assessment_id)):
+        rating.level, rating.working = "making_progress", f"Public words on {rating.marker_code}"
+        db.add(rating)
+    db.add(CoProduction(assessment_id=assessment_id, people_using_support=12, family_carers=3,
+                        staff=4, partner_organisations=1, methods=["workshops", "survey"],
+                        what_people_said="People said the workshops felt like being heard."))
+    db.commit()
+    return assessment_id
+
+
+def choose_priorities(client: TestClient, assessment_id: int, codes: list[str]) -> object:
+    url = f"{ORG}/assessments/{assessment_id}/priorities"
+    data: dict[str, object] = {"priority": codes}
+    data.update({f"why-{code}": f"Because {code} matters to members" for code in codes})
+    return post(client, url, data, url)
+
+
+def add_action(client: TestClient, title: str, **extra: str) -> object:
+    return post(client, f"{PLAN}/actions", {"title": title, "status": "planned", **extra},
+                PLAN)
+
+
+def test_priorities_need_the_minimum_and_a_reason(client: TestClient, ready: int) -> None:
+    page = choose_priorities(client, ready, ["IA1"])
+    assert "Choose at least 3 priorities; you chose 1" in page.text  # type: ignore[attr-defined]
+    url = f"{ORG}/assessments/{ready}/priorities"
+    page = post(client, url, {"priority": ["IA1", "IA2", "IA3"], "why-IA1": "Kept reason"}, url)
+    assert "Say why IA2 is a priority" in page.text  # type: ignore[attr-defined]
+    assert "Kept reason" in page.text  # type: ignore[attr-defined]
+
+
+def test_action_plan_add_reorder_and_overdue(client: TestClient, ready: int) -> None:
+    bad = add_action(client, "", **{"due_on-day": "31", "due_on-month": "2",
+                                    "due_on-year": "2027"})
+    assert "Enter a short title for the action" in bad.text  # type: ignore[attr-defined]
+    assert "must be a real date" in bad.text  # type: ignore[attr-defined]
+    add_action(client, "Rewrite the leaflet", **{"due_on-day": "1", "due_on-month": "1",
+                                                 "due_on-year": "2020"})
+    add_action(client, "Train the front door team")
+    plan = client.get(PLAN).text
+    assert "Overdue" in plan
+    assert plan.index("Rewrite the leaflet") < plan.index("Train the front door team")
+    second = re.search(r'id="move-up-(\d+)"', plan).group(1)  # type: ignore[union-attr]
+    post(client, f"{PLAN}/actions/{second}/move", {"direction": "up"}, PLAN)
+    plan = client.get(PLAN).text
+    assert plan.index("Train the front door team") < plan.index("Rewrite the leaflet")
+
+
+def test_move_with_htmx_returns_the_list(client: TestClient, ready: int) -> None:
+    add_action(client, "First")
+    add_action(client, "Second")
+    plan = client.get(PLAN).text
+    second = re.search(r'id="move-up-(\d+)"', plan).group(1)  # type: ignore[union-attr]
+    response = client.post(f"{PLAN}/actions/{second}/move", data={"direction": "up"},
+                           headers={"HX-Request": "true",
+                                    "X-CSRF-Token": csrf_token(client, PLAN)})
+    assert response.status_code == 200 and "<html" not in response.text
+    assert response.text.index("Second") < response.text.index("First")
+
+
+def test_publish_blocked_until_ready_then_public(client: TestClient, db: Session,
+                                                 ready: int) -> None:
+    page = client.get(f"{PLAN}/publish").text
+    assert "At least 3 priorities are chosen (0 so far)" in page
+    assert "Publish now" not in page
+    choose_priorities(client, ready, ["IA1", "AC2", "WF3"])
+    add_action(client, "Rewrite the leaflet", owner="Head of Adult Social Care")
+    page = client.get(f"{PLAN}/publish").text
+    assert "Publish now" in page and "Rewrite the leaflet" in page  # the preview
+    done = post(client, f"{PLAN}/publish", {"kind": "plan"}, f"{PLAN}/publish",
+                follow_redirects=True)
+    html = done.text  # type: ignore[attr-defined]
+    assert "Action plan, published" in html and "Rewrite the leaflet" in html
+    assert "Because AC2 matters to members" in html
+    assert "12 people who use support" in html
+    profile = client.get("/organisations/plan-org").text
+    assert "Plan published" in profile and "Rewrite the leaflet" in profile
+    assert db.exec(select(Publication)).one().number == 1
+
+
+def test_viewer_and_editor_cannot_publish(client: TestClient, ready: int) -> None:
+    client.cookies.clear()
+    login(client, "editor@example.org")
+    response = post(client, f"{PLAN}/publish", {"kind": "plan"}, f"{PLAN}/publish")
+    assert response.status_code == 403  # type: ignore[attr-defined]
+
+
+def publish_plan(client: TestClient, ready: int) -> None:
+    choose_priorities(client, ready, ["IA1", "AC2", "WF3"])
+    add_action(client, "Rewrite the leaflet")
+    response = post(client, f"{PLAN}/publish", {"kind": "plan"}, f"{PLAN}/publish",
+                    follow_redirects=False)
+    assert response.status_code == 303  # type: ignore[attr-defined]
+
+
+def test_publications_never_change_after_later_edits(app: FastAPI, client: TestClient,
+                                                     db: Session, ready: int) -> None:
+    publish_plan(client, ready)
+    public = checked_client(app)
+    pages = ["/organisations/plan-org/publications/1"]
+    client_pages = {path: public.get(path).content for path in pages}
+    for rating in db.exec(select(Rating).where(Rating.assessment_id == ready)):
+        rating.level, rating.working = "real", "Edited after publishing"
+        db.add(rating)
+    db.commit()
+    add_action(client, "A later action")
+    for path, before in client_pages.items():
+        assert public.get(path).content == before
+
+
+def test_correction_needs_a_what_changed_note_and_is_a_new_number(
+        client: TestClient, db: Session, ready: int) -> None:
+    publish_plan(client, ready)
+    page = post(client, f"{PLAN}/publish", {"kind": "correction"},
+                f"{PLAN}/publish?kind=correction")
+    assert "Say what changed since the last publication" in page.text  # type: ignore[attr-defined]
+    post(client, f"{PLAN}/publish", {"kind": "correction", "what_changed": "Fixed a date."},
+         f"{PLAN}/publish?kind=correction")
+    numbers = sorted(p.number for p in db.exec(select(Publication)))
+    assert numbers == [1, 2]
+    changes = client.get("/organisations/plan-org/changes?earlier=1&later=2")
+    assert changes.status_code == 200
+
+
+def test_progress_report_shows_updates_since_the_plan(client: TestClient, db: Session,
+                                                      ready: int) -> None:
+    publish_plan(client, ready)
+    plan = client.get(PLAN).text
+    action_id = re.search(r'/actions/(\d+)"', plan).group(1)  # type: ignore[union-attr]
+    url = f"{PLAN}/actions/{action_id}"
+    page = client.get(url).text
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
+    post(client, url, {"title": "Rewrite the leaflet", "status": "in_progress",
+                       "version": version}, url)
+    from datetime import timedelta
+
+    from app.clock import today
+
+    later = today() + timedelta(days=1)
+    post(client, f"{url}/updates", {"note": "Draft shared with members.",
+                                    "on-day": later.day, "on-month": later.month,
+                                    "on-year": later.year}, url)
+    done = post(client, f"{PLAN}/publish", {"kind": "progress"},
+                f"{PLAN}/publish?kind=progress", follow_redirects=True)
+    assert "Progress report, published" in done.text  # type: ignore[attr-defined]
+    assert "Draft shared with members." in done.text  # type: ignore[attr-defined]
+    assert "In progress" in done.text  # type: ignore[attr-defined]
+    assert "Progress reported" in client.get("/organisations/plan-org").text
+
+
+def test_stale_action_save_shows_both_versions(client: TestClient, ready: int) -> None:
+    add_action(client, "Original title")
+    plan = client.get(PLAN).text
+    action_id = re.search(r'/actions/(\d+)"', plan).group(1)  # type: ignore[union-attr]
+    url = f"{PLAN}/actions/{action_id}"
+    post(client, url, {"title": "Their title", "status": "planned", "version": "1"}, url)
+    response = post(client, url, {"title": "My title", "status": "done", "version": "1",
+                                  "description": "My words"}, url)
+    assert response.status_code == 409  # type: ignore[attr-defined]
+    assert "Someone else saved this action" in response.text  # type: ignore[attr-defined]
+    assert "Their title" in response.text and "My words" in response.text  # type: ignore[attr-defined]
+
+
+def test_a_draft_never_leaks(client: TestClient, db: Session, ready: int) -> None:
+    """A unique string in every draft field and in private evidence is on no public page."""
+    publish_plan(client, ready)
+    rating = db.exec(select(Rating).where(Rating.assessment_id == ready,
+                                          Rating.marker_code == "IA1")).one()
+    db.add(Evidence(rating_id=rating.id or 0, kind="note", text=f"{SECRET} private note",
+                    publishable=False))
+    db.add(Evidence(rating_id=rating.id or 0, kind="quote", text=f"{SECRET} quote",
+                    source_kind="family_carer", consent_to_publish=False, publishable=True))
+    for item in db.exec(select(Rating).where(Rating.assessment_id == ready)):
+        item.working = item.needs_change = f"{SECRET} draft words"
+        db.add(item)
+    db.commit()
+    add_action(client, f"{SECRET} draft action", description=f"{SECRET} description",
+               owner=f"{SECRET} owner")
+    client.cookies.clear()
+    public = ["/", "/organisations/plan-org", "/organisations/plan-org/publications/1",
+              "/organisations/plan-org/changes", "/frameworks"]
+    for path in public:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert SECRET not in response.text, path
