@@ -28,9 +28,10 @@ def set_priorities(db: Session, *, actor_id: int, organisation_id: int, assessme
            subject=f"assessment:{assessment_id}", before=before, after=dict(chosen))
 
 
-def is_overdue(action: Action, today: date) -> bool:
-    return (action.due_on is not None and action.due_on < today
-            and action.status in (ActionStatus.planned, ActionStatus.in_progress))
+def is_overdue(due_on: date | None, status: str, today: date) -> bool:
+    """Past its due date and neither done nor dropped."""
+    return (due_on is not None and due_on < today
+            and status in (ActionStatus.planned, ActionStatus.in_progress))
 
 
 @dataclass(frozen=True)

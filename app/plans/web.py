@@ -107,7 +107,7 @@ def _plan_context(access: OrgAccess, db: Session, framework: Framework) -> dict[
     latest = assessments.latest_for_framework(db, access.organisation.id or 0, framework.id)
     return _base(access, framework=framework, actions=actions, today=today(),
                  updates=repository.updates_for(db, [a.id for a in actions if a.id]),
-                 overdue={a.id for a in actions if service.is_overdue(a, today())},
+                 overdue={a.id for a in actions if service.is_overdue(a.due_on, a.status, today())},
                  status_labels=ACTION_STATUS_LABELS, latest=latest,
                  marker_options=[(m.code, f"{m.code}: {m.statement}") for m in framework.markers],
                  plan_url=f"/manage/{access.organisation.slug}/plans/{framework.id}")

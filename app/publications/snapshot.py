@@ -7,6 +7,7 @@ so later edits to drafts can never change what was published.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -65,81 +66,120 @@ def co_production_snapshot(record: CoProduction | None) -> dict[str, Any] | None
             "other_method": record.other_method, "what_people_said": record.what_people_said}
 
 
-def build_snapshot(db: Session, *, organisation: Organisation, framework: Framework,
-                   assessment: Assessment | None, kind: PublicationKind, today: date,
-                   since: date | None, what_changed: str) -> dict[str, Any]:
-    """Everything the public will see for this publication, and nothing else."""
-    organisation_id = organisation.id or 0
+@dataclass(frozen=True)
+class MarkerWords:
+    """A rating's public parts: level, words, and the evidence that may be published."""
+
+    level: str | None
+    working: str = ""
+    needs_change: str = ""
+    evidence: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class ActionRecord:
+    title: str
+    description: str
+    markers: tuple[str, ...]
+    owner: str
+    due_on: date | None
+    status: str
+    dropped_reason: str
+    updates: tuple[tuple[date, str], ...] = ()
+
+
+def compose_snapshot(*, organisation: dict[str, Any], framework: Framework, kind: PublicationKind,
+                     today: date, since: date | None, what_changed: str,
+                     assessment_name: str | None, ratings: dict[str, MarkerWords],
+                     priorities: Sequence[tuple[str, str]],
+                     co_production: dict[str, Any] | None,
+                     actions: Sequence[ActionRecord]) -> dict[str, Any]:
+    """The snapshot from plain values (no database): used by publishing and the demo."""
     labels = {level.id: level.label for level in framework.scale}
     labels[NOT_APPLICABLE] = "Does not apply"
     snapshot: dict[str, Any] = {
-        "schema": SCHEMA_VERSION,
-        "kind": kind.value,
-        "kind_label": PUBLICATION_KIND_LABELS[kind],
-        "published_on": today.isoformat(),
-        "since": since.isoformat() if since else None,
-        "what_changed": what_changed,
-        "organisation": {
-            "name": organisation.name, "slug": organisation.slug, "kind": organisation.kind,
-            "kind_label": KIND_LABELS.get(OrganisationKind(organisation.kind), "Other"),
-            "areas": [{"code": a.gss_code, "name": a.name}
-                      for a in organisations.areas_of(db, organisation_id)]},
+        "schema": SCHEMA_VERSION, "kind": kind.value, "kind_label": PUBLICATION_KIND_LABELS[kind],
+        "published_on": today.isoformat(), "since": since.isoformat() if since else None,
+        "what_changed": what_changed, "organisation": organisation,
         "framework": {"id": framework.id, "title": framework.title,
                       "version": framework.version,
                       "scale": [{"id": level.id, "label": level.label}
                                 for level in framework.scale]},
         "assessment": None, "priorities": [], "co_production": None,
     }
-    if assessment is not None and assessment.id is not None:
-        ratings = assessments.ratings_of(db, assessment.id)
-        evidence = assessments.evidence_of_assessment(db, assessment.id)
+    if assessment_name is not None:
         themes = []
         for theme in framework.themes:
             markers, counts = [], {level.id: 0 for level in framework.scale}
             counts[NOT_APPLICABLE], not_rated = 0, 0
             for marker in theme.markers:
-                rating = ratings.get(marker.code)
-                level = rating.level if rating else None
-                if level is None:
+                words = ratings.get(marker.code) or MarkerWords(level=None)
+                if words.level is None:
                     not_rated += 1
                 else:
-                    counts[level] = counts.get(level, 0) + 1
-                items = [public_evidence(e) for e in evidence.get(rating.id or 0, [])] \
-                    if rating else []
+                    counts[words.level] = counts.get(words.level, 0) + 1
                 markers.append({
-                    "code": marker.code, "statement": marker.statement, "level": level,
-                    "level_label": labels.get(level, "Not rated") if level else "Not rated",
-                    "working": rating.working if rating else "",
-                    "needs_change": rating.needs_change if rating else "",
-                    "evidence": [item for item in items if item is not None]})
+                    "code": marker.code, "statement": marker.statement, "level": words.level,
+                    "level_label": labels.get(words.level, "Not rated") if words.level
+                    else "Not rated",
+                    "working": words.working, "needs_change": words.needs_change,
+                    "evidence": list(words.evidence)})
             themes.append({"id": theme.id, "title": theme.title, "counts": counts,
                            "not_rated": not_rated, "markers": markers})
-        snapshot["assessment"] = {"name": assessment.name, "themes": themes}
+        snapshot["assessment"] = {"name": assessment_name, "themes": themes}
         snapshot["priorities"] = [
-            {"code": p.marker_code, "why": p.why,
-             "statement": (m.statement if (m := framework.marker(p.marker_code)) else ""),
-             "level_label": labels.get(ratings[p.marker_code].level or "", "Not rated")
-             if p.marker_code in ratings else "Not rated"}
-            for p in plans.priorities_of(db, assessment.id)]
-        snapshot["co_production"] = co_production_snapshot(
-            assessments.co_production_of(db, assessment.id))
-    snapshot["actions"] = actions_snapshot(db, organisation_id, framework.id, today, since)
-    return snapshot
-
-
-def actions_snapshot(db: Session, organisation_id: int, framework_id: str, today: date,
-                     since: date | None) -> list[dict[str, Any]]:
-    actions = plans.actions_of(db, organisation_id, framework_id)
-    updates = plans.updates_for(db, [a.id for a in actions if a.id is not None])
-    return [{
-        "title": a.title, "description": a.description, "markers": list(a.marker_codes),
+            {"code": code, "why": why,
+             "statement": (m.statement if (m := framework.marker(code)) else ""),
+             "level_label": labels.get(ratings[code].level or "", "Not rated")
+             if code in ratings else "Not rated"}
+            for code, why in priorities]
+        snapshot["co_production"] = co_production
+    snapshot["actions"] = [{
+        "title": a.title, "description": a.description, "markers": list(a.markers),
         "owner": a.owner, "due_on": a.due_on.isoformat() if a.due_on else None,
         "status": a.status, "status_label": ACTION_STATUS_LABELS[ActionStatus(a.status)],
         "dropped_reason": a.dropped_reason if a.status == ActionStatus.dropped else "",
-        "overdue": is_overdue(a, today),
-        "updates": [{"on": u.on.isoformat(), "note": u.note}
-                    for u in updates.get(a.id or 0, []) if since is None or u.on > since],
+        "overdue": is_overdue(a.due_on, a.status, today),
+        "updates": [{"on": on.isoformat(), "note": note} for on, note in a.updates
+                    if since is None or on > since],
     } for a in actions]
+    return snapshot
+
+
+def organisation_summary(db: Session, organisation: Organisation) -> dict[str, Any]:
+    return {"name": organisation.name, "slug": organisation.slug, "kind": organisation.kind,
+            "kind_label": KIND_LABELS.get(OrganisationKind(organisation.kind), "Other"),
+            "areas": [{"code": a.gss_code, "name": a.name}
+                      for a in organisations.areas_of(db, organisation.id or 0)]}
+
+
+def build_snapshot(db: Session, *, organisation: Organisation, framework: Framework,
+                   assessment: Assessment | None, kind: PublicationKind, today: date,
+                   since: date | None, what_changed: str) -> dict[str, Any]:
+    """Everything the public will see for this publication, and nothing else."""
+    organisation_id = organisation.id or 0
+    ratings: dict[str, MarkerWords] = {}
+    priorities: list[tuple[str, str]] = []
+    co_production = None
+    if assessment is not None and assessment.id is not None:
+        evidence = assessments.evidence_of_assessment(db, assessment.id)
+        for code, rating in assessments.ratings_of(db, assessment.id).items():
+            public = (public_evidence(e) for e in evidence.get(rating.id or 0, []))
+            ratings[code] = MarkerWords(rating.level, rating.working, rating.needs_change,
+                                        tuple(item for item in public if item is not None))
+        priorities = [(p.marker_code, p.why) for p in plans.priorities_of(db, assessment.id)]
+        co_production = co_production_snapshot(assessments.co_production_of(db, assessment.id))
+    actions = plans.actions_of(db, organisation_id, framework.id)
+    updates = plans.updates_for(db, [a.id for a in actions if a.id is not None])
+    records = [ActionRecord(a.title, a.description, tuple(a.marker_codes), a.owner, a.due_on,
+                            a.status, a.dropped_reason,
+                            tuple((u.on, u.note) for u in updates.get(a.id or 0, [])))
+               for a in actions]
+    return compose_snapshot(
+        organisation=organisation_summary(db, organisation), framework=framework, kind=kind,
+        today=today, since=since, what_changed=what_changed,
+        assessment_name=assessment.name if assessment is not None else None,
+        ratings=ratings, priorities=priorities, co_production=co_production, actions=records)
 
 
 def stored_files(snapshot: dict[str, Any]) -> Sequence[dict[str, Any]]:
