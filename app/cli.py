@@ -7,9 +7,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from pydantic import ValidationError
 
 from app.admin import service as admin_service
-from app.config import get_settings
+from app.config import Settings, get_settings
 from app.db import engine_for, session_scope
 from app.frameworks import FrameworkFileError, check_files, load_catalogue
 from app.organisations.models import Role
@@ -28,7 +29,9 @@ def serve(host: str, port: int, workers: int) -> None:
     """Serve the web application."""
     import uvicorn
 
-    settings = get_settings()
+    from app.logging import LOGGING_CONFIG
+
+    settings = _settings_or_exit()
     try:
         load_catalogue(settings.markers_dir)
     except FrameworkFileError as error:
@@ -36,7 +39,52 @@ def serve(host: str, port: int, workers: int) -> None:
         click.echo("The service did not start: fix the framework files above.", err=True)
         sys.exit(1)
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+                proxy_headers=True, forwarded_allow_ips="127.0.0.1",
+                log_config=LOGGING_CONFIG, access_log=False)
+
+
+def _settings_or_exit() -> Settings:
+    """The settings, or one clear line on stderr and exit 1 (no traceback) if invalid."""
+    try:
+        return get_settings()
+    except ValidationError as error:
+        problems = "; ".join(str(problem["msg"]).removeprefix("Value error, ")
+                             for problem in error.errors())
+        click.echo(f"mir: the service did not start: {problems}", err=True)
+        sys.exit(1)
+
+
+@main.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(file: Path) -> None:
+    """Write the database and uploaded files to FILE (a zip), on either engine."""
+    from app.backup import BackupError, backup
+
+    settings = _settings_or_exit()
+    try:
+        summary = backup(settings.database_url, settings.upload_dir, file)
+    except BackupError as problem:
+        click.echo(f"Error: {problem}.", err=True)
+        sys.exit(1)
+    click.echo(f"Backed up to {file}: {summary.describe()}.")
+
+
+@main.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True,
+              help="Delete everything in the database and the upload folder first.")
+def restore_command(file: Path, force: bool) -> None:
+    """Restore a backup made by `mir backup` into an empty database (either engine)."""
+    from app.backup import BackupError, restore
+
+    settings = _settings_or_exit()
+    try:
+        summary = restore(settings.database_url, settings.upload_dir, file, force=force,
+                          say=click.echo)
+    except BackupError as problem:
+        click.echo(f"Error: {problem}.", err=True)
+        sys.exit(1)
+    click.echo(f"Restored {file}: {summary.describe()}.")
 
 
 @main.group()
@@ -91,14 +139,16 @@ def markers_list() -> None:
 
 
 @main.command()
-@click.option("--orgs", default=20, show_default=True, type=int)
+@click.option("--orgs", default=60, show_default=True, type=click.IntRange(min=1))
 @click.option("--seed", default=1, show_default=True, type=int)
 @click.option("--if-empty", is_flag=True, help="Do nothing if the database already has data.")
 def demo(orgs: int, seed: int, if_empty: bool) -> None:
-    """Fill the database with deterministic demo data."""
+    """Fill the database with deterministic, realistic demo data."""
     from app.demo import load_demo
 
-    message = load_demo(get_settings(), orgs=orgs, seed=seed, only_if_empty=if_empty)
+    with click.progressbar(length=orgs, label="Organisations", file=sys.stderr) as bar:
+        message = load_demo(get_settings(), orgs=orgs, seed=seed, only_if_empty=if_empty,
+                            progress=bar.update)
     click.echo(message)
 
 

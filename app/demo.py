@@ -1,26 +1,408 @@
-"""Deterministic demo data for `make run` and benchmarks."""
+"""Deterministic, realistic demo data: `mir demo --orgs N --seed S`.
+
+Rows are written with bulk inserts and ids assigned here, so 30 000 organisations load in
+minutes on either engine. The same seed on the same day gives the same data (dates are
+relative to today, so statuses such as "plan overdue" stay true to life).
+"""
 
 from __future__ import annotations
 
-from sqlmodel import Session, func, select
+import csv
+import json
+import random
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
+from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy.engine import Connection
+from sqlmodel import SQLModel
+
+import app.models  # noqa: F401  (every table on the metadata)
+from app.accounts.security import hash_password
 from app.areas.models import Area
-from app.config import Settings
+from app.areas.reference import AREAS_CSV
+from app.assessments.models import NOT_APPLICABLE
+from app.config import PROJECT_ROOT, Settings
 from app.db import engine_for
-from app.frameworks import load_catalogue
+from app.frameworks import Framework, load_catalogue
+from app.organisations.models import KIND_LABELS, OrganisationKind
+from app.organisations.service import slugify
+from app.publications.models import PublicationKind
+from app.publications.snapshot import ActionRecord, MarkerWords, compose_snapshot
 from app.schema import upgrade
 
+DEMO_PASSWORD = "making it real demo"
+DEMO_PEOPLE = {"admin@example.org": ("Demo Admin", True),
+               "council@example.org": ("Demo Council Owner", False)}
+FRAMEWORK = "making-it-real-2018"
+HEXMAP = PROJECT_ROOT / "app" / "areas" / "england-upper-tier-hexmap-2020.hexjson"
+BATCH = 2000
 
-def load_demo(settings: Settings, *, orgs: int, seed: int, only_if_empty: bool) -> str:
-    """Bring the schema up to date and report what the demo holds.
+KIND_WEIGHTS = [("dpulo", 15), ("provider", 50), ("voluntary", 22), ("health", 6), ("other", 7)]
+STAGE_WEIGHTS = [("new", 10), ("assessing", 14), ("overdue", 10), ("published", 30),
+                 ("progress", 26), ("lapsed", 10)]
+COUNCIL_STAGES = [("assessing", 10), ("overdue", 5), ("published", 40), ("progress", 40),
+                  ("lapsed", 5)]
+LEVEL_WEIGHTS = [("not_started", 15), ("getting_started", 35), ("making_progress", 35),
+                 ("real", 15)]
+NAMES = {
+    "dpulo": ["{area} Disabled People's Forum", "Disability Action {area}",
+              "{area} Independent Living Network", "Voices of {area}",
+              "{area} Deaf and Disabled People's Alliance"],
+    "provider": ["{word} Home Care ({area})", "{word} Support Services {area}",
+                 "{word} Supported Living, {area}", "{word} Care Partnership ({area})",
+                 "{word} Shared Lives {area}"],
+    "voluntary": ["{area} Carers Centre", "Age Friendly {area}", "{area} Advocacy Project",
+                  "{area} Community Links", "{word} Befriending {area}"],
+    "health": ["{area} Community Health Services", "{area} Primary Care Network",
+               "{word} Hospice {area}"],
+    "other": ["{word} Housing Association ({area})", "{area} Libraries and Hubs",
+              "{word} Housing Trust {area}"],
+}
+WORDS = ["Riverside", "Oakwood", "Meadow", "Harbour", "Hillside", "Beacon", "Willow",
+         "Kingfisher", "Maple", "Heather", "Brook", "Lantern", "Compass", "Orchard"]
+WORKING = ["People tell us they feel listened to at reviews.",
+           "Our Easy Read leaflets are used and liked.",
+           "Direct payments are set up faster than last year.",
+           "Carers say the new drop-in helps.",
+           "Members co-chair the steering group."]
+NEEDS_CHANGE = ["Waiting times for assessments are still too long.",
+                "Information is hard to find online.",
+                "People are not always told who to contact.",
+                "Too few people are offered a personal budget.",
+                "Staff turnover breaks relationships."]
+ACTIONS = ["Rewrite our information in Easy Read with members",
+           "Set up a monthly drop-in with the people we support",
+           "Train front-door staff in strengths-based conversations",
+           "Publish how long assessments take, every quarter",
+           "Offer every person a named contact",
+           "Review direct payment rules with people who use them",
+           "Co-produce the carers' strategy", "Map local groups and share the list"]
+LEADS = ["Head of Adult Social Care", "Service manager", "Co-production lead",
+         "Board member", "Volunteer coordinator"]
 
-    Organisations, assessments and publications join the demo as those features land;
-    for now the demo is the frameworks (read from markers/) and the 153 council areas.
-    """
+
+@dataclass
+class Ids:
+    """Next id per table, so children can refer to parents without a round trip."""
+
+    next: dict[str, int] = field(default_factory=dict)
+
+    def take(self, table: str) -> int:
+        value = self.next[table]
+        self.next[table] = value + 1
+        return value
+
+
+@dataclass
+class Rows:
+    tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def add(self, table: str, row: dict[str, Any]) -> None:
+        self.tables.setdefault(table, []).append(row)
+
+    def count(self) -> int:
+        return sum(len(rows) for rows in self.tables.values())
+
+
+def weighted(rng: random.Random, choices: Sequence[tuple[str, int]]) -> str:
+    return rng.choices([c for c, _ in choices], weights=[w for _, w in choices])[0]
+
+
+def at(day: date) -> datetime:
+    return datetime.combine(day, time(10, 0), tzinfo=UTC)
+
+
+def _area_positions() -> dict[str, tuple[float, float]]:
+    """A rough latitude and longitude per area from the hex map's grid (demo only)."""
+    hexes = json.loads(HEXMAP.read_text(encoding="utf-8"))["hexes"]
+    grid = {code: (h["q"], h["r"]) for code, h in hexes.items()}
+    with AREAS_CSV.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            for former in filter(None, row["former_codes"].split(";")):
+                if former in grid and row["gss_code"] not in grid:
+                    grid[row["gss_code"]] = grid[former]
+    return {code: (55.6 - r * 0.32, -5.4 + q * 0.42) for code, (q, r) in grid.items()}
+
+
+def load_demo(settings: Settings, *, orgs: int, seed: int, only_if_empty: bool,
+              progress: Callable[[int], None] | None = None) -> str:
+    """Bring the schema up to date and fill the database with `orgs` organisations."""
     upgrade(settings.database_url)
     catalogue = load_catalogue(settings.markers_dir)
-    with Session(engine_for(settings.database_url)) as session:
-        areas = session.exec(select(func.count()).select_from(Area)).one()
-    del orgs, seed, only_if_empty  # used once organisations exist
-    return (f"Demo ready: {len(catalogue)} frameworks "
-            f"({sum(len(f.markers) for f in catalogue)} markers), {areas} council areas.")
+    framework = catalogue.get(FRAMEWORK) or next(iter(catalogue))
+    engine = engine_for(settings.database_url)
+    tables = SQLModel.metadata.tables
+    with engine.begin() as connection:
+        existing = connection.execute(select(func.count()).select_from(
+            tables["organisation"])).scalar_one()
+        if existing and only_if_empty:
+            return f"The database already has {existing} organisations: no demo loaded."
+        areas = [(a.gss_code, a.name) for a in connection.execute(
+            select(Area.gss_code, Area.name).order_by(Area.gss_code))]  # type: ignore[arg-type]
+        ids = Ids({name: _next_id(connection, tables[name]) for name in
+                   ("user", "organisation", "membership", "commitment", "assessment",
+                    "rating", "co_production", "priority", "action", "action_update",
+                    "publication")})
+        people = dict(connection.execute(
+            select(tables["user"].c.email, tables["user"].c.id)
+            .where(tables["user"].c.email.in_(DEMO_PEOPLE))).all())
+        slugs = set(connection.execute(select(tables["organisation"].c.slug)).scalars())
+        generator = DemoGenerator(random.Random(seed), framework, areas, ids,
+                                  hash_password(DEMO_PASSWORD), date.today(), people, slugs)
+        total = 0
+        for rows in generator.batches(orgs):
+            _write(connection, tables, rows)
+            total += rows.count()
+            if progress:
+                progress(len(rows.tables.get("organisation", [])))
+        _reset_sequences(connection, tables)
+    return (f"Demo loaded: {orgs} organisations ({total} rows) in {len(areas)} council areas. "
+            f"Log in as admin@example.org or council@example.org with the password "
+            f"“{DEMO_PASSWORD}”.")
+
+
+def _next_id(connection: Connection, table: Table) -> int:
+    return int(connection.execute(select(func.coalesce(func.max(table.c.id), 0))
+                                  ).scalar_one()) + 1
+
+
+def _write(connection: Connection, tables: dict[str, Table], rows: Rows) -> None:
+    order = ["user", "organisation", "organisation_area", "membership", "commitment",
+             "assessment", "rating", "co_production", "priority", "action", "action_update",
+             "publication"]
+    for name in order:
+        batch = rows.tables.get(name)
+        if batch:
+            connection.execute(insert(tables[name]), batch)
+
+
+def _reset_sequences(connection: Connection, tables: dict[str, Table]) -> None:
+    if connection.dialect.name != "postgresql":
+        return
+    for name, table in tables.items():
+        if "id" in table.c and table.c.id.autoincrement is not False \
+                and table.c.id.primary_key:
+            connection.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
+                f"(SELECT COALESCE(MAX(id), 1) FROM \"{name}\"))"))
+
+
+class DemoGenerator:
+    def __init__(self, rng: random.Random, framework: Framework,
+                 areas: list[tuple[str, str]], ids: Ids, password_hash: str,
+                 today: date, people: dict[str, int], slugs: set[str]) -> None:
+        self.rng, self.framework, self.areas, self.ids = rng, framework, areas, ids
+        self.password_hash, self.today = password_hash, today
+        self.positions = _area_positions()
+        self.slugs = slugs
+        self.first_run = not slugs
+        self.people = people
+
+    def batches(self, orgs: int) -> Iterator[Rows]:
+        rows = Rows()
+        self._people(rows)
+        councils = min(len(self.areas), max(1, orgs // 12))
+        for number in range(orgs):
+            if number < councils:
+                code, area = self.areas[number * len(self.areas) // councils]
+                self._organisation(rows, number, "council", code, area)
+            else:
+                code, area = self.rng.choice(self.areas)
+                self._organisation(rows, number, weighted(self.rng, KIND_WEIGHTS), code, area)
+            if len(rows.tables["organisation"]) >= BATCH:
+                yield rows
+                rows = Rows()
+        if rows.tables:
+            yield rows
+
+    def _people(self, rows: Rows) -> None:
+        """The demo's known logins; a second run reuses them."""
+        for email, (name, admin) in DEMO_PEOPLE.items():
+            if email not in self.people:
+                self.people[email] = self._user(rows, email, name, admin=admin)
+        self.council_user_id = self.people["council@example.org"]
+
+    def _user(self, rows: Rows, email: str, name: str, admin: bool = False) -> int:
+        user_id = self.ids.take("user")
+        rows.add("user", {"id": user_id, "email": email, "name": name,
+                          "password_hash": self.password_hash, "is_admin": admin,
+                          "is_disabled": False, "email_confirmed_at": at(self.today),
+                          "session_epoch": 0, "created_at": at(self.today)})
+        return user_id
+
+    def _slug(self, name: str) -> str:
+        base = slugify(name)
+        slug, n = base, 2
+        while slug in self.slugs:
+            slug, n = f"{base}-{n}", n + 1
+        self.slugs.add(slug)
+        return slug
+
+    def _organisation(self, rows: Rows, number: int, kind: str, code: str, area: str) -> None:
+        rng = self.rng
+        if kind == "council":
+            name = f"{area} Council"
+        else:
+            name = rng.choice(NAMES[kind]).format(area=area, word=rng.choice(WORDS))
+        slug = self._slug(name)
+        org_id = self.ids.take("organisation")
+        lat_lon = self.positions.get(code)
+        located = lat_lon is not None and rng.random() < 0.35
+        stage = weighted(rng, COUNCIL_STAGES if kind == "council" else STAGE_WEIGHTS)
+        signed = self._signed_up_on(stage)
+        rows.add("organisation", {
+            "id": org_id, "slug": slug, "name": name, "kind": kind,
+            "website": f"https://{slug}.example.org", "description":
+            f"{KIND_LABELS[OrganisationKind(kind)]} working in {area}.",
+            "latitude": round(lat_lon[0] + rng.uniform(-0.12, 0.12), 5)
+            if located and lat_lon else None,
+            "longitude": round(lat_lon[1] + rng.uniform(-0.15, 0.15), 5)
+            if located and lat_lon else None,
+            "org_ids": "", "confirmed": True, "public": True,
+            "verified": rng.random() < 0.6, "hidden_reason": None,
+            "possible_duplicate_of_id": None, "merged_into_id": None,
+            "created_at": at(signed)})
+        rows.add("organisation_area", {"organisation_id": org_id, "area_code": code})
+        if kind == "provider" and rng.random() < 0.2:
+            other = rng.choice(self.areas)[0]
+            if other != code:
+                rows.add("organisation_area", {"organisation_id": org_id, "area_code": other})
+        owner = self.council_user_id if number == 0 and self.first_run else self._user(
+            rows, f"owner@{slug}.example.org", f"Owner of {name}")
+        rows.add("membership", {"id": self.ids.take("membership"), "user_id": owner,
+                                "organisation_id": org_id, "role": "owner",
+                                "created_at": at(signed)})
+        rows.add("commitment", {
+            "id": self.ids.take("commitment"), "organisation_id": org_id,
+            "framework_id": self.framework.id, "statement":
+            "We will look at every marker with the people we support, publish an action "
+            "plan, and report our progress every year.", "signed_up_on": signed,
+            "withdrawn_on": None, "withdrawal_reason": None, "created_by_id": owner})
+        summary = {"name": name, "slug": slug, "kind": kind,
+                   "kind_label": KIND_LABELS[OrganisationKind(kind)],
+                   "areas": [{"code": code, "name": area}]}
+        self._work(rows, org_id, owner, stage, signed, summary)
+
+    def _signed_up_on(self, stage: str) -> date:
+        ranges = {"new": (5, 85), "assessing": (20, 200), "overdue": (100, 330),
+                  "published": (100, 330), "progress": (420, 640), "lapsed": (500, 720)}
+        low, high = ranges[stage]
+        return self.today - timedelta(days=self.rng.randint(low, high))
+
+    def _work(self, rows: Rows, org_id: int, owner: int, stage: str, signed: date,
+              summary: dict[str, Any]) -> None:
+        if stage == "new" or (stage == "overdue" and self.rng.random() < 0.5):
+            return
+        rng, framework = self.rng, self.framework
+        assessment_id = self.ids.take("assessment")
+        started = signed + timedelta(days=rng.randint(5, 30))
+        rows.add("assessment", {
+            "id": assessment_id, "organisation_id": org_id, "framework_id": framework.id,
+            "framework_version": framework.version, "name": f"{_season(started)}",
+            "previous_id": None, "created_by_id": owner, "created_at": at(started)})
+        partial = stage in ("assessing", "overdue")
+        words: dict[str, MarkerWords] = {}
+        for marker in framework.markers:
+            level = None if partial and rng.random() < 0.5 else weighted(rng, LEVEL_WEIGHTS)
+            if level and framework.not_applicable and rng.random() < 0.02:
+                level = NOT_APPLICABLE
+            talk = level is not None and rng.random() < 0.25
+            working = rng.choice(WORKING) if talk else ""
+            needs = rng.choice(NEEDS_CHANGE) if talk else ""
+            words[marker.code] = MarkerWords(level, working, needs)
+            rows.add("rating", {
+                "id": self.ids.take("rating"), "assessment_id": assessment_id,
+                "marker_code": marker.code, "level": level,
+                "not_applicable_reason": "We do not provide this service."
+                if level == NOT_APPLICABLE else "", "working": working, "needs_change": needs,
+                "red_flags": [], "carried_over": False, "version": 2 if level else 1,
+                "updated_by_id": owner, "updated_at": at(started)})
+        if partial:
+            return
+        co_production = {"people_using_support": rng.randint(4, 60),
+                         "family_carers": rng.randint(0, 20), "staff": rng.randint(2, 15),
+                         "partner_organisations": rng.randint(0, 6),
+                         "methods": rng.sample(["workshops", "survey", "interviews",
+                                                "online"], 2),
+                         "other_method": "",
+                         "what_people_said": "People said meeting in person helped, and "
+                                             "asked for the next session to be in the evening."}
+        rows.add("co_production", {"id": self.ids.take("co_production"),
+                                   "assessment_id": assessment_id, **co_production,
+                                   "version": 1, "updated_by_id": owner,
+                                   "updated_at": at(started)})
+        codes = rng.sample([m.code for m in framework.markers], 3)
+        priorities = [(code, "People who use our services chose this as the biggest gap.")
+                      for code in codes]
+        for code, why in priorities:
+            rows.add("priority", {"id": self.ids.take("priority"),
+                                  "assessment_id": assessment_id, "marker_code": code,
+                                  "why": why, "created_by_id": owner, "created_at": at(started)})
+        plan_on = min(signed + timedelta(days=rng.randint(45, 89)), self.today)
+        actions = self._actions(rows, org_id, owner, codes, plan_on, stage)
+        method_labels = {"workshops": "Workshops", "survey": "A survey",
+                         "interviews": "Interviews", "online": "Online"}
+        snapshot_co = {**co_production,
+                       "methods": [method_labels[m] for m in co_production["methods"]]}
+        self._publish(rows, org_id, owner, assessment_id, PublicationKind.plan, plan_on, None,
+                      summary, words, priorities, snapshot_co, actions, number=1)
+        if stage == "progress":
+            report_on = self.today - timedelta(days=rng.randint(10, 300))
+            self._publish(rows, org_id, owner, None, PublicationKind.progress,
+                          max(report_on, plan_on + timedelta(days=30)), plan_on, summary, {},
+                          [], None, actions, number=2)
+
+    def _actions(self, rows: Rows, org_id: int, owner: int, codes: list[str], plan_on: date,
+                 stage: str) -> list[ActionRecord]:
+        rng = self.rng
+        records = []
+        for position, title in enumerate(rng.sample(ACTIONS, rng.randint(2, 5)), start=1):
+            due = plan_on + timedelta(days=rng.randint(60, 420))
+            status = rng.choice(["planned", "in_progress", "done"]) if stage == "progress" \
+                else rng.choice(["planned", "planned", "in_progress"])
+            action_id = self.ids.take("action")
+            marker_codes = [rng.choice(codes)]
+            updates: tuple[tuple[date, str], ...] = ()
+            if stage == "progress" and status != "planned":
+                on = min(plan_on + timedelta(days=rng.randint(40, 300)), self.today)
+                updates = ((on, "Met with members to review how it is going."),)
+                rows.add("action_update", {"id": self.ids.take("action_update"),
+                                           "action_id": action_id, "on": on,
+                                           "note": updates[0][1], "created_by_id": owner,
+                                           "created_at": at(on)})
+            lead = rng.choice(LEADS)
+            rows.add("action", {
+                "id": action_id, "organisation_id": org_id, "framework_id": self.framework.id,
+                "title": title, "description": "", "marker_codes": marker_codes,
+                "owner": lead, "due_on": due, "status": status, "dropped_reason": "",
+                "position": position, "version": 1, "created_by_id": owner,
+                "created_at": at(plan_on), "updated_by_id": owner, "updated_at": at(plan_on)})
+            records.append(ActionRecord(title, "", tuple(marker_codes), lead, due, status, "",
+                                        updates))
+        return records
+
+    def _publish(self, rows: Rows, org_id: int, owner: int, assessment_id: int | None,
+                 kind: PublicationKind, on: date, since: date | None,
+                 summary: dict[str, Any], words: dict[str, MarkerWords],
+                 priorities: list[tuple[str, str]], co_production: dict[str, Any] | None,
+                 actions: list[ActionRecord], number: int) -> None:
+        snapshot = compose_snapshot(
+            organisation=summary, framework=self.framework, kind=kind, today=on, since=since,
+            what_changed="", assessment_name=None if kind == PublicationKind.progress
+            else "Our first look", ratings=words, priorities=priorities,
+            co_production=co_production, actions=actions)
+        rows.add("publication", {
+            "id": self.ids.take("publication"), "organisation_id": org_id,
+            "framework_id": self.framework.id, "number": number, "kind": kind.value,
+            "published_on": on, "published_at": at(on), "published_by_id": owner,
+            "assessment_id": assessment_id, "what_changed": "", "snapshot": snapshot,
+            "hidden_reason": None})
+
+
+def _season(day: date) -> str:
+    season = ["Winter", "Winter", "Spring", "Spring", "Spring", "Summer", "Summer", "Summer",
+              "Autumn", "Autumn", "Autumn", "Winter"][day.month - 1]
+    return f"{season} {day.year}"
