@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import click
 from pydantic import ValidationError
 
 from app.admin import service as admin_service
+from app.clock import today
 from app.config import Settings, get_settings
 from app.db import engine_for, session_scope
 from app.frameworks import FrameworkFileError, check_files, load_catalogue
 from app.organisations.models import Role
+from app.transfer import service as transfer
 
 
 @click.group()
@@ -40,7 +43,12 @@ def serve(host: str, port: int, workers: int) -> None:
         sys.exit(1)
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
                 proxy_headers=True, forwarded_allow_ips="127.0.0.1",
-                log_config=LOGGING_CONFIG, access_log=False)
+                log_config=LOGGING_CONFIG, access_log=False,
+                # A new worker re-imports this module before it answers the supervisor's
+                # health checks: seconds on a busy machine, more than uvicorn's default 5.
+                timeout_worker_healthcheck=30,
+                # On SIGTERM (a deploy), let requests in flight finish.
+                timeout_graceful_shutdown=20)
 
 
 def _settings_or_exit() -> Settings:
@@ -182,6 +190,92 @@ def user_create(email: str, password: str | None, name: str | None, admin: bool,
         sys.exit(1)
     where = f", {role or Role.viewer.value} of {org_slug}" if org_slug else ""
     click.echo(f"Created the account {summary}{where}.")
+
+
+@main.group()
+def org() -> None:
+    """One organisation, whole: export it to an archive, import it from one."""
+
+
+@org.command("export")
+@click.argument("slug")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="The archive to write (default: SLUG.zip in this folder).")
+def org_export(slug: str, output: Path | None) -> None:
+    """Write the organisation SLUG, its members, files and publications to a .zip."""
+    settings = get_settings()
+    target = output or Path(f"{slug}.zip")
+    try:
+        with contextmanager(session_scope)(engine_for(settings.database_url)) as db:
+            summary = transfer.export_organisation(db, slug=slug,
+                                                   upload_dir=settings.upload_dir,
+                                                   target=target)
+    except transfer.TransferProblem as problem:
+        click.echo(str(problem), err=True)
+        sys.exit(1)
+    except OSError as problem:
+        click.echo(f"{target}: {problem.strerror or problem}", err=True)
+        sys.exit(1)
+    for warning in summary.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    click.echo(f"Exported {slug} to {target}: {_described(summary)}.")
+
+
+@org.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+def org_import(file: Path) -> None:
+    """Recreate an organisation from an archive made by `mir org export`."""
+    settings = get_settings()
+    try:
+        loaded = transfer.read_archive(file)
+        with contextmanager(session_scope)(engine_for(settings.database_url)) as db:
+            summary = transfer.import_organisation(db, loaded=loaded,
+                                                   upload_dir=settings.upload_dir,
+                                                   source_name=file.name)
+    except transfer.TransferProblem as problem:
+        click.echo(f"{file}: {problem}", err=True)
+        sys.exit(1)
+    click.echo(f"Imported {summary.slug} from {file}: {_described(summary)}.")
+
+
+def _described(summary: transfer.Summary) -> str:
+    counts = ", ".join(f"{count} {name}" for name, count in summary.counts.items())
+    return f"{counts}, {summary.files} files"
+
+
+
+@main.group()
+def reminders() -> None:
+    """Emails to owners about what is due, and to followers about new publications."""
+
+
+@reminders.command("send")
+@click.option("--today", "on", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Act as if today were this date (YYYY-MM-DD). For testing.")
+def reminders_send(on: datetime | None) -> None:
+    """Email owners whose plan is due in 14 days or overdue, whose yearly progress report is
+    due, or who are about to lapse. Safe to run any number of times a day: each reminder is
+    sent once."""
+    from app.reminders.service import send_reminders
+
+    settings = get_settings()
+    day = on.date() if on is not None else today()
+    outcome = send_reminders(engine_for(settings.database_url), settings,
+                             load_catalogue(settings.markers_dir), today=day)
+    click.echo(f"{outcome.reminders} reminder{'s' if outcome.reminders != 1 else ''} sent "
+               f"({outcome.emails} email{'s' if outcome.emails != 1 else ''}) for {day}.")
+
+
+@reminders.command("followers")
+@click.option("--days", default=7, show_default=True, type=int,
+              help="Look at publications of this many days back.")
+def reminders_followers(days: int) -> None:
+    """Email followers about recent publications they have not been told about yet."""
+    from app.following.service import send_recent_notices
+
+    settings = get_settings()
+    sent = send_recent_notices(engine_for(settings.database_url), settings, days=days)
+    click.echo(f"{sent} email{'s' if sent != 1 else ''} sent to followers.")
 
 
 if __name__ == "__main__":

@@ -30,16 +30,15 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> Settings:
         if self.env == "production":
+            problems = []
             if self.secret_key == DEVELOPMENT_SECRET or len(self.secret_key) < 32:
-                raise ValueError(
-                    "MIR_SECRET_KEY must be set to a random value of at least 32 characters "
-                    "when MIR_ENV=production"
-                )
+                problems.append("MIR_SECRET_KEY must be set to a random value of at least "
+                                "32 characters when MIR_ENV=production")
             if not self.base_url.startswith("https://"):
-                raise ValueError(
-                    "MIR_BASE_URL must be set to the https:// address of the site "
-                    "when MIR_ENV=production"
-                )
+                problems.append("MIR_BASE_URL must be set to the https:// address of the site "
+                                "when MIR_ENV=production")
+            if problems:
+                raise ValueError("; ".join(problems))
         return self
 
     @property

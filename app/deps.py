@@ -55,7 +55,10 @@ def get_db(request: Request, outbox: Annotated[Outbox, Depends(get_outbox)]) -> 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 CatalogueDep = Annotated[FrameworkCatalogue, Depends(get_catalogue)]
-SessionDep = Annotated[Session, Depends(get_db)]
+# scope="function": commit when the route returns, *before* the response is sent, so that
+# a success answer means the change is in the database (FastAPI's default, "request", would
+# commit after sending: a crash then could lose a write that was already acknowledged).
+SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 OutboxDep = Annotated[Outbox, Depends(get_outbox)]
 WebSessionDep = Annotated[WebSession, Depends(get_web_session)]
 

@@ -36,6 +36,7 @@ from tests.factories import (
     make_organisation,
     make_user,
 )
+from tests.views.factories import view_values
 
 CATALOGUE = load_catalogue(MARKERS_DIR)
 VISITORS = ["anonymous", "outsider", "viewer", "editor", "owner", "admin"]
@@ -130,7 +131,7 @@ def test_access(method: str, path: str, app: FastAPI, database_url: str) -> None
         target = add_member(db, organisation, make_user(db, email="target@example.org"),
                             "viewer")
         outsider = make_user(db, email="outsider@example.org")
-        make_organisation(db, owner=outsider, name="Other Org")
+        other = make_organisation(db, owner=outsider, name="Other Org")
         admin = make_user(db, email="admin@example.org", admin=True)
         commitment = make_commitment(db, organisation)
         framework = CATALOGUE.get("making-it-real-2018")
@@ -151,7 +152,10 @@ def test_access(method: str, path: str, app: FastAPI, database_url: str) -> None
                   "org_id": organisation.id, "user_id": target.user_id,
                   "assessment_id": assessment.id, "theme_id": "information-and-advice",
                   "code": "IA1", "framework_id": framework.id, "action_id": action.id,
-                  "evidence_id": evidence.id}
+                  "evidence_id": evidence.id,
+                  **view_values(db, organisation=organisation, owner=owner, other=other,
+                                other_owner=outsider,
+                                upload_dir=app.state.settings.upload_dir)}
         db.commit()
         admin_id = admin.id
 

@@ -26,8 +26,14 @@ from app.audit.models import AuditEvent
 from app.clock import today
 from app.deps import AdminUser, CatalogueDep, SessionDep, WebSessionDep, require_admin
 from app.forms import Errors, form_values, parse
+from app.moderation import repository as moderation
+from app.moderation import service as moderation_service
+from app.moderation.forms import HidePublicationForm
+from app.moderation.models import ConcernReport
 from app.organisations.models import KIND_LABELS, Organisation, OrganisationKind
+from app.publications.models import Publication
 from app.templating import render
+from app.views.snapshot import publication_kind_label
 
 router = APIRouter(prefix="/admin", include_in_schema=False,
                    dependencies=[Depends(require_admin)])
@@ -72,7 +78,8 @@ def pagination(request: Request, page: Page[Any]) -> dict[str, Any] | None:
 @router.get("")
 def dashboard(request: Request, db: SessionDep, catalogue: CatalogueDep) -> Response:
     return render(request, "admin/dashboard.html",
-                  {"counts": repository.counts(db), "frameworks": len(catalogue)})
+                  {"counts": repository.counts(db), "frameworks": len(catalogue),
+                   "open_concerns": moderation.open_count(db)})
 
 
 # Organisations ------------------------------------------------------------------------------
@@ -348,6 +355,75 @@ def audit(request: Request, db: SessionDep) -> Response:
         "pagination": pagination(request, page) if page else None,
         "actions": [("", "Any action"), *((action, action) for action in actions)],
         "who": who, "changes": changes})
+
+
+# Publications and concerns about them ----------------------------------------------------------
+
+@router.get("/concerns")
+def concerns(request: Request, db: SessionDep) -> Response:
+    return render(request, "admin/concerns.html", {
+        "open": moderation.concerns(db, open_only=True),
+        "closed": moderation.concerns(db, open_only=False, limit=50),
+        "kind_label": publication_kind_label})
+
+
+@router.post("/concerns/{concern_id}/close")
+def close_concern(concern_id: int, db: SessionDep, admin: AdminUser,
+                  web: WebSessionDep) -> Response:
+    report = db.get(ConcernReport, concern_id)
+    if report is None:
+        raise HTTPException(404, "There is no concern with this number.")
+    moderation_service.close_concern(db, actor=admin, report=report)
+    web.add_flash("The concern is marked as dealt with.")
+    return redirect("/admin/concerns")
+
+
+def _publication_or_404(db: SessionDep, publication_id: int) -> tuple[Publication,
+                                                                      Organisation]:
+    publication = db.get(Publication, publication_id)
+    organisation = db.get(Organisation, publication.organisation_id) if publication else None
+    if publication is None or organisation is None:
+        raise HTTPException(404, "There is no publication with this number.")
+    return publication, organisation
+
+
+def _publication_page(request: Request, db: SessionDep, publication_id: int,
+                      values: dict[str, Any] | None = None,
+                      errors: Errors | None = None) -> Response:
+    publication, organisation = _publication_or_404(db, publication_id)
+    return render(request, "admin/publication.html", {
+        "publication": publication, "organisation": organisation,
+        "kind_label": publication_kind_label(publication.kind),
+        "concerns": moderation.concerns_about(db, publication_id),
+        "values": values or {}, "errors": errors or {}})
+
+
+@router.get("/publications/{publication_id}")
+def publication_page(request: Request, publication_id: int, db: SessionDep) -> Response:
+    return _publication_page(request, db, publication_id)
+
+
+@router.post("/publications/{publication_id}/hide")
+async def hide_publication(request: Request, publication_id: int, db: SessionDep,
+                           admin: AdminUser, web: WebSessionDep) -> Response:
+    publication, _organisation = _publication_or_404(db, publication_id)
+    values = form_values(await request.form())
+    form, errors = parse(HidePublicationForm, values)
+    if form is None:
+        return _publication_page(request, db, publication_id, values, errors)
+    moderation_service.hide_publication(db, actor=admin, publication=publication,
+                                        reason=form.reason)
+    web.add_flash("The publication is hidden. The public sees your reason in its place.")
+    return redirect(f"/admin/publications/{publication_id}")
+
+
+@router.post("/publications/{publication_id}/unhide")
+def unhide_publication(publication_id: int, db: SessionDep, admin: AdminUser,
+                       web: WebSessionDep) -> Response:
+    publication, _organisation = _publication_or_404(db, publication_id)
+    moderation_service.unhide_publication(db, actor=admin, publication=publication)
+    web.add_flash("The publication is shown to the public again.")
+    return redirect(f"/admin/publications/{publication_id}")
 
 
 # Frameworks ---------------------------------------------------------------------------------

@@ -41,8 +41,10 @@ from app.organisations.models import KIND_LABELS, Membership, Organisation, Role
 from app.organisations.service import RuleBroken
 from app.organisations.status import STATUS_LABELS, STATUS_MEANINGS
 from app.publications import repository as publications
-from app.publications.models import PUBLICATION_KIND_LABELS
 from app.templating import render
+from app.views import service as views
+from app.views.repository import OWN_KINDS
+from app.views.snapshot import ALL_KIND_LABELS
 
 router = APIRouter(include_in_schema=False)
 
@@ -339,11 +341,15 @@ def public_profile(request: Request, slug: str, db: SessionDep,
         raise HTTPException(404, "There is no organisation at this address.")
     assert organisation.id is not None
     history = publications.publications_of(db, organisation.id)
-    latest = next((p for p in history if p.hidden_reason is None), None)
+    # Its own latest publication: not one of its independent views of others, or a reply.
+    latest = next((p for p in history if p.hidden_reason is None and p.kind in OWN_KINDS),
+                  None)
     return render(request, "organisations/public_profile.html", {
         "organisation": organisation, "history": history, "latest": latest,
         "snapshot": latest.snapshot if latest else None,
-        "kind_labels": PUBLICATION_KIND_LABELS,
+        "kind_labels": ALL_KIND_LABELS,
+        "comparisons": views.side_by_side(db, organisation),
+        "views_given": views.views_given(db, organisation),
         "file_base": f"/organisations/{slug}/publications/{latest.number}/files"
         if latest else None,
         "kind_label": KIND_LABELS.get(organisation.kind, organisation.kind),  # type: ignore[call-overload]

@@ -8,8 +8,11 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from app.deps import CatalogueDep
+from app.clock import today
+from app.deps import CatalogueDep, SessionDep
+from app.directory import service as directory
 from app.frameworks import Framework
+from app.publications.models import PUBLICATION_KIND_LABELS
 from app.templating import EASY_READ_COOKIE, render
 
 router = APIRouter(include_in_schema=False)
@@ -32,8 +35,25 @@ def safe_next(path: str | None) -> str:
 
 
 @router.get("/")
-def home(request: Request, catalogue: CatalogueDep) -> Response:
-    return render(request, "public/home.html", {"frameworks": list(catalogue)})
+def home(request: Request, catalogue: CatalogueDep, db: SessionDep) -> Response:
+    rules = directory.rules_for(catalogue, today())
+    return render(request, "public/home.html", {
+        "frameworks": list(catalogue),
+        "figures": directory.home_figures(db, rules),
+        "framework_titles": {framework.id: framework.title for framework in catalogue},
+        "publication_kinds": {kind.value: label
+                              for kind, label in PUBLICATION_KIND_LABELS.items()},
+    })
+
+
+@router.get("/open-data")
+def open_data(request: Request, catalogue: CatalogueDep) -> Response:
+    """What is published, in which formats, under which licence."""
+    return render(request, "public/open_data.html", {
+        "frameworks": list(catalogue),
+        "kinds": directory.KINDS,
+        "statuses": directory.STATUSES,
+    })
 
 
 @router.get("/frameworks")

@@ -47,3 +47,9 @@ class Publication(SQLModel, table=True):
                                                                            nullable=False))
     # Moderation (site admins): hidden publications show this reason in their place.
     hidden_reason: str | None = Field(default=None, max_length=1000)
+    # An independent view (kind "view", app/views): the organisation it is about.
+    about_organisation_id: int | None = Field(default=None, foreign_key="organisation.id",
+                                              index=True, ondelete="SET NULL")
+    # A reply (kind "reply"): the view publication it answers.
+    in_reply_to_id: int | None = Field(default=None, foreign_key="publication.id", index=True,
+                                       ondelete="SET NULL")

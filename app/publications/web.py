@@ -15,10 +15,12 @@ from app.organisations import repository as organisations
 from app.organisations.models import Organisation
 from app.publications import repository
 from app.publications.changes import compare_snapshots
-from app.publications.models import PUBLICATION_KIND_LABELS, Publication, PublicationKind
+from app.publications.models import PUBLICATION_KIND_LABELS, Publication
 from app.publications.service import PUBLISHED_FILES
 from app.publications.snapshot import stored_files
 from app.templating import render
+from app.views.repository import OWN_KINDS
+from app.views.snapshot import ALL_KIND_LABELS, publication_kind_label, stored_view_files
 
 router = APIRouter(include_in_schema=False)
 
@@ -38,7 +40,8 @@ def _publication(db: Session, organisation: Organisation, number: int) -> Public
 
 
 def kind_label(publication: Publication) -> str:
-    return PUBLICATION_KIND_LABELS[PublicationKind(publication.kind)]
+    """Any kind's label: the organisation's own, or an independent view or a reply."""
+    return publication_kind_label(publication.kind)
 
 
 @router.get("/organisations/{slug}/publications/{number}")
@@ -49,7 +52,7 @@ def publication_page(request: Request, slug: str, number: int, db: SessionDep) -
     return render(request, "publications/publication.html", {
         "organisation": organisation, "publication": publication,
         "snapshot": publication.snapshot, "kind_label": kind_label(publication),
-        "history": history, "kind_labels": PUBLICATION_KIND_LABELS,
+        "history": history, "kind_labels": ALL_KIND_LABELS,
         "file_base": f"/organisations/{slug}/publications/{number}/files"})
 
 
@@ -58,8 +61,8 @@ def publication_file(slug: str, number: int, stored_name: str, db: SessionDep,
                      settings: SettingsDep) -> Response:
     organisation = listed_organisation(db, slug)
     publication = _publication(db, organisation, number)
-    item = next((f for f in stored_files(publication.snapshot)
-                 if f["stored_name"] == stored_name), None)
+    files = [*stored_files(publication.snapshot), *stored_view_files(publication.snapshot)]
+    item = next((f for f in files if f["stored_name"] == stored_name), None)
     path = settings.upload_dir / PUBLISHED_FILES / Path(stored_name).name
     if publication.hidden_reason or item is None or not path.is_file():
         raise HTTPException(404, "There is no such file in this publication.")
@@ -71,7 +74,9 @@ def publication_file(slug: str, number: int, stored_name: str, db: SessionDep,
 def changes_page(request: Request, slug: str, db: SessionDep, earlier: int | None = None,
                  later: int | None = None) -> Response:
     organisation = listed_organisation(db, slug)
-    history = repository.publications_of(db, organisation.id or 0)
+    # Only the organisation's own publications compare: not its views of others, or replies.
+    history = [p for p in repository.publications_of(db, organisation.id or 0)
+               if p.kind in OWN_KINDS]
     context: dict[str, Any] = {"organisation": organisation, "history": history,
                                "kind_labels": PUBLICATION_KIND_LABELS, "errors": {},
                                "values": {"earlier": earlier, "later": later}}
@@ -80,7 +85,10 @@ def changes_page(request: Request, slug: str, db: SessionDep, earlier: int | Non
             context["errors"] = {"later": "Choose two different publications"}
         else:
             a, b = (_publication(db, organisation, n) for n in sorted((earlier, later)))
-            if a.hidden_reason or b.hidden_reason:
+            if a.kind not in OWN_KINDS or b.kind not in OWN_KINDS:
+                context["errors"] = {"later": "Choose two of the organisation's own "
+                                              "publications"}
+            elif a.hidden_reason or b.hidden_reason:
                 context["errors"] = {"later": "One of these publications has been hidden"}
             else:
                 context.update(a=a, b=b, changes=compare_snapshots(a.snapshot, b.snapshot))

@@ -8,11 +8,18 @@ Import these from any browser test (forms, journeys):
 from __future__ import annotations
 
 import contextlib
+import email
+import email.policy
+import functools
+import re
+import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Page
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, Route
 
 from app.config import PROJECT_ROOT
 from app.frameworks import FrameworkCatalogue, load_catalogue
@@ -179,3 +186,223 @@ def has_visible_focus(style: dict[str, Any]) -> bool:
     outline = style["outlineStyle"] != "none" and style["outlineWidth"] not in ("0px", "")
     shadow = style["boxShadow"] not in ("none", "")
     return outline or shadow
+
+
+# Journeys: emails in the outbox, logging in, keyboard focus, axe without JavaScript ----------
+# (Added for the account and workspace journeys; the helpers above are unchanged.)
+
+TEST_BASE_URL = "http://testserver"  # settings.base_url in tests/conftest.py
+_LINK = re.compile(r"https?://[^\s<>\"']+")
+
+
+def newest_email(outbox_dir: Path, *, to: str | None = None, not_in: Collection[str] = (),
+                 timeout: float = 10.0) -> EmailMessage:
+    """The newest .eml in the outbox (names start with a timestamp), addressed to `to`.
+
+    Emails go out once the request's transaction has committed, which can be a moment after
+    the browser has its answer: this waits up to `timeout` seconds. `not_in` names files to
+    ignore (those there before the step that sends the email: see `outbox_names`).
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        files = sorted(outbox_dir.glob("*.eml")) if outbox_dir.exists() else []
+        for path in reversed(files):
+            if path.name in not_in:
+                continue
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            assert isinstance(message, EmailMessage)
+            if to is None or str(message["To"]).lower() == to.lower():
+                return message
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no email{' to ' + to if to else ''} in {outbox_dir} after "
+                                 f"{timeout}s; there are {[f.name for f in files]}")
+        time.sleep(0.05)
+
+
+def outbox_names(outbox_dir: Path) -> set[str]:
+    """The .eml files in the outbox now: pass as `not_in` to wait for a new one."""
+    return {path.name for path in outbox_dir.glob("*.eml")} if outbox_dir.exists() else set()
+
+
+def email_text(message: EmailMessage) -> str:
+    """The plain-text part of an email."""
+    plain = message.get_body(preferencelist=("plain",))
+    assert plain is not None, f"no plain-text part in the email {message['Subject']!r}"
+    return str(plain.get_content())
+
+
+def email_link(message: EmailMessage, live_server: str, path_prefix: str,
+               base_url: str = TEST_BASE_URL) -> str:
+    """The one link to `path_prefix` in the email, moved from `base_url` to the live server.
+
+    Checks the plain-text part and the HTML part carry the same, absolute link.
+    """
+    start = base_url.rstrip("/") + path_prefix
+    links: list[str] = sorted({link.rstrip(".,)") for link in _LINK.findall(email_text(message))
+                               if link.startswith(start)})
+    assert len(links) == 1, f"expected one link starting {start} in the email, found {links}"
+    html = message.get_body(preferencelist=("html",))
+    if html is not None:
+        assert links[0] in html.get_content(), f"the HTML part lacks the link {links[0]}"
+    return live_server + links[0][len(base_url.rstrip("/")):]
+
+
+def log_in(page: Page, live_server: str, email_address: str, password: str,
+           expected_path: str = "/manage") -> None:
+    """Log in through the login form, as a person would, and check where it lands."""
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Email address").fill(email_address)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    page.wait_for_url(live_server + expected_path)
+
+
+_FOCUS_INDICATOR = """
+() => {
+  const element = document.activeElement;
+  if (!element || element === document.body) return null;
+  // GOV.UK radios and checkboxes hide the real input: the focus ring is drawn by the
+  // ::before of the label that follows it.
+  const hidden = element.matches('.govuk-radios__input, .govuk-checkboxes__input')
+    && element.nextElementSibling;
+  const ringStyle = hidden ? getComputedStyle(element.nextElementSibling, '::before')
+    : getComputedStyle(element);
+  return {
+    tag: element.tagName.toLowerCase(),
+    id: element.id,
+    name: element.getAttribute('name') || '',
+    type: element.getAttribute('type') || '',
+    role: element.getAttribute('role') || '',
+    text: (element.textContent || element.value || '').trim().slice(0, 80),
+    outlineStyle: ringStyle.outlineStyle,
+    outlineWidth: ringStyle.outlineWidth,
+    outlineColor: ringStyle.outlineColor,
+    boxShadow: ringStyle.boxShadow,
+    inMain: !!element.closest('#main-content'),
+  };
+}
+"""
+
+
+def focus_indicator(page: Page) -> dict[str, Any] | None:
+    """Like `focused`, but for GOV.UK radios and checkboxes gives the style of the ring
+    their label draws (the input itself is invisible). None when nothing has focus."""
+    result: dict[str, Any] | None = page.evaluate(_FOCUS_INDICATOR)
+    return result
+
+
+def tab_to(page: Page, selector: str, *, key: str = "Tab", max_presses: int = 40) -> \
+        list[dict[str, Any]]:
+    """Press Tab (or `key`) until the element matching `selector` has focus.
+
+    Every control passed through on the way (and the target) must show a visible focus
+    indicator. Returns what was focused at each stop.
+    """
+    stops: list[dict[str, Any]] = []
+    for _ in range(max_presses):
+        page.keyboard.press(key)
+        stop = focus_indicator(page)
+        assert stop is not None, f"{key} left nothing focused after {stops}"
+        assert has_visible_focus(stop), f"no visible focus indicator on {stop}"
+        stops.append(stop)
+        if page.evaluate("(selector) => document.activeElement.matches(selector)", selector):
+            return stops
+    raise AssertionError(f"{max_presses} presses of {key} did not reach {selector}; "
+                         f"focus went through {[(s['tag'], s['id'], s['text']) for s in stops]}")
+
+
+_SCRIPT_TAG = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def axe_violations_without_scripts(page: Page, viewer: Page) -> list[dict[str, Any]]:
+    """axe-core on what a page with JavaScript off shows (axe needs JavaScript to run).
+
+    Serialises `page` (its context has JavaScript switched off), strips the scripts, and
+    serves that HTML to `viewer` (a page whose context has JavaScript on) at the same URL,
+    so the same style sheets apply. Then runs axe there.
+    """
+    html = _SCRIPT_TAG.sub("", page.content())
+    url = page.url.split("#", 1)[0]
+
+    def serve(route: Route) -> None:
+        route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+
+    viewer.route(url, serve)
+    try:
+        viewer.goto(url, wait_until="load")
+    finally:
+        viewer.unroute(url, serve)
+    return axe_violations(viewer)
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE_PATH.read_text(encoding="utf-8")
+
+
+class JourneyBrowser:
+    """Fresh browser contexts, all with JavaScript on or all off, for one journey test.
+
+    `new_page()` opens a page in a new context (its own cookies: another person).
+    `check_axe(page, where)` runs axe-core, whether JavaScript is on or off, and notes any
+    violations; `assert_accessible()` at the end of the journey fails listing them all, so
+    one run of a journey reports every page with a problem, not only the first.
+    `assert_no_console_errors()` checks the pages opened logged no errors (JavaScript on).
+    """
+
+    def __init__(self, browser: Browser, *, js: bool) -> None:
+        self.browser = browser
+        self.js = js
+        self.contexts: list[BrowserContext] = []
+        self.watchers: list[ConsoleWatcher] = []
+        self.axe_report: list[str] = []
+        self.axe_checks = 0
+        self._viewer: Page | None = None
+
+    def _context(self, js: bool) -> BrowserContext:
+        context = self.browser.new_context(locale="en-GB", java_script_enabled=js)
+        context.set_default_timeout(10_000)
+        self.contexts.append(context)
+        return context
+
+    def new_page(self) -> Page:
+        page = self._context(self.js).new_page()
+        if self.js:
+            self.watchers.append(watch_console(page))
+        return page
+
+    def axe_violations(self, page: Page) -> list[dict[str, Any]]:
+        if self.js:
+            # Evaluate axe-core through DevTools straight away: trying a <script> tag first
+            # (as `axe_violations` does) logs a Content-Security-Policy error in the console,
+            # which `assert_no_console_errors` would then blame on the app.
+            if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+                page.evaluate(_axe_source() + "\n;undefined")
+            return axe_violations(page)
+        if self._viewer is None:
+            self._viewer = self._context(True).new_page()
+        return axe_violations_without_scripts(page, self._viewer)
+
+    def check_axe(self, page: Page, where: str) -> None:
+        """Run axe-core on the page as it is now; violations are reported at the end."""
+        self.axe_checks += 1
+        violations = self.axe_violations(page)
+        if violations:
+            path = "/" + page.url.split("/", 3)[-1] if page.url.count("/") >= 3 else page.url
+            self.axe_report.append(format_violations(violations, where=f"{where} ({path})"))
+
+    def assert_accessible(self) -> None:
+        """Fail listing every axe-core violation `check_axe` found during the journey."""
+        assert not self.axe_report, (
+            f"axe-core violations (JavaScript {'on' if self.js else 'off'}) in "
+            f"{len(self.axe_report)} of {self.axe_checks} checks:\n" + "\n".join(self.axe_report))
+
+    def assert_no_console_errors(self, ignore: Collection[str] = ()) -> None:
+        errors = [error for watcher in self.watchers for error in watcher.errors
+                  if not any(part in error for part in ignore)]
+        assert not errors, "errors in the browser:\n" + "\n".join(errors)
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+        self.contexts.clear()

@@ -1,0 +1,82 @@
+"""The co-production record of an assessment: who took part, how, and in their words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from app.assessments import coproduction, repository
+from app.assessments.evidence_forms import METHODS, CoProductionForm
+from app.assessments.models import Assessment
+from app.assessments.web import assessment_url, load_assessment, redirect
+from app.deps import CatalogueDep, EditorAccess, OrgAccess, SessionDep, ViewerAccess, WebSessionDep
+from app.forms import Errors, form_values, parse
+from app.organisations import repository as organisations
+from app.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+PEOPLE_LABELS = {
+    "people_using_support": "People who use support",
+    "family_carers": "Family carers",
+    "staff": "Staff",
+    "partner_organisations": "Partner organisations",
+}
+
+
+def _page(request: Request, access: OrgAccess, db: SessionDep, assessment: Assessment,
+          values: dict[str, Any], errors: Errors, status_code: int = 200,
+          **extra: Any) -> Response:
+    saved = repository.co_production_of(db, assessment.id or 0)
+    return render(request, "assessments/co_production.html", {
+        "organisation": access.organisation, "access": access, "role": access.role,
+        "assessment": assessment, "base": assessment_url(access, assessment),
+        "record": saved, "saved": coproduction.values_of(saved),
+        "saved_by": organisations.user_name(db, saved.updated_by_id) if saved else "",
+        "complete": coproduction.co_production_complete(saved),
+        "missing": coproduction.missing(saved),
+        "methods": METHODS, "people_labels": PEOPLE_LABELS, "can_edit": access.can_edit,
+        "values": values, "errors": errors, **extra}, status_code=status_code)
+
+
+@router.get("/manage/{slug}/assessments/{assessment_id}/co-production")
+def co_production(request: Request, assessment_id: int, access: ViewerAccess,
+                  db: SessionDep, catalogue: CatalogueDep) -> Response:
+    assessment, _framework = load_assessment(db, access, assessment_id, catalogue)
+    saved = repository.co_production_of(db, assessment.id or 0)
+    return _page(request, access, db, assessment, coproduction.values_of(saved), {})
+
+
+@router.post("/manage/{slug}/assessments/{assessment_id}/co-production")
+async def save(request: Request, assessment_id: int, access: EditorAccess, db: SessionDep,
+               catalogue: CatalogueDep, web: WebSessionDep) -> Response:
+    assessment, _framework = load_assessment(db, access, assessment_id, catalogue)
+    values = form_values(await request.form())
+    if isinstance(values.get("methods"), str):
+        values["methods"] = [values["methods"]] if values["methods"] else []
+    form, errors = parse(CoProductionForm, values)
+    if form is not None:
+        errors = form.problems()
+    if form is None or errors:
+        return _page(request, access, db, assessment, values, errors)
+    change = coproduction.CoProductionChange(
+        people_using_support=form.people_using_support, family_carers=form.family_carers,
+        staff=form.staff, partner_organisations=form.partner_organisations,
+        methods=form.chosen_methods(), other_method=form.other_method.strip(),
+        what_people_said=form.what_people_said)
+    try:
+        coproduction.save_co_production(db, actor_id=access.user.id or 0,
+                                        organisation_id=access.organisation.id or 0,
+                                        assessment_id=assessment.id or 0,
+                                        seen_version=form.version, change=change)
+    except coproduction.StaleCoProduction as stale:
+        theirs = stale.current
+        # Their record on screen, our words in the form, at the version now saved.
+        return _page(request, access, db, assessment,
+                     {**values, "version": theirs.version}, {}, status_code=409,
+                     conflict=True, theirs=coproduction.values_of(theirs),
+                     theirs_by=organisations.user_name(db, theirs.updated_by_id))
+    web.add_flash("Saved who took part and how.")
+    return redirect(f"{assessment_url(access, assessment)}/co-production")

@@ -1,0 +1,299 @@
+"""HTTP caching of the public pages and the open data API.
+
+Anonymous visitors get `Cache-Control: public, max-age=60`, a weak `ETag` and a 304 answer
+to a matching `If-None-Match`; a logged-in visitor (or one with a flash message waiting)
+gets `private, no-store`, because the page shows their name or their message.
+
+Rendered responses are kept in an in-process cache keyed by (path and query, Easy Read
+cookie, htmx partial or not). Each entry is labelled with the public data version: a number
+kept in the database (`public_data_version`, one row) that `bump_public_version(db)` raises
+whenever published data changes, and today's date (commitment statuses move with the
+calendar). The middleware reads the version once per request, one small query, so several
+worker processes stay consistent without talking to each other.
+
+A page holds the visitor's CSRF token (in `<meta name="csrf-token">`): the cached copy
+keeps a placeholder instead and each visitor gets their own token put back, with an ETag
+that depends on it, so no visitor ever sees another visitor's token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, Session, SQLModel
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.clock import now, today
+from app.templating import EASY_READ_COOKIE
+
+PUBLIC_MAX_AGE = 60
+PUBLIC_CACHE_CONTROL = f"public, max-age={PUBLIC_MAX_AGE}"
+PRIVATE_CACHE_CONTROL = "private, no-store"
+# Paths (and everything below them) that anyone may see and that may be cached.
+PUBLIC_PREFIXES = ("/organisations", "/areas", "/regions", "/map", "/frameworks",
+                   "/open-data", "/api/")
+# Never cached, even if a public prefix above came to cover them.
+PRIVATE_PREFIXES = ("/manage", "/admin", "/account", "/login", "/logout", "/register",
+                    "/password-reset", "/invitations", "/confirm", "/api/docs")
+CSRF_PLACEHOLDER = b"__mir-csrf-token-placeholder__"
+# A safety net: even without a version bump, nothing is served from memory for longer.
+ENTRY_LIFETIME = 300.0
+MAX_ENTRIES = 512
+MAX_BODY = 4 * 1024 * 1024
+# Headers that belong to one response, not to the cached representation.
+_OWN_HEADERS = {b"content-length", b"etag", b"cache-control", b"set-cookie", b"date"}
+
+
+class PublicDataVersion(SQLModel, table=True):
+    """One row: a number raised whenever published data changes."""
+
+    __tablename__ = "public_data_version"
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = Field(default=0)
+    changed_at: datetime = Field(default_factory=now)
+
+
+def bump_public_version(db: Session) -> None:
+    """Say that public data changed: every worker's cached pages go stale (on commit)."""
+    result = db.exec(update(PublicDataVersion).where(PublicDataVersion.id == 1)  # type: ignore[arg-type]
+                     .values(version=PublicDataVersion.version + 1, changed_at=now()))
+    if result.rowcount == 0:
+        db.add(PublicDataVersion(id=1, version=1, changed_at=now()))
+        db.flush()
+
+
+def read_public_version(engine: Engine) -> int:
+    """The current data version: the one query each cacheable request makes."""
+    with engine.connect() as connection:
+        found = connection.execute(select(PublicDataVersion.version)  # type: ignore[call-overload]
+                                   .where(PublicDataVersion.id == 1)).scalar()
+    return int(found or 0)
+
+
+def is_public_path(path: str) -> bool:
+    if path.startswith(PRIVATE_PREFIXES):
+        return False
+    if path == "/":
+        return True
+    return any(path == prefix or path.startswith(prefix if prefix.endswith("/")
+                                                  else (prefix + "/", prefix + "."))
+               for prefix in PUBLIC_PREFIXES)
+
+
+@dataclass(frozen=True)
+class CachedResponse:
+    """A 200 response as rendered for anonymous visitors, CSRF token taken out."""
+
+    stamp: tuple[int, date]
+    stored_at: float
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    digest: str
+
+    @property
+    def personal(self) -> bool:
+        return CSRF_PLACEHOLDER in self.body
+
+    def etag(self, token: str) -> str:
+        seed = self.digest + (token if self.personal else "")
+        return f'W/"{hashlib.sha256(seed.encode()).hexdigest()[:32]}"'
+
+    def body_for(self, token: str) -> bytes:
+        return self.body.replace(CSRF_PLACEHOLDER, token.encode()) if self.personal \
+            else self.body
+
+
+class PublicCache:
+    """Least recently used responses, at most MAX_ENTRIES of them."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+        self.max_entries = max_entries
+        self._entries: OrderedDict[tuple[str, ...], CachedResponse] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: tuple[str, ...], stamp: tuple[int, date]) -> CachedResponse | None:
+        entry = self._entries.get(key)
+        if entry is None or entry.stamp != stamp \
+                or time.monotonic() - entry.stored_at > ENTRY_LIFETIME:
+            self.misses += 1
+            return None
+        self._entries.move_to_end(key)
+        self.hits += 1
+        return entry
+
+    def put(self, key: tuple[str, ...], entry: CachedResponse) -> None:
+        self._entries[key] = entry
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+def cache_of(app: Any) -> PublicCache:
+    """The app's own cache (each app built by create_app has one)."""
+    cache: PublicCache | None = getattr(app.state, "public_cache", None)
+    if cache is None:
+        cache = PublicCache()
+        app.state.public_cache = cache
+    return cache
+
+
+def _etag_matches(header: str | None, etag: str) -> bool:
+    if not header:
+        return False
+    wanted = etag.removeprefix("W/")
+    return any(tag.strip() == "*" or tag.strip().removeprefix("W/") == wanted
+               for tag in header.split(","))
+
+
+def _cache_key(scope: Scope, headers: Headers) -> tuple[str, ...]:
+    query = scope.get("query_string", b"").decode("latin-1")
+    partial = headers.get("HX-Request") == "true" \
+        and headers.get("HX-History-Restore-Request") != "true"
+    easy_read = _cookie(headers, EASY_READ_COOKIE) == "1"
+    return (scope["path"], query, "easy-read" if easy_read else "standard",
+            "partial" if partial else "page")
+
+
+def _cookie(headers: Headers, name: str) -> str | None:
+    for part in headers.get("cookie", "").split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return None
+
+
+class _Captured:
+    """Collects a response instead of sending it."""
+
+    def __init__(self) -> None:
+        self.status = 0
+        self.headers: list[tuple[bytes, bytes]] = []
+        self.chunks: list[bytes] = []
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            self.headers = list(message.get("headers", []))
+        elif message["type"] == "http.response.body":
+            self.chunks.append(message.get("body", b""))
+
+    @property
+    def body(self) -> bytes:
+        return b"".join(self.chunks)
+
+
+def _with_private(send: Send) -> Callable[[Message], Awaitable[None]]:
+    async def send_private(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = MutableHeaders(scope=message)
+            headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
+            if "etag" in headers:
+                del headers["etag"]
+        await send(message)
+
+    return send_private
+
+
+class PublicCacheMiddleware:
+    """ETag, Cache-Control and 304s for public GETs, served from memory when fresh.
+
+    Register inside the session middleware: it reads `scope["state"]["session"]`.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" \
+                or not is_public_path(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        session = scope.get("state", {}).get("session")
+        if session is None or session.user_id is not None or session.flash:
+            await self.app(scope, receive, _with_private(send))
+            return
+        application = scope["app"]
+        version = await run_in_threadpool(read_public_version, application.state.engine)
+        stamp = (version, today())
+        headers = Headers(scope=scope)
+        cache = cache_of(application)
+        key = _cache_key(scope, headers)
+        entry = cache.get(key, stamp)
+        if entry is None:
+            captured = _Captured()
+            await self.app(scope, receive, captured)
+            entry = self._entry(captured, session, stamp)
+            if entry is None:
+                await self._replay(captured, send, private=bool(session.user_id
+                                                                or session.flash))
+                return
+            cache.put(key, entry)
+        await self._respond(entry, session.csrf, headers.get("If-None-Match"), send)
+
+    @staticmethod
+    def _entry(captured: _Captured, session: Any,
+               stamp: tuple[int, date]) -> CachedResponse | None:
+        """The response as a cache entry, or None when it must not be kept."""
+        if captured.status != 200 or session.user_id is not None or session.flash:
+            return None
+        names = {name.lower() for name, _value in captured.headers}
+        if b"set-cookie" in names or b"content-encoding" in names:
+            return None
+        body = captured.body
+        if len(body) > MAX_BODY:
+            return None
+        if session.csrf:
+            body = body.replace(session.csrf.encode(), CSRF_PLACEHOLDER)
+        return CachedResponse(
+            stamp=stamp, stored_at=time.monotonic(),
+            headers=[(name, value) for name, value in captured.headers
+                     if name.lower() not in _OWN_HEADERS],
+            body=body, digest=hashlib.sha256(body).hexdigest())
+
+    @staticmethod
+    async def _replay(captured: _Captured, send: Send, *, private: bool) -> None:
+        headers = captured.headers
+        if private:
+            headers = [(name, value) for name, value in headers
+                       if name.lower() not in {b"cache-control", b"etag"}]
+            headers.append((b"cache-control", PRIVATE_CACHE_CONTROL.encode()))
+        await send({"type": "http.response.start", "status": captured.status,
+                    "headers": headers})
+        await send({"type": "http.response.body", "body": captured.body})
+
+    @staticmethod
+    async def _respond(entry: CachedResponse, token: str, if_none_match: str | None,
+                       send: Send) -> None:
+        etag = entry.etag(token)
+        common = [(b"etag", etag.encode()),
+                  (b"cache-control", PUBLIC_CACHE_CONTROL.encode())]
+        if _etag_matches(if_none_match, etag):
+            kept = [(name, value) for name, value in entry.headers
+                    if name.lower() in {b"vary", b"content-location", b"expires"}]
+            await send({"type": "http.response.start", "status": 304,
+                        "headers": kept + common})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        body = entry.body_for(token)
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [*entry.headers, *common,
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})

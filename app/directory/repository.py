@@ -1,0 +1,445 @@
+"""Every query behind the public directory, areas, regions, map, home figures and API.
+
+Only listed organisations (confirmed, public, not hidden, not merged) ever come out of here.
+Commitment statuses are worked out in SQL by `status_rows()`, which follows the rules of
+`app.organisations.status.commitment_status` (a test checks that the two agree), so pages
+can filter and count by status without loading every organisation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.engine import Row
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
+from sqlmodel import select as select_entity
+
+from app.areas.models import Area, FormerAreaCode, Region
+from app.organisations.models import Commitment, Organisation, OrganisationArea
+from app.organisations.status import CommitmentStatus, add_months
+from app.publications.models import Publication, PublicationKind
+
+DEFAULT_DUE_DAYS = 90
+PLAN_KINDS = (PublicationKind.plan.value, PublicationKind.correction.value)
+WITHDRAWN = CommitmentStatus.withdrawn.value
+Query = Select[*tuple[Any, ...]]
+Result = Row[*tuple[Any, ...]]
+
+# Columns, wrapped once for the type checker.
+org_id = col(Organisation.id)
+org_name = col(Organisation.name)
+org_kind = col(Organisation.kind)
+org_slug = col(Organisation.slug)
+link_org = col(OrganisationArea.organisation_id)
+link_area = col(OrganisationArea.area_code)
+area_code = col(Area.gss_code)
+area_columns = (col(Area.gss_code), col(Area.name), col(Area.kind), col(Area.region_code),
+                col(Region.name))
+pub_org = col(Publication.organisation_id)
+pub_framework = col(Publication.framework_id)
+pub_kind = col(Publication.kind)
+pub_on = col(Publication.published_on)
+c_id = col(Commitment.id)
+c_org = col(Commitment.organisation_id)
+c_framework = col(Commitment.framework_id)
+c_signed = col(Commitment.signed_up_on)
+c_withdrawn = col(Commitment.withdrawn_on)
+
+
+def _rows(db: Session, statement: Query) -> Sequence[Result]:
+    """Rows of a column query, in the request's transaction."""
+    return db.connection().execute(statement).all()
+
+
+def _scalar(db: Session, statement: Query) -> int:
+    return int(db.connection().execute(statement).scalar_one())
+
+
+def listed() -> ColumnElement[bool]:
+    """SQL for Organisation.is_listed."""
+    return and_(col(Organisation.confirmed).is_(True), col(Organisation.public).is_(True),
+                col(Organisation.hidden_reason).is_(None),
+                col(Organisation.merged_into_id).is_(None))
+
+
+def lapse_cutoff(today: date) -> date:
+    """The latest date from which 12 months have passed by `today` (see add_months)."""
+    day = add_months(today, -12) + timedelta(days=3)
+    while add_months(day, 12) > today:
+        day -= timedelta(days=1)
+    return day
+
+
+@dataclass(frozen=True)
+class StatusRules:
+    """What a status depends on besides the data: today, and each framework's due days."""
+
+    today: date
+    due_days: Mapping[str, int]
+
+
+def status_rows(rules: StatusRules, organisation_ids: Query | None = None) -> Query:
+    """Each organisation's latest commitment per framework, with its status today.
+
+    Columns: commitment_id, organisation_id, framework_id, signed_up_on, withdrawn_on,
+    status. `organisation_ids` (a select of ids) narrows the rows and publications read.
+    """
+    is_plan = pub_kind.in_(PLAN_KINDS)
+    is_progress = pub_kind == PublicationKind.progress.value
+    published: Query = select(
+        pub_org.label("organisation_id"),
+        pub_framework.label("framework_id"),
+        func.max(case((is_plan, pub_on))).label("plan_on"),
+        func.max(case((is_progress, pub_on))).label("progress_on"),
+    ).group_by(pub_org, pub_framework)
+    if organisation_ids is not None:
+        published = published.where(pub_org.in_(organisation_ids))
+    dates = published.subquery("published_dates")
+    later = aliased(Commitment)
+    latest = ~exists().where(col(later.organisation_id) == c_org,
+                             col(later.framework_id) == c_framework,
+                             col(later.id) > c_id)
+    plan_on, progress_on = dates.c.plan_on, dates.c.progress_on
+    last_published = case(
+        (plan_on.is_(None), progress_on),
+        (progress_on.is_(None), plan_on),
+        (plan_on >= progress_on, plan_on),
+        else_=progress_on,
+    )
+    today = rules.today
+    due_cutoff: ColumnElement[Any] = literal(today - timedelta(days=DEFAULT_DUE_DAYS), Date)
+    if rules.due_days:
+        due_cutoff = case(
+            {framework: literal(today - timedelta(days=days), Date)
+             for framework, days in rules.due_days.items()},
+            value=c_framework,
+            else_=due_cutoff,
+        )
+    status = case(
+        (and_(c_withdrawn.is_not(None), c_withdrawn <= literal(today, Date)),
+         literal(CommitmentStatus.withdrawn.value)),
+        (func.coalesce(last_published, c_signed) <= literal(lapse_cutoff(today), Date),
+         literal(CommitmentStatus.lapsed.value)),
+        (and_(plan_on.is_(None), c_signed < due_cutoff),
+         literal(CommitmentStatus.plan_overdue.value)),
+        (plan_on.is_(None), literal(CommitmentStatus.signed_up.value)),
+        (progress_on.is_not(None), literal(CommitmentStatus.progress_reported.value)),
+        else_=literal(CommitmentStatus.plan_published.value),
+    )
+    query = (
+        select(c_id.label("commitment_id"), c_org.label("organisation_id"),
+               c_framework.label("framework_id"), c_signed.label("signed_up_on"),
+               c_withdrawn.label("withdrawn_on"), status.label("status"))
+        .outerjoin(dates, and_(dates.c.organisation_id == c_org,
+                               dates.c.framework_id == c_framework))
+        .where(latest)
+    )
+    if organisation_ids is not None:
+        query = query.where(c_org.in_(organisation_ids))
+    return query
+
+
+def _signed_up_ids(rules: StatusRules, framework: str = "") -> Query:
+    """Ids of organisations with a commitment that is not withdrawn (to `framework`)."""
+    statuses = status_rows(rules).subquery("statuses")
+    chosen = select(statuses.c.organisation_id).where(statuses.c.status != WITHDRAWN)
+    if framework:
+        chosen = chosen.where(statuses.c.framework_id == framework)
+    return chosen
+
+
+# The directory ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Filters:
+    """The directory's filters, already checked (empty means "any")."""
+
+    q: str = ""
+    kind: str = ""
+    areas: tuple[str, ...] = ()
+    region: str = ""
+    framework: str = ""
+    status: str = ""
+    sort: str = "name"
+    located: bool = False
+
+
+def _like(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _conditions(filters: Filters, rules: StatusRules) -> list[ColumnElement[bool]]:
+    conditions = [listed()]
+    if filters.q:
+        pattern = _like(filters.q)
+        conditions.append(or_(func.lower(org_name).like(pattern, escape="\\"),
+                              func.lower(col(Organisation.description)).like(pattern,
+                                                                             escape="\\")))
+    if filters.kind:
+        conditions.append(org_kind == filters.kind)
+    if filters.areas:
+        conditions.append(org_id.in_(select(link_org).where(link_area.in_(filters.areas))))
+    if filters.region:
+        conditions.append(org_id.in_(
+            select(link_org).join(Area, area_code == link_area)
+            .where(col(Area.region_code) == filters.region)))
+    if filters.status:
+        statuses = status_rows(rules).subquery("statuses")
+        chosen = select(statuses.c.organisation_id) \
+            .where(statuses.c.status == filters.status)
+        if filters.framework:
+            chosen = chosen.where(statuses.c.framework_id == filters.framework)
+        conditions.append(org_id.in_(chosen))
+    elif filters.framework:
+        conditions.append(org_id.in_(_signed_up_ids(rules, filters.framework)))
+    if filters.located:
+        conditions.append(and_(col(Organisation.latitude).is_not(None),
+                               col(Organisation.longitude).is_not(None)))
+    return conditions
+
+
+def _order(filters: Filters) -> list[Any]:
+    if filters.sort == "newest":
+        latest = select(func.max(c_signed)).where(c_org == org_id).scalar_subquery()
+        return [case((latest.is_(None), 1), else_=0), latest.desc(),
+                col(Organisation.created_at).desc(), org_id.desc()]
+    return [func.lower(org_name), org_id]
+
+
+def count_organisations(db: Session, filters: Filters, rules: StatusRules) -> int:
+    return _scalar(db, select(func.count()).select_from(Organisation)
+                   .where(*_conditions(filters, rules)))
+
+
+def find_organisations(db: Session, filters: Filters, rules: StatusRules, *,
+                       offset: int = 0, limit: int | None = None) -> Sequence[Organisation]:
+    query = select_entity(Organisation).where(*_conditions(filters, rules)) \
+        .order_by(*_order(filters)).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return db.exec(query).all()
+
+
+def by_slug(db: Session, slug: str) -> Organisation | None:
+    return db.exec(select_entity(Organisation).where(org_slug == slug)).first()
+
+
+def organisation(db: Session, organisation_id: int) -> Organisation | None:
+    return db.get(Organisation, organisation_id)
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    organisation_id: int
+    framework_id: str
+    signed_up_on: date
+    withdrawn_on: date | None
+    status: CommitmentStatus
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def statuses_of(db: Session, organisation_ids: Sequence[int],
+                rules: StatusRules) -> dict[int, list[StatusRow]]:
+    """The latest commitment per framework of each organisation, with its status."""
+    if not organisation_ids:
+        return {}
+    ids = select(org_id).where(org_id.in_(list(organisation_ids)))
+    rows = _rows(db, status_rows(rules, ids).order_by(c_org, c_framework))
+    found: dict[int, list[StatusRow]] = {}
+    for row in rows:
+        found.setdefault(row.organisation_id, []).append(StatusRow(
+            row.organisation_id, row.framework_id, _as_date(row.signed_up_on),
+            _as_date(row.withdrawn_on) if row.withdrawn_on is not None else None,
+            CommitmentStatus(row.status)))
+    return found
+
+
+def areas_of(db: Session, organisation_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
+    """(code, name) of the areas each organisation works in, by name."""
+    if not organisation_ids:
+        return {}
+    rows = _rows(db, select(link_org, area_code, col(Area.name))
+                 .join(Area, area_code == link_area)
+                 .where(link_org.in_(list(organisation_ids)))
+                 .order_by(col(Area.name)))
+    found: dict[int, list[tuple[str, str]]] = {}
+    for organisation_id, code, name in rows:
+        found.setdefault(organisation_id, []).append((code, name))
+    return found
+
+
+@dataclass(frozen=True)
+class PublicationRow:
+    organisation_id: int
+    slug: str
+    organisation_name: str
+    number: int
+    kind: str
+    framework_id: str
+    published_on: date
+
+
+def _publication_query() -> Query:
+    return (select(pub_org, org_slug, org_name, col(Publication.number), pub_kind,
+                   pub_framework, pub_on)
+            .join(Organisation, org_id == pub_org)
+            .where(col(Publication.hidden_reason).is_(None)))
+
+
+def _publication(row: Result) -> PublicationRow:
+    return PublicationRow(row[0], row[1], row[2], row[3], row[4], row[5], _as_date(row[6]))
+
+
+def publications_of(db: Session, organisation_ids: Sequence[int]) -> list[PublicationRow]:
+    """Publications that are not hidden, newest first."""
+    if not organisation_ids:
+        return []
+    rows = _rows(db, _publication_query().where(pub_org.in_(list(organisation_ids)))
+                 .order_by(pub_on.desc(), col(Publication.number).desc()))
+    return [_publication(row) for row in rows]
+
+
+def latest_publications(db: Session, limit: int) -> list[PublicationRow]:
+    """The newest publications of listed organisations (not hidden)."""
+    rows = _rows(db, _publication_query().where(listed())
+                 .order_by(col(Publication.published_at).desc(), col(Publication.id).desc())
+                 .limit(limit))
+    return [_publication(row) for row in rows]
+
+
+# Areas and regions ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AreaRow:
+    code: str
+    name: str
+    kind: str
+    region_code: str
+    region_name: str
+
+
+def _areas() -> Query:
+    return select(*area_columns).join(Region, col(Region.code) == col(Area.region_code))
+
+
+def all_areas(db: Session) -> list[AreaRow]:
+    rows = _rows(db, _areas().order_by(col(Region.code), col(Area.name)))
+    return [AreaRow(*row) for row in rows]
+
+
+def area(db: Session, code: str) -> AreaRow | None:
+    rows = _rows(db, _areas().where(area_code == code))
+    return AreaRow(*rows[0]) if rows else None
+
+
+def successors(db: Session, former_code: str) -> list[AreaRow]:
+    """The current areas a retired code became (one; two for Cumbria and
+    Northamptonshire)."""
+    rows = _rows(db, _areas().join(FormerAreaCode,
+                                   col(FormerAreaCode.area_code) == area_code)
+                 .where(col(FormerAreaCode.former_code) == former_code)
+                 .order_by(col(Area.name)))
+    return [AreaRow(*row) for row in rows]
+
+
+def former_codes(db: Session) -> dict[str, list[str]]:
+    rows = _rows(db, select(col(FormerAreaCode.area_code), col(FormerAreaCode.former_code))
+                 .order_by(col(FormerAreaCode.former_code)))
+    found: dict[str, list[str]] = {}
+    for current, former in rows:
+        found.setdefault(current, []).append(former)
+    return found
+
+
+def regions(db: Session) -> Sequence[Region]:
+    return db.exec(select_entity(Region).order_by(col(Region.code))).all()
+
+
+def region(db: Session, code: str) -> Region | None:
+    return db.get(Region, code)
+
+
+def listed_in_area(db: Session, code: str) -> Sequence[Organisation]:
+    return db.exec(select_entity(Organisation)
+                   .join(OrganisationArea, link_org == org_id)
+                   .where(link_area == code, listed())
+                   .order_by(func.lower(org_name), org_id)).all()
+
+
+def signed_up_counts(db: Session, rules: StatusRules, *, framework: str = "",
+                     kind: str = "") -> dict[str, int]:
+    """Per area: listed organisations with a commitment that is not withdrawn."""
+    query = (select(link_area, func.count(func.distinct(link_org)))
+             .join(Organisation, org_id == link_org)
+             .where(listed(), org_id.in_(_signed_up_ids(rules, framework)))
+             .group_by(link_area))
+    if kind:
+        query = query.where(org_kind == kind)
+    return {code: int(number) for code, number in _rows(db, query)}
+
+
+@dataclass(frozen=True)
+class CouncilRow:
+    area_code: str
+    organisation_id: int
+    slug: str
+    name: str
+    framework_id: str
+    status: CommitmentStatus
+
+
+def council_statuses(db: Session, rules: StatusRules, *, framework: str = "",
+                     area_codes: Sequence[str] | None = None) -> list[CouncilRow]:
+    """Listed councils' latest commitments with their status, by area. Within an area,
+    commitments that are not withdrawn come first, then the earliest sign-up."""
+    statuses = status_rows(rules).subquery("statuses")
+    query = (select(link_area, org_id, org_slug, org_name, statuses.c.framework_id,
+                    statuses.c.status)
+             .join(Organisation, org_id == link_org)
+             .join(statuses, statuses.c.organisation_id == org_id)
+             .where(listed(), org_kind == "council")
+             .order_by(link_area, case((statuses.c.status == WITHDRAWN, 1), else_=0),
+                       statuses.c.signed_up_on, org_id))
+    if framework:
+        query = query.where(statuses.c.framework_id == framework)
+    if area_codes is not None:
+        query = query.where(link_area.in_(list(area_codes)) if area_codes else false())
+    return [CouncilRow(row[0], row[1], row[2], row[3], row[4], CommitmentStatus(row[5]))
+            for row in _rows(db, query)]
+
+
+# Home page figures ---------------------------------------------------------------------------
+
+def signed_up_by_kind(db: Session, rules: StatusRules) -> dict[str, int]:
+    rows = _rows(db, select(org_kind, func.count())
+                 .where(listed(), org_id.in_(_signed_up_ids(rules)))
+                 .group_by(org_kind))
+    return {kind: int(number) for kind, number in rows}
+
+
+def councils_with_a_plan(db: Session) -> int:
+    """Listed councils that have published an action plan (to any framework)."""
+    has_plan = exists().where(pub_org == org_id, pub_kind.in_(PLAN_KINDS))
+    return _scalar(db, select(func.count()).select_from(Organisation)
+                   .where(listed(), org_kind == "council", has_plan))

@@ -1,0 +1,423 @@
+"""The public side's rules: directory filters, what an area or region shows, the map's data,
+the home page figures. Pages and the API both build on these.
+
+Nothing here ranks organisations by their own scores: lists are by name or by sign-up date.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel import Session
+
+from app.areas.models import Region
+from app.audit.service import record
+from app.directory import repository
+from app.directory.repository import AreaRow, Filters, PublicationRow, StatusRules
+from app.frameworks import FrameworkCatalogue
+from app.organisations.models import KIND_LABELS, Organisation, OrganisationKind
+from app.organisations.status import STATUS_LABELS, CommitmentStatus
+from app.publications.models import PUBLICATION_KIND_LABELS, PublicationKind
+
+PER_PAGE = 20
+MAX_PER_PAGE = 100
+SORTS = {"name": "Name (A to Z)", "newest": "Newest sign-up first"}
+KINDS = {kind.value: label for kind, label in KIND_LABELS.items()}
+STATUSES = {status.value: label for status, label in STATUS_LABELS.items()}
+NOT_SIGNED_UP = "not_signed_up"
+
+
+def rules_for(catalogue: FrameworkCatalogue, today: date) -> StatusRules:
+    return StatusRules(today=today,
+                       due_days={framework.id: framework.plan_due_days
+                                 for framework in catalogue})
+
+
+def kind_label(kind: str) -> str:
+    return KINDS.get(kind, kind)
+
+
+def publication_kind_label(kind: str) -> str:
+    try:
+        return PUBLICATION_KIND_LABELS[PublicationKind(kind)]
+    except ValueError:
+        return kind
+
+
+# Filters ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FilterChoice:
+    """The filters as asked for, with anything unknown dropped, and the SQL filters."""
+
+    q: str = ""
+    kind: str = ""
+    area: str = ""
+    region: str = ""
+    framework: str = ""
+    status: str = ""
+    sort: str = "name"
+    filters: Filters = field(default_factory=Filters)
+
+    @property
+    def active(self) -> bool:
+        return any((self.q, self.kind, self.area, self.region, self.framework, self.status))
+
+    def query_items(self) -> dict[str, str]:
+        """The filters as query parameters (only those set)."""
+        items = {"q": self.q, "kind": self.kind, "area": self.area, "region": self.region,
+                 "framework": self.framework, "status": self.status}
+        if self.sort != "name":
+            items["sort"] = self.sort
+        return {key: value for key, value in items.items() if value}
+
+
+def choose_filters(db: Session, catalogue: FrameworkCatalogue, values: Mapping[str, str],
+                   *, areas: Sequence[AreaRow] | None = None,
+                   located: bool = False) -> FilterChoice:
+    """Keep the filters that make sense; an area may be given by a former code."""
+    q = " ".join(values.get("q", "").split())[:200]
+    kind = values.get("kind", "").strip()
+    kind = kind if kind in KINDS else ""
+    framework = values.get("framework", "").strip()
+    framework = framework if catalogue.get(framework) is not None else ""
+    status = values.get("status", "").strip()
+    status = status if status in STATUSES else ""
+    sort = values.get("sort", "").strip()
+    sort = sort if sort in SORTS else "name"
+    region = values.get("region", "").strip().upper()
+    area = values.get("area", "").strip().upper()
+    codes: tuple[str, ...] = ()
+    if area:
+        current = area in {row.code for row in areas} if areas is not None \
+            else repository.area(db, area) is not None
+        codes = (area,) if current \
+            else tuple(row.code for row in repository.successors(db, area))
+        if not codes:
+            area = ""
+    if region:
+        known = region in {row.region_code for row in areas} if areas is not None \
+            else repository.region(db, region) is not None
+        if not known:
+            region = ""
+    filters = Filters(q=q, kind=kind, areas=codes, region=region, framework=framework,
+                      status=status, sort=sort, located=located)
+    return FilterChoice(q=q, kind=kind, area=area, region=region, framework=framework,
+                        status=status, sort=sort, filters=filters)
+
+
+# Organisations ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StatusView:
+    framework_id: str
+    framework_title: str
+    status: CommitmentStatus
+    label: str
+    signed_up_on: date
+    withdrawn_on: date | None
+
+
+@dataclass(frozen=True)
+class OrganisationCard:
+    """What the public may see of one listed organisation."""
+
+    id: int
+    slug: str
+    name: str
+    kind: str
+    kind_label: str
+    description: str
+    website: str
+    org_ids: list[str]
+    verified: bool
+    latitude: float | None
+    longitude: float | None
+    areas: list[tuple[str, str]]
+    statuses: list[StatusView]
+
+    @property
+    def signed_up(self) -> bool:
+        return any(view.status != CommitmentStatus.withdrawn for view in self.statuses)
+
+
+def cards(db: Session, organisations: Sequence[Organisation], rules: StatusRules,
+          catalogue: FrameworkCatalogue) -> list[OrganisationCard]:
+    """Cards for these organisations, in the same order, in two queries."""
+    ids = [organisation.id for organisation in organisations if organisation.id is not None]
+    statuses = repository.statuses_of(db, ids, rules)
+    areas = repository.areas_of(db, ids)
+    titles = {framework.id: framework.title for framework in catalogue}
+    order = {framework_id: index for index, framework_id in enumerate(titles)}
+    found = []
+    for organisation in organisations:
+        assert organisation.id is not None
+        views = sorted(
+            (StatusView(row.framework_id, titles.get(row.framework_id, row.framework_id),
+                        row.status, STATUS_LABELS[row.status], row.signed_up_on,
+                        row.withdrawn_on)
+             for row in statuses.get(organisation.id, [])),
+            key=lambda view: order.get(view.framework_id, len(order)))
+        found.append(OrganisationCard(
+            id=organisation.id, slug=organisation.slug, name=organisation.name,
+            kind=organisation.kind, kind_label=kind_label(organisation.kind),
+            description=organisation.description, website=organisation.website,
+            org_ids=organisation.org_ids.split(), verified=organisation.verified,
+            latitude=organisation.latitude, longitude=organisation.longitude,
+            areas=areas.get(organisation.id, []), statuses=views))
+    return found
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    total: int
+    number: int
+    per_page: int
+    cards: list[OrganisationCard]
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def first_item(self) -> int:
+        return (self.number - 1) * self.per_page + 1 if self.total else 0
+
+    @property
+    def last_item(self) -> int:
+        return min(self.total, self.number * self.per_page)
+
+
+def search(db: Session, filters: Filters, rules: StatusRules, catalogue: FrameworkCatalogue,
+           *, page: int = 1, per_page: int = PER_PAGE,
+           clamp: bool = True) -> ResultPage:
+    """One page of listed organisations matching the filters (count, page, cards)."""
+    total = repository.count_organisations(db, filters, rules)
+    page = max(1, page)
+    if clamp:
+        page = min(page, max(1, math.ceil(total / per_page)))
+    found = repository.find_organisations(db, filters, rules, offset=(page - 1) * per_page,
+                                          limit=per_page) \
+        if total and (page - 1) * per_page < total else []
+    return ResultPage(total=total, number=page, per_page=per_page,
+                      cards=cards(db, found, rules, catalogue))
+
+
+def every_match(db: Session, filters: Filters, rules: StatusRules,
+                catalogue: FrameworkCatalogue) -> list[OrganisationCard]:
+    """Every listed organisation matching the filters (downloads)."""
+    return cards(db, repository.find_organisations(db, filters, rules), rules, catalogue)
+
+
+def count_text(total: int) -> str:
+    if total == 0:
+        return "No organisations found"
+    return f"{total:,} organisation{'' if total == 1 else 's'} found"
+
+
+@dataclass(frozen=True)
+class PublicOrganisation:
+    """A listed organisation, or where a merged one went."""
+
+    card: OrganisationCard | None = None
+    moved_to: str | None = None
+
+
+def public_organisation(db: Session, slug: str, rules: StatusRules,
+                        catalogue: FrameworkCatalogue) -> PublicOrganisation:
+    organisation = repository.by_slug(db, slug)
+    if organisation is not None and organisation.merged_into_id is not None:
+        target = repository.organisation(db, organisation.merged_into_id)
+        if target is not None and target.is_listed:
+            return PublicOrganisation(moved_to=target.slug)
+    if organisation is None or not organisation.is_listed:
+        return PublicOrganisation()
+    return PublicOrganisation(card=cards(db, [organisation], rules, catalogue)[0])
+
+
+# Areas and regions ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CouncilView:
+    slug: str
+    name: str
+    statuses: list[StatusView]
+    latest: PublicationRow | None
+
+
+@dataclass(frozen=True)
+class AreaPage:
+    area: AreaRow
+    councils: list[CouncilView]
+    groups: list[tuple[str, list[OrganisationCard]]]  # kind label, organisations signed up
+    not_signed_up: int
+
+
+def area_page(db: Session, area: AreaRow, rules: StatusRules,
+              catalogue: FrameworkCatalogue) -> AreaPage:
+    organisations = repository.listed_in_area(db, area.code)
+    found = cards(db, organisations, rules, catalogue)
+    councils = [card for card in found if card.kind == OrganisationKind.council]
+    latest: dict[int, PublicationRow] = {}
+    for row in repository.publications_of(db, [card.id for card in councils]):
+        latest.setdefault(row.organisation_id, row)
+    groups = []
+    for kind in OrganisationKind:
+        members = [card for card in found if card.kind == kind and card.signed_up]
+        if members:
+            groups.append((KINDS[kind.value], members))
+    return AreaPage(
+        area=area,
+        councils=[CouncilView(card.slug, card.name, card.statuses, latest.get(card.id))
+                  for card in councils],
+        groups=groups,
+        not_signed_up=sum(1 for card in found if not card.signed_up))
+
+
+@dataclass(frozen=True)
+class AreaSummary:
+    area: AreaRow
+    signed_up: int
+
+
+def areas_by_region(db: Session, rules: StatusRules
+                    ) -> list[tuple[tuple[str, str], list[AreaSummary]]]:
+    counts = repository.signed_up_counts(db, rules)
+    grouped: dict[tuple[str, str], list[AreaSummary]] = {}
+    for row in repository.all_areas(db):
+        grouped.setdefault((row.region_code, row.region_name), []).append(
+            AreaSummary(row, counts.get(row.code, 0)))
+    return list(grouped.items())
+
+
+@dataclass(frozen=True)
+class RegionChanges:
+    network_name: str
+    network_email: str
+    network_website: str
+    network_notes: str
+
+
+def update_region(db: Session, *, actor_id: int, region: Region,
+                  changes: RegionChanges) -> None:
+    """Change a regional network's contact details, with an audit entry."""
+    before = {"network_name": region.network_name, "network_email": region.network_email,
+              "network_website": region.network_website,
+              "network_notes": region.network_notes}
+    after = {"network_name": changes.network_name, "network_email": changes.network_email,
+             "network_website": changes.network_website,
+             "network_notes": changes.network_notes}
+    for key, value in after.items():
+        setattr(region, key, value)
+    db.add(region)
+    record(db, actor_id=actor_id, action="region.update", subject=f"region:{region.code}",
+           before=before, after=after)
+
+
+# The map --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MapKey:
+    """How one status looks on the map, and how it is said."""
+
+    key: str
+    label: str
+    letter: str
+    fill: str
+    phrase: str
+
+
+# Okabe and Ito's colour-blind-safe palette; black text on every fill is at least 5:1.
+MAP_KEYS = [
+    MapKey(NOT_SIGNED_UP, "Council not signed up", "N", "#ffffff",
+           "council has not signed up"),
+    MapKey(CommitmentStatus.signed_up.value, STATUSES["signed_up"], "S", "#56b4e9",
+           "council has signed up"),
+    MapKey(CommitmentStatus.plan_published.value, STATUSES["plan_published"], "P", "#f0e442",
+           "council has published a plan"),
+    MapKey(CommitmentStatus.progress_reported.value, STATUSES["progress_reported"], "R",
+           "#009e73", "council has reported progress"),
+    MapKey(CommitmentStatus.plan_overdue.value, STATUSES["plan_overdue"], "O", "#e69f00",
+           "council's plan is overdue"),
+    MapKey(CommitmentStatus.lapsed.value, STATUSES["lapsed"], "L", "#b1b4b6",
+           "council's commitment has lapsed"),
+    MapKey(CommitmentStatus.withdrawn.value, STATUSES["withdrawn"], "W", "#cc79a7",
+           "council has withdrawn"),
+]
+MAP_KEY = {key.key: key for key in MAP_KEYS}
+
+
+def organisations_phrase(count: int) -> str:
+    if count == 0:
+        return "no organisations signed up"
+    return f"{count} organisation{'' if count == 1 else 's'} signed up"
+
+
+@dataclass(frozen=True)
+class MapCell:
+    area: AreaRow
+    key: MapKey
+    council: tuple[str, str] | None  # slug, name
+    count: int
+
+    @property
+    def accessible_name(self) -> str:
+        return f"{self.area.name}: {self.key.phrase}; {organisations_phrase(self.count)}"
+
+
+def map_cells(db: Session, rules: StatusRules, *, framework: str,
+              kind: str = "") -> list[MapCell]:
+    """Every area with its council's status (for `framework`) and how many organisations
+    (of `kind`) signed up there, in region then name order."""
+    counts = repository.signed_up_counts(db, rules, framework=framework, kind=kind)
+    councils: dict[str, repository.CouncilRow] = {}
+    for row in repository.council_statuses(db, rules, framework=framework):
+        councils.setdefault(row.area_code, row)
+    cells = []
+    for area in repository.all_areas(db):
+        council = councils.get(area.code)
+        key = MAP_KEY[council.status.value if council else NOT_SIGNED_UP]
+        cells.append(MapCell(area=area, key=key,
+                             council=(council.slug, council.name) if council else None,
+                             count=counts.get(area.code, 0)))
+    return cells
+
+
+@dataclass(frozen=True)
+class RegionPage:
+    region: Region
+    cells: list[MapCell]
+
+
+def region_page(db: Session, region: Region, rules: StatusRules, *,
+                framework: str) -> RegionPage:
+    cells = [cell for cell in map_cells(db, rules, framework=framework)
+             if cell.area.region_code == region.code]
+    return RegionPage(region=region, cells=cells)
+
+
+# Home page --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class HomeFigures:
+    signed_up: int
+    by_kind: list[tuple[str, str, int]]  # kind, label, count
+    councils_with_a_plan: int
+    council_areas: int
+    latest: list[PublicationRow]
+
+
+def home_figures(db: Session, rules: StatusRules, *, latest: int = 5,
+                 council_areas: int = 153) -> HomeFigures:
+    by_kind = repository.signed_up_by_kind(db, rules)
+    return HomeFigures(
+        signed_up=sum(by_kind.values()),
+        by_kind=[(kind, label, by_kind[kind]) for kind, label in KINDS.items()
+                 if by_kind.get(kind)],
+        councils_with_a_plan=repository.councils_with_a_plan(db),
+        council_areas=council_areas,
+        latest=repository.latest_publications(db, latest),
+    )

@@ -1,0 +1,397 @@
+"""The latest published action plan as a document: which publications, and each format.
+
+Which publications an export is made of
+---------------------------------------
+For one organisation and one framework:
+
+- the *plan* is the latest publication of kind `plan` or `correction` that is not hidden;
+- the *progress* is the latest progress report that is not hidden and came after that
+  plan (a higher publication number), or nothing.
+
+The title page, the co-production statement and the priorities come from the plan. The
+actions table comes from the progress report when there is one, and from the plan
+otherwise: a progress report lists every action of the plan as it stood on its date, so
+its statuses are the newest ones published. Each action's progress updates are the ones
+published with that status (a plan shows every update made before it; a progress report,
+the updates since the publication before it). A correction published after a progress
+report starts again: it is the plan, with no progress yet.
+
+Everything is built from the publications' frozen snapshots alone (never from drafts), by
+pure functions: snapshots in, bytes out. Two exports of the same publications are
+byte-for-byte equal in CSV and JSON; PDF and DOCX files also carry their build time inside
+their containers, so compare their text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from sqlmodel import Session
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from app.exports.schemas import (
+    ActionOut,
+    ActionPlanExport,
+    AreaOut,
+    CoProductionOut,
+    FrameworkOut,
+    OrganisationOut,
+    PriorityOut,
+    PublicationOut,
+    UpdateOut,
+)
+from app.organisations.models import Organisation
+from app.publications import repository as publications
+from app.publications.models import Publication, PublicationKind
+from app.templating import templates
+
+PLAN_KINDS = (PublicationKind.plan.value, PublicationKind.correction.value)
+CSV_COLUMNS = ("organisation", "framework", "publication_number", "published_on", "action",
+               "description", "markers", "lead", "due_on", "status", "dropped_reason",
+               "latest_update_on", "latest_update")
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+}
+# Pango and fontconfig are not made for many threads at once; one PDF at a time also
+# bounds the memory a burst of downloads can take.
+_pdf_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class PublishedSnapshot:
+    """A publication's number and its frozen snapshot: all an export needs."""
+
+    number: int
+    snapshot: Mapping[str, Any]
+
+    @classmethod
+    def of(cls, publication: Publication) -> PublishedSnapshot:
+        return cls(publication.number, publication.snapshot)
+
+
+@dataclass(frozen=True)
+class ExportSource:
+    plan: PublishedSnapshot
+    progress: PublishedSnapshot | None
+
+
+def _visible(history: Sequence[Publication]) -> list[Publication]:
+    """Publications that are not hidden, newest first."""
+    return sorted((p for p in history if p.hidden_reason is None),
+                  key=lambda p: p.number, reverse=True)
+
+
+def planned_frameworks(history: Sequence[Publication]) -> list[str]:
+    """Frameworks with a visible plan, the one with the most recent plan first."""
+    ids = [p.framework_id for p in _visible(history) if p.kind in PLAN_KINDS]
+    return list(dict.fromkeys(ids))
+
+
+def choose_source(history: Sequence[Publication], framework_id: str) -> ExportSource | None:
+    """The plan and progress report to export for this framework (see the module's notes)."""
+    visible = [p for p in _visible(history) if p.framework_id == framework_id]
+    plan = next((p for p in visible if p.kind in PLAN_KINDS), None)
+    if plan is None:
+        return None
+    progress = next((p for p in visible if p.kind == PublicationKind.progress.value
+                     and p.number > plan.number), None)
+    return ExportSource(PublishedSnapshot.of(plan),
+                        PublishedSnapshot.of(progress) if progress else None)
+
+
+def latest_plan(db: Session, *, organisation: Organisation,
+                framework_id: str | None) -> tuple[ExportSource | None, list[str]]:
+    """What to export (None if nothing is published), and every framework with a plan.
+
+    Without `framework_id`, the framework of the most recently published plan."""
+    history = publications.publications_of(db, organisation.id or 0)
+    frameworks = planned_frameworks(history)
+    chosen = framework_id if framework_id is not None else next(iter(frameworks), None)
+    if chosen is None:
+        return None, frameworks
+    return choose_source(history, chosen), frameworks
+
+
+# The export document --------------------------------------------------------------------
+
+def _publication(slug: str, published: PublishedSnapshot, base_url: str) -> PublicationOut:
+    s = published.snapshot
+    return PublicationOut(
+        number=published.number, kind=s["kind"], kind_label=s["kind_label"],
+        published_on=date.fromisoformat(s["published_on"]),
+        since=date.fromisoformat(s["since"]) if s.get("since") else None,
+        url=f"{base_url.rstrip('/')}/organisations/{slug}/publications/{published.number}")
+
+
+def _action(position: int, item: Mapping[str, Any]) -> ActionOut:
+    return ActionOut(
+        position=position, title=item["title"], description=item.get("description", ""),
+        markers=list(item.get("markers", [])), lead=item.get("owner", ""),
+        due_on=date.fromisoformat(item["due_on"]) if item.get("due_on") else None,
+        status=item["status"], status_label=item["status_label"],
+        overdue=bool(item.get("overdue", False)),
+        dropped_reason=item.get("dropped_reason", ""),
+        updates=[UpdateOut(on=date.fromisoformat(u["on"]), note=u["note"])
+                 for u in item.get("updates", [])])
+
+
+def build_export(source: ExportSource, *, base_url: str) -> ActionPlanExport:
+    """The export document, from the snapshots alone."""
+    plan = source.plan.snapshot
+    organisation = plan["organisation"]
+    slug = organisation["slug"]
+    actions_from = (source.progress or source.plan).snapshot
+    co_production = plan.get("co_production")
+    assessment = plan.get("assessment")
+    return ActionPlanExport(
+        organisation=OrganisationOut(
+            name=organisation["name"], slug=slug, kind=organisation["kind"],
+            kind_label=organisation["kind_label"],
+            areas=[AreaOut(code=a["code"], name=a["name"])
+                   for a in organisation.get("areas", [])]),
+        framework=FrameworkOut(id=plan["framework"]["id"], title=plan["framework"]["title"],
+                               version=plan["framework"]["version"]),
+        as_at=date.fromisoformat(actions_from["published_on"]),
+        plan=_publication(slug, source.plan, base_url),
+        progress=_publication(slug, source.progress, base_url) if source.progress else None,
+        assessment_name=assessment["name"] if assessment else None,
+        what_changed=plan.get("what_changed", ""),
+        co_production=CoProductionOut(**co_production) if co_production else None,
+        priorities=[PriorityOut(code=p["code"], statement=p.get("statement", ""),
+                                level_label=p.get("level_label", ""), why=p.get("why", ""))
+                    for p in plan.get("priorities", [])],
+        actions=[_action(position, item)
+                 for position, item in enumerate(actions_from.get("actions", []), start=1)])
+
+
+def file_name(export: ActionPlanExport, extension: str) -> str:
+    """e.g. bolton-council-action-plan-2026-03-31.pdf"""
+    return f"{export.organisation.slug}-action-plan-{export.as_at.isoformat()}.{extension}"
+
+
+def long_date(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def document_title(export: ActionPlanExport) -> str:
+    return f"{export.organisation.name}: {export.framework.title} action plan"
+
+
+# Formats ------------------------------------------------------------------------------------
+
+def to_json(export: ActionPlanExport) -> bytes:
+    return (export.model_dump_json(indent=2) + "\n").encode("utf-8")
+
+
+def _cell(value: str) -> str:
+    """A text cell a spreadsheet will show, never run."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def to_csv(export: ActionPlanExport) -> bytes:
+    """One row per action; UTF-8 with a byte order mark so that Excel reads it right."""
+    shown = export.progress or export.plan
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for action in export.actions:
+        latest = action.updates[-1] if action.updates else None
+        writer.writerow([_cell(value) for value in (
+            export.organisation.name, export.framework.title, str(shown.number),
+            shown.published_on.isoformat(), action.title, action.description,
+            ";".join(action.markers), action.lead,
+            action.due_on.isoformat() if action.due_on else "", action.status_label,
+            action.dropped_reason, latest.on.isoformat() if latest else "",
+            latest.note if latest else "")])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def to_html(export: ActionPlanExport) -> str:
+    """The stand-alone HTML document the PDF is printed from."""
+    template = templates.env.get_template("exports/action_plan_pdf.html")
+    return template.render(export=export, title=document_title(export), **template_helpers())
+
+
+def to_pdf(export: ActionPlanExport) -> bytes:
+    """A tagged PDF (PDF/UA-1): real text, headings, language and title in its metadata.
+
+    Nothing outside the HTML is ever fetched; fonts come from the system (DejaVu Sans)."""
+    document = HTML(string=to_html(export), base_url=None,
+                    url_fetcher=URLFetcher(allowed_protocols=()))
+    with _pdf_lock:
+        pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
+    return pdf
+
+
+def _repeat_as_header(row: Any) -> None:
+    """Mark a table row as the header row (repeated on each page, read as headers)."""
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def _set_language(document: Any, language: str) -> None:
+    """The default language of the text (Latin script), for screen readers and spelling."""
+    run_defaults = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    properties = run_defaults.find(qn("w:rPr"))
+    lang = properties.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        properties.append(lang)
+    lang.set(qn("w:val"), language)
+
+
+def _caption_table(table: Any, caption: str) -> None:
+    properties = table._tbl.tblPr
+    element = OxmlElement("w:tblCaption")
+    element.set(qn("w:val"), caption)
+    properties.append(element)
+
+
+def _docx_actions(document: Any, export: ActionPlanExport) -> None:
+    headers = ("Action", "Markers", "Led by", "Due by", "Status", "Why it was dropped")
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    _caption_table(table, "Actions")
+    _repeat_as_header(table.rows[0])
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).bold = True
+    for action in export.actions:
+        status = action.status_label + (" (overdue)" if action.overdue else "")
+        values = (action.title, ", ".join(action.markers), action.lead,
+                  long_date(action.due_on) if action.due_on else "", status,
+                  action.dropped_reason)
+        for cell, text in zip(table.add_row().cells, values, strict=True):
+            cell.text = text
+
+
+def to_docx(export: ActionPlanExport) -> bytes:
+    """A Word document with real headings, a captioned table with a header row, and its
+    title and language in the core properties."""
+    document = Document()
+    title = document_title(export)
+    properties = document.core_properties
+    properties.title = title
+    properties.language = "en-GB"
+    properties.author = export.organisation.name
+    properties.subject = f"{export.framework.title} action plan"
+    properties.keywords = "Making It Real; action plan; Local Account"
+    published = datetime.combine(export.as_at, time(0, 0))
+    properties.created = published
+    properties.modified = published
+    properties.last_modified_by = export.organisation.name
+    properties.revision = 1
+    _set_language(document, "en-GB")
+    document.styles["Normal"].font.name = "Arial"
+    document.styles["Normal"].font.size = Pt(11)
+
+    document.add_heading(title, 0)
+    for line in _title_lines(export):
+        document.add_paragraph(line)
+    if export.what_changed:
+        document.add_heading("What changed", 1)
+        document.add_paragraph(export.what_changed)
+    if export.co_production:
+        document.add_heading("Who took part", 1)
+        document.add_paragraph(co_production_sentence(export.co_production))
+        if export.co_production.what_people_said:
+            document.add_paragraph().add_run("What they said about how it was done").bold = True
+            document.add_paragraph(export.co_production.what_people_said)
+    if export.priorities:
+        document.add_heading("Priorities", 1)
+        for priority in export.priorities:
+            paragraph = document.add_paragraph(style="List Number")
+            paragraph.add_run(f"{priority.code}: {priority.statement}").bold = True
+            paragraph.add_run(f" (now: {priority.level_label}). {priority.why}")
+    document.add_heading("Actions", 1)
+    if export.actions:
+        _docx_actions(document, export)
+    else:
+        document.add_paragraph("No actions.")
+    document.add_heading("Progress", 1)
+    document.add_paragraph(progress_sentence(export))
+    for action in export.actions:
+        document.add_heading(action.title, 2)
+        document.add_paragraph(status_sentence(action))
+        if action.description:
+            document.add_paragraph(action.description)
+        for update in action.updates:
+            paragraph = document.add_paragraph(style="List Bullet")
+            paragraph.add_run(long_date(update.on)).bold = True
+            paragraph.add_run(f": {update.note}")
+        if not action.updates:
+            document.add_paragraph("No progress updates published.")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+# Sentences shared by the formats ------------------------------------------------------------
+
+def template_helpers() -> dict[str, Any]:
+    """What templates/exports/_action_plan.html calls, so every format says the same."""
+    return {"long_date": long_date, "co_production_sentence": co_production_sentence,
+            "progress_sentence": progress_sentence, "status_sentence": status_sentence}
+
+
+def _title_lines(export: ActionPlanExport) -> list[str]:
+    lines = [f"Organisation: {export.organisation.name}",
+             f"Framework: {export.framework.title}",
+             f"{export.plan.kind_label}: publication {export.plan.number}, "
+             f"published {long_date(export.plan.published_on)}"]
+    if export.progress:
+        lines.append(f"Progress report: publication {export.progress.number}, "
+                     f"published {long_date(export.progress.published_on)}")
+    if export.assessment_name:
+        lines.append(f"Self-assessment: {export.assessment_name}")
+    lines.append(f"The published plan: {export.plan.url}")
+    return lines
+
+
+def status_sentence(action: ActionOut) -> str:
+    sentence = action.status_label + (" (overdue)" if action.overdue else "")
+    if action.due_on:
+        sentence += f", due by {long_date(action.due_on)}"
+    if action.lead:
+        sentence += f", led by {action.lead}"
+    return sentence + "."
+
+
+def co_production_sentence(record: CoProductionOut) -> str:
+    sentence = (f"{record.people_using_support} people who use support, "
+                f"{record.family_carers} family carers, {record.staff} staff and "
+                f"{record.partner_organisations} partner organisations took part")
+    if record.methods:
+        sentence += ", through " + ", ".join(record.methods).lower()
+        if record.other_method:
+            sentence += f" ({record.other_method})"
+    return sentence + "."
+
+
+def progress_sentence(export: ActionPlanExport) -> str:
+    if export.progress is None:
+        return (f"Statuses and updates as published with the plan on "
+                f"{long_date(export.plan.published_on)}.")
+    since = f", since {long_date(export.progress.since)}" if export.progress.since else ""
+    return (f"Statuses and updates as published in the progress report of "
+            f"{long_date(export.progress.published_on)}{since}.")

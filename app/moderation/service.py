@@ -1,0 +1,89 @@
+"""Moderation: the public reports a concern; site admins hide or show a publication."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+
+from sqlmodel import Session
+
+from app.accounts.models import User
+from app.audit.service import record
+from app.caching import bump_public_version
+from app.clock import now
+from app.config import Settings
+from app.email import compose
+from app.moderation import limits
+from app.moderation.models import ConcernReport
+from app.organisations import repository as organisations
+from app.organisations.models import Organisation
+from app.publications.models import Publication
+from app.views.snapshot import publication_kind_label
+
+CONCERN_LIMIT = 5  # reports from one address in CONCERN_WINDOW
+CONCERN_WINDOW = timedelta(hours=1)
+
+
+def concern_key(ip: str) -> str:
+    return f"concern:ip:{ip}"
+
+
+def concern_retry_at(db: Session, ip: str) -> datetime | None:
+    return limits.retry_at(db, concern_key(ip), limit=CONCERN_LIMIT, window=CONCERN_WINDOW)
+
+
+def report_concern(db: Session, settings: Settings, *, publication: Publication,
+                   organisation: Organisation, concern: str, email: str,
+                   ip: str) -> list[EmailMessage]:
+    """Keep the report, count it against the sender's address, and tell the site admins."""
+    limits.note(db, concern_key(ip))
+    report = ConcernReport(publication_id=publication.id or 0, concern=concern, email=email)
+    db.add(report)
+    db.flush()
+    record(db, actor_id=None, action="concern.report", organisation_id=organisation.id,
+           subject=f"concern:{report.id}",
+           after={"publication": f"{organisation.slug}/{publication.number}",
+                  "concern": concern, "email": email})
+    return [compose(settings, to=admin.email, template="concern_reported", context={
+        "organisation": organisation.name,
+        "publication": f"{publication_kind_label(publication.kind)} {publication.number}",
+        "publication_path": f"/organisations/{organisation.slug}/publications/"
+                            f"{publication.number}",
+        "admin_path": f"/admin/publications/{publication.id}"})
+        for admin in organisations.site_admins(db)]
+
+
+def hide_publication(db: Session, *, actor: User, publication: Publication,
+                     reason: str) -> None:
+    """Hide a publication; the reason is shown publicly in its place."""
+    before = publication.hidden_reason
+    publication.hidden_reason = reason
+    db.add(publication)
+    bump_public_version(db)
+    record(db, actor_id=actor.id, action="publication.hide",
+           organisation_id=publication.organisation_id,
+           subject=f"publication:{publication.id}", before={"hidden_reason": before},
+           after={"hidden_reason": reason})
+
+
+def unhide_publication(db: Session, *, actor: User, publication: Publication) -> None:
+    if publication.hidden_reason is None:
+        return
+    before = publication.hidden_reason
+    publication.hidden_reason = None
+    db.add(publication)
+    bump_public_version(db)
+    record(db, actor_id=actor.id, action="publication.unhide",
+           organisation_id=publication.organisation_id,
+           subject=f"publication:{publication.id}", before={"hidden_reason": before},
+           after={"hidden_reason": None})
+
+
+def close_concern(db: Session, *, actor: User, report: ConcernReport) -> None:
+    """Mark a report as dealt with."""
+    if report.closed_at is not None:
+        return
+    report.closed_at, report.closed_by_id = now(), actor.id
+    db.add(report)
+    record(db, actor_id=actor.id, action="concern.close", subject=f"concern:{report.id}",
+           before={"closed": False}, after={"closed": True})

@@ -1,0 +1,192 @@
+"""Every query about independent views, their evidence, and view and reply publications."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement
+from sqlmodel import Session, col, select
+
+from app.accounts.models import User
+from app.organisations.models import Membership, Organisation
+from app.publications.models import Publication, PublicationKind
+from app.views.models import (
+    REPLY_KIND,
+    VIEW_KIND,
+    IndependentView,
+    ViewCoProduction,
+    ViewEvidence,
+    ViewRating,
+)
+
+# The kinds an organisation publishes about itself (not views of others, not replies).
+OWN_KINDS = (PublicationKind.plan.value, PublicationKind.progress.value,
+             PublicationKind.correction.value)
+# Publications that hold an assessment, so that a view can be written about them.
+ASSESSED_KINDS = (PublicationKind.plan.value, PublicationKind.correction.value)
+
+
+def _listed() -> list[ColumnElement[bool]]:
+    return [col(Organisation.confirmed).is_(True), col(Organisation.public).is_(True),
+            col(Organisation.hidden_reason).is_(None), col(Organisation.merged_into_id).is_(None)]
+
+
+def viewable_publications(db: Session, *, excluding: int) -> list[tuple[Publication,
+                                                                          Organisation]]:
+    """Each listed organisation's latest visible assessed publication per framework."""
+    rows = db.exec(select(Publication, Organisation)
+                   .join(Organisation, col(Organisation.id) == col(Publication.organisation_id))
+                   .where(col(Publication.kind).in_(ASSESSED_KINDS),
+                          col(Publication.hidden_reason).is_(None),
+                          col(Publication.organisation_id) != excluding, *_listed())
+                   .order_by(col(Organisation.name), col(Publication.number).desc())).all()
+    latest: dict[tuple[int, str], tuple[Publication, Organisation]] = {}
+    for publication, organisation in rows:
+        latest.setdefault((publication.organisation_id, publication.framework_id),
+                          (publication, organisation))
+    return list(latest.values())
+
+
+def latest_assessed(db: Session, organisation_id: int, framework_id: str) -> Publication | None:
+    """The organisation's newest visible publication with an assessment, for a framework."""
+    return db.exec(select(Publication)
+                   .where(Publication.organisation_id == organisation_id,
+                          Publication.framework_id == framework_id,
+                          col(Publication.kind).in_(ASSESSED_KINDS),
+                          col(Publication.hidden_reason).is_(None))
+                   .order_by(col(Publication.number).desc())).first()
+
+
+def latest_own_publications(db: Session, organisation_id: int) -> dict[str, Publication]:
+    """The organisation's newest visible assessed publication for each framework."""
+    found: dict[str, Publication] = {}
+    for publication in db.exec(select(Publication)
+                               .where(Publication.organisation_id == organisation_id,
+                                      col(Publication.kind).in_(ASSESSED_KINDS),
+                                      col(Publication.hidden_reason).is_(None))
+                               .order_by(col(Publication.number).desc())):
+        found.setdefault(publication.framework_id, publication)
+    return found
+
+
+def views_by(db: Session, organisation_id: int) -> Sequence[IndependentView]:
+    return db.exec(select(IndependentView)
+                   .where(IndependentView.organisation_id == organisation_id)
+                   .order_by(col(IndependentView.created_at).desc(),
+                             col(IndependentView.id).desc())).all()
+
+
+def view_of(db: Session, organisation_id: int, view_id: int) -> IndependentView | None:
+    """A view draft, only if this organisation is writing it."""
+    return db.exec(select(IndependentView).where(IndependentView.id == view_id,
+                                                 IndependentView.organisation_id
+                                                 == organisation_id)).first()
+
+
+def ratings_of(db: Session, view_id: int) -> dict[str, ViewRating]:
+    rows = db.exec(select(ViewRating).where(ViewRating.view_id == view_id)).all()
+    return {rating.marker_code: rating for rating in rows}
+
+
+def rating_for(db: Session, view_id: int, code: str) -> ViewRating | None:
+    return db.exec(select(ViewRating).where(ViewRating.view_id == view_id,
+                                            ViewRating.marker_code == code)).first()
+
+
+def evidence_for(db: Session, view_rating_id: int) -> Sequence[ViewEvidence]:
+    return db.exec(select(ViewEvidence).where(ViewEvidence.view_rating_id == view_rating_id)
+                   .order_by(col(ViewEvidence.created_at), col(ViewEvidence.id))).all()
+
+
+def evidence_of_view(db: Session, view_id: int) -> dict[int, list[ViewEvidence]]:
+    """Evidence by view rating id for a whole view, in one query."""
+    found: dict[int, list[ViewEvidence]] = {}
+    for item in db.exec(select(ViewEvidence)
+                        .join(ViewRating, col(ViewRating.id) == col(ViewEvidence.view_rating_id))
+                        .where(ViewRating.view_id == view_id)
+                        .order_by(col(ViewEvidence.created_at), col(ViewEvidence.id))):
+        found.setdefault(item.view_rating_id, []).append(item)
+    return found
+
+
+def evidence_counts(db: Session, view_id: int) -> dict[int, int]:
+    return {rating_id: len(items) for rating_id, items in evidence_of_view(db, view_id).items()}
+
+
+def evidence_in(db: Session, view_id: int, evidence_id: int
+                ) -> tuple[ViewEvidence, ViewRating] | None:
+    """An evidence item, only if it belongs to this view."""
+    row = db.exec(select(ViewEvidence, ViewRating)
+                  .join(ViewRating, col(ViewRating.id) == col(ViewEvidence.view_rating_id))
+                  .where(col(ViewEvidence.id) == evidence_id,
+                         col(ViewRating.view_id) == view_id)).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def co_production_of(db: Session, view_id: int) -> ViewCoProduction | None:
+    return db.exec(select(ViewCoProduction).where(ViewCoProduction.view_id == view_id)).first()
+
+
+def view_publications_of_draft(db: Session, view: IndependentView) -> Sequence[Publication]:
+    """The publications this draft's organisation made about the same organisation."""
+    return db.exec(select(Publication)
+                   .where(Publication.organisation_id == view.organisation_id,
+                          Publication.kind == VIEW_KIND,
+                          Publication.about_organisation_id == view.about_organisation_id,
+                          Publication.framework_id == view.framework_id)
+                   .order_by(col(Publication.number).desc())).all()
+
+
+def views_published_by(db: Session, organisation_id: int) -> Sequence[Publication]:
+    return db.exec(select(Publication).where(Publication.organisation_id == organisation_id,
+                                             Publication.kind == VIEW_KIND)
+                   .order_by(col(Publication.number).desc())).all()
+
+
+def views_published_about(db: Session, organisation_id: int
+                          ) -> Sequence[tuple[Publication, Organisation]]:
+    """Every view publication about this organisation, with who wrote it, newest first."""
+    return db.exec(select(Publication, Organisation)
+                   .join(Organisation, col(Organisation.id) == col(Publication.organisation_id))
+                   .where(Publication.kind == VIEW_KIND,
+                          Publication.about_organisation_id == organisation_id)
+                   .order_by(col(Publication.published_at).desc(),
+                             col(Publication.id).desc())).all()
+
+
+def view_publication_about(db: Session, organisation_id: int,
+                           publication_id: int) -> Publication | None:
+    return db.exec(select(Publication).where(Publication.id == publication_id,
+                                             Publication.kind == VIEW_KIND,
+                                             Publication.about_organisation_id
+                                             == organisation_id)).first()
+
+
+def replies_to(db: Session, publication_ids: Sequence[int]) -> dict[int, list[Publication]]:
+    """Replies by the publication they answer, newest first."""
+    if not publication_ids:
+        return {}
+    found: dict[int, list[Publication]] = {}
+    for reply in db.exec(select(Publication)
+                         .where(Publication.kind == REPLY_KIND,
+                                col(Publication.in_reply_to_id).in_(publication_ids))
+                         .order_by(col(Publication.number).desc())):
+        found.setdefault(reply.in_reply_to_id or 0, []).append(reply)
+    return found
+
+
+def owners_of(db: Session, organisation_id: int) -> list[tuple[int, str, str]]:
+    """(user id, name, email) of each owner who can be emailed."""
+    rows = db.exec(select(User).join(Membership, col(Membership.user_id) == col(User.id))
+                   .where(Membership.organisation_id == organisation_id,
+                          Membership.role == "owner", col(User.is_disabled).is_(False),
+                          col(User.email_confirmed_at).is_not(None))
+                   .order_by(col(User.id))).all()
+    return [(user.id or 0, user.name, user.email) for user in rows]
+
+
+def organisations_by_id(db: Session, ids: Sequence[int]) -> dict[int, Organisation]:
+    if not ids:
+        return {}
+    return {org.id or 0: org for org in db.exec(select(Organisation)
+                                                .where(col(Organisation.id).in_(ids)))}

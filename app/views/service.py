@@ -1,0 +1,535 @@
+"""Independent views: starting one, rating markers without losing anyone's words, evidence,
+co-production, publishing a view or a reply, and the side-by-side comparison."""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col
+
+from app.assessments import coproduction, evidence
+from app.assessments.coproduction import CoProductionChange, co_production_complete
+from app.assessments.evidence import NewEvidence, NotAllowed, StoredFile
+from app.assessments.models import EvidenceKind
+from app.audit.service import record
+from app.caching import bump_public_version
+from app.clock import now
+from app.config import Settings
+from app.email import compose
+from app.frameworks import Framework
+from app.organisations.models import Organisation
+from app.organisations.service import RuleBroken
+from app.publications import repository as publications
+from app.publications.models import Publication
+from app.publications.service import PUBLISHED_FILES, Check
+from app.views import repository
+from app.views.models import (
+    REPLY_KIND,
+    VIEW_KIND,
+    IndependentView,
+    ViewCoProduction,
+    ViewEvidence,
+    ViewRating,
+)
+from app.views.snapshot import (
+    as_co_production,
+    build_reply_snapshot,
+    build_view_snapshot,
+    difference_in_words,
+    published_markers,
+    stored_view_files,
+)
+
+__all__ = ["NotAllowed", "RuleBroken", "StaleViewCoProduction", "StaleViewRating",
+           "add_evidence", "checklist", "delete_evidence", "publish_reply", "publish_view",
+           "save_co_production", "save_rating", "set_publishable", "side_by_side",
+           "start_view"]
+
+
+# Starting a view --------------------------------------------------------------------------
+
+def start_view(db: Session, *, actor_id: int, organisation: Organisation, about: Publication,
+               framework: Framework) -> IndependentView:
+    """A new draft view of `about`, another organisation's published assessment."""
+    about_organisation = db.get(Organisation, about.organisation_id)
+    if about.organisation_id == organisation.id:
+        raise RuleBroken("Choose another organisation: a view is of someone else's markers")
+    if (about_organisation is None or not about_organisation.is_listed
+            or about.hidden_reason is not None
+            or repository.latest_assessed(db, about.organisation_id, framework.id) != about):
+        raise RuleBroken("Choose an organisation's latest published assessment from the list")
+    existing = [view for view in repository.views_by(db, organisation.id or 0)
+                if view.about_organisation_id == about.organisation_id
+                and view.framework_id == framework.id]
+    if existing:
+        raise RuleBroken(f"Your organisation is already writing a view of "
+                         f"{about_organisation.name} for {framework.title}: carry on with it")
+    view = IndependentView(organisation_id=organisation.id or 0,
+                           about_organisation_id=about.organisation_id,
+                           framework_id=framework.id, about_publication_id=about.id,
+                           created_by_id=actor_id)
+    db.add(view)
+    db.flush()
+    for marker in framework.markers:
+        db.add(ViewRating(view_id=view.id or 0, marker_code=marker.code,
+                          updated_by_id=actor_id))
+    record(db, actor_id=actor_id, action="view.start", organisation_id=organisation.id,
+           subject=f"view:{view.id}",
+           after={"about": about_organisation.slug, "framework": framework.id,
+                  "about_publication": about.number})
+    return view
+
+
+def newer_publication(db: Session, view: IndependentView) -> Publication | None:
+    """The organisation viewed's latest assessed publication, if newer than the view's."""
+    latest = repository.latest_assessed(db, view.about_organisation_id, view.framework_id)
+    return latest if latest is not None and latest.id != view.about_publication_id else None
+
+
+def look_at_newer(db: Session, *, actor_id: int, view: IndependentView) -> Publication:
+    """Make the view about the organisation viewed's newest publication."""
+    latest = newer_publication(db, view)
+    if latest is None:
+        raise RuleBroken("Your view is already about their latest publication")
+    before = view.about_publication_id
+    view.about_publication_id = latest.id
+    db.add(view)
+    record(db, actor_id=actor_id, action="view.about_newer", organisation_id=view.organisation_id,
+           subject=f"view:{view.id}", before={"about_publication_id": before},
+           after={"about_publication_id": latest.id})
+    return latest
+
+
+def their_words(db: Session, view: IndependentView) -> dict[str, dict[str, Any]]:
+    """What the organisation viewed published about each marker (never its drafts)."""
+    about = db.get(Publication, view.about_publication_id) if view.about_publication_id \
+        else None
+    if about is None or about.hidden_reason is not None:
+        return {}
+    return published_markers(about.snapshot)
+
+
+# Ratings: the version-checked UPDATE, as for an assessment's ratings --------------------------
+
+class StaleViewRating(Exception):
+    """Someone else saved this marker of the view after the form was loaded."""
+
+    def __init__(self, current: ViewRating) -> None:
+        super().__init__("stale view rating")
+        self.current = current
+
+
+def save_rating(db: Session, *, actor_id: int, organisation_id: int, rating: ViewRating,
+                seen_version: int, level: str | None, reasons: str) -> ViewRating:
+    """Save only if nobody saved since `seen_version`; otherwise raise StaleViewRating."""
+    before = {"level": rating.level, "reasons": rating.reasons, "version": rating.version}
+    result = db.execute(
+        update(ViewRating)
+        .where(col(ViewRating.id) == rating.id, col(ViewRating.version) == seen_version)
+        .values(level=level, reasons=reasons, version=seen_version + 1,
+                updated_by_id=actor_id, updated_at=now()))
+    db.refresh(rating)
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise StaleViewRating(rating)
+    record(db, actor_id=actor_id, action="view_rating.save", organisation_id=organisation_id,
+           subject=f"view_rating:{rating.id}", before=before,
+           after={"level": level, "reasons": reasons, "version": rating.version})
+    return rating
+
+
+# Evidence: the assessment's rules and file checks, on the view's own table --------------------
+
+def _audit_values(item: ViewEvidence) -> dict[str, Any]:
+    return {"view_rating_id": item.view_rating_id, "kind": item.kind, "text": item.text,
+            "url": item.url, "file_name": item.file_name, "stored_name": item.stored_name,
+            "size": item.size, "source_kind": item.source_kind,
+            "consent_to_publish": item.consent_to_publish,
+            "attributed_name": item.attributed_name, "publishable": item.publishable}
+
+
+def add_evidence(db: Session, *, actor_id: int, organisation_id: int, rating: ViewRating,
+                 new: NewEvidence, stored: StoredFile | None = None,
+                 upload_dir: Path | None = None) -> ViewEvidence:
+    """Record evidence on a view's marker. A quote's name and publishing need consent."""
+    consent = new.kind == EvidenceKind.quote and new.consent_to_publish
+    if new.kind == EvidenceKind.quote and new.publishable and not consent:
+        raise NotAllowed(evidence.QUOTE_NEEDS_CONSENT)
+    item = ViewEvidence(view_rating_id=rating.id or 0, kind=new.kind.value, text=new.text,
+                        url=new.url,
+                        source_kind=new.source_kind if new.kind == EvidenceKind.quote else None,
+                        consent_to_publish=consent,
+                        attributed_name=new.attributed_name.strip() if consent else "",
+                        publishable=new.publishable, created_by_id=actor_id)
+    if stored is not None:
+        item.file_name, item.stored_name = stored.file_name, stored.stored_name
+        item.content_type, item.size = stored.content_type, stored.size
+        path = evidence.stored_path(upload_dir, stored.stored_name) if upload_dir else None
+        if path is not None:
+            evidence._when_settled(db, rolled_back=lambda: evidence._unlink_quietly(path))
+    db.add(item)
+    db.flush()
+    record(db, actor_id=actor_id, action="view_evidence.add", organisation_id=organisation_id,
+           subject=f"view_evidence:{item.id}", after=_audit_values(item))
+    return item
+
+
+def delete_evidence(db: Session, *, actor_id: int, organisation_id: int, item: ViewEvidence,
+                    upload_dir: Path) -> None:
+    """Remove the record now and its file once the removal has committed."""
+    before = _audit_values(item)
+    path = evidence.stored_path(upload_dir, item.stored_name) if item.stored_name else None
+    db.delete(item)
+    db.flush()
+    if path is not None:
+        evidence._when_settled(db, committed=lambda: evidence._unlink_quietly(path))
+    record(db, actor_id=actor_id, action="view_evidence.delete",
+           organisation_id=organisation_id, subject=f"view_evidence:{item.id}", before=before)
+
+
+def set_publishable(db: Session, *, actor_id: int, organisation_id: int, item: ViewEvidence,
+                    publishable: bool) -> None:
+    """Mark evidence as private or publishable; a quote only with the person's consent."""
+    if publishable and item.kind == EvidenceKind.quote and not item.consent_to_publish:
+        raise NotAllowed(evidence.QUOTE_NEEDS_CONSENT)
+    if item.publishable == publishable:
+        return
+    item.publishable = publishable
+    db.add(item)
+    db.flush()
+    record(db, actor_id=actor_id, action="view_evidence.publishable",
+           organisation_id=organisation_id, subject=f"view_evidence:{item.id}",
+           before={"publishable": not publishable}, after={"publishable": publishable})
+
+
+# Co-production: how local people's views were gathered ----------------------------------------
+
+class StaleViewCoProduction(Exception):
+    """Someone else saved the record after the form was loaded."""
+
+    def __init__(self, current: ViewCoProduction) -> None:
+        super().__init__("stale view co-production record")
+        self.current = current
+
+
+def co_production_values(record_: ViewCoProduction | None) -> dict[str, Any]:
+    return coproduction.values_of(as_co_production(record_))
+
+
+def save_co_production(db: Session, *, actor_id: int, organisation_id: int, view_id: int,
+                       seen_version: int, change: CoProductionChange) -> ViewCoProduction:
+    """Create the record on first save, else update it only if it is still `seen_version`."""
+    values = change.as_dict()
+    current = repository.co_production_of(db, view_id)
+    if current is None:
+        insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" \
+            else sqlite.insert
+        result = db.execute(insert(ViewCoProduction)
+                            .values(view_id=view_id, **values, version=1,
+                                    updated_by_id=actor_id, updated_at=now())
+                            .on_conflict_do_nothing(index_elements=["view_id"]))
+        created = repository.co_production_of(db, view_id)
+        assert created is not None
+        if result.rowcount != 1:  # type: ignore[attr-defined]  # someone else, just now
+            raise StaleViewCoProduction(created)
+        record(db, actor_id=actor_id, action="view_co_production.save",
+               organisation_id=organisation_id, subject=f"view_co_production:{created.id}",
+               after={**values, "version": created.version})
+        return created
+    if seen_version != current.version:
+        raise StaleViewCoProduction(current)
+    before = co_production_values(current)
+    result = db.execute(
+        update(ViewCoProduction)
+        .where(col(ViewCoProduction.id) == current.id,
+               col(ViewCoProduction.version) == seen_version)
+        .values(**values, version=seen_version + 1, updated_by_id=actor_id, updated_at=now()))
+    db.refresh(current)
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise StaleViewCoProduction(current)
+    record(db, actor_id=actor_id, action="view_co_production.save",
+           organisation_id=organisation_id, subject=f"view_co_production:{current.id}",
+           before=before, after={**values, "version": current.version})
+    return current
+
+
+# Publishing a view ---------------------------------------------------------------------------
+
+def checklist(db: Session, *, view: IndependentView, organisation: Organisation,
+              about_organisation: Organisation, base: str) -> list[Check]:
+    """What must be true before a view is published."""
+    about = db.get(Publication, view.about_publication_id) if view.about_publication_id \
+        else None
+    rated = sum(1 for rating in repository.ratings_of(db, view.id or 0).values()
+                if rating.level is not None)
+    return [
+        Check(about is not None and about.hidden_reason is None
+              and about_organisation.is_listed,
+              f"{about_organisation.name}'s publication that this view is about is public"),
+        Check(organisation.is_listed, "Your organisation is listed publicly"),
+        Check(rated > 0, f"At least one marker has a level ({rated} so far)", base),
+        Check(co_production_complete(as_co_production(repository.co_production_of(
+            db, view.id or 0))),
+              "The co-production record says who took part, how, and what they said",
+              f"{base}/co-production"),
+    ]
+
+
+def preview(db: Session, *, view: IndependentView, organisation: Organisation,
+            about_organisation: Organisation, framework: Framework,
+            today: date) -> dict[str, Any] | None:
+    about = db.get(Publication, view.about_publication_id) if view.about_publication_id \
+        else None
+    if about is None:
+        return None
+    return build_view_snapshot(db, view=view, organisation=organisation,
+                               about_organisation=about_organisation, about=about,
+                               framework=framework, today=today)
+
+
+def _copy_files(items: list[dict[str, Any]], upload_dir: Path) -> None:
+    """Copy each file: deleting a draft's evidence later never breaks what was published."""
+    published_dir = upload_dir / PUBLISHED_FILES
+    for item in items:
+        source = upload_dir / item["stored_name"]
+        copy_name = secrets.token_hex(16) + Path(item["stored_name"]).suffix
+        if source.exists():
+            published_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, published_dir / copy_name)
+        item["stored_name"] = copy_name
+
+
+def publish_view(db: Session, *, actor_id: int, view: IndependentView,
+                 organisation: Organisation, about_organisation: Organisation,
+                 framework: Framework, today: date, upload_dir: Path, base: str) -> Publication:
+    """Freeze the view as a dated, numbered publication of the organisation writing it."""
+    problems = [c.text for c in checklist(db, view=view, organisation=organisation,
+                                          about_organisation=about_organisation, base=base)
+                if not c.done]
+    if problems:
+        raise RuleBroken("Not ready to publish: " + "; ".join(problems))
+    snapshot = preview(db, view=view, organisation=organisation,
+                       about_organisation=about_organisation, framework=framework, today=today)
+    assert snapshot is not None
+    _copy_files(list(stored_view_files(snapshot)), upload_dir)
+    publication = Publication(
+        organisation_id=organisation.id or 0, framework_id=framework.id,
+        number=publications.next_number(db, organisation.id or 0), kind=VIEW_KIND,
+        published_on=today, published_by_id=actor_id,
+        about_organisation_id=about_organisation.id, snapshot=snapshot)
+    db.add(publication)
+    db.flush()
+    bump_public_version(db)
+    record(db, actor_id=actor_id, action="view.publish", organisation_id=organisation.id,
+           subject=f"publication:{publication.number}",
+           after={"kind": VIEW_KIND, "about": about_organisation.slug,
+                  "framework": framework.id, "number": publication.number,
+                  "published_on": str(today), "view": view.id})
+    return publication
+
+
+def publish_reply(db: Session, *, actor_id: int, organisation: Organisation,
+                  view_publication: Publication, framework: Framework, overall: str,
+                  per_marker: dict[str, str], today: date) -> Publication:
+    """The organisation viewed answers a view: a dated, numbered publication of its own."""
+    viewer = db.get(Organisation, view_publication.organisation_id)
+    if view_publication.kind != VIEW_KIND \
+            or view_publication.about_organisation_id != organisation.id or viewer is None:
+        raise RuleBroken("You can only reply to a view of your own organisation")
+    if not overall.strip():
+        raise RuleBroken("Enter your reply")
+    snapshot = build_reply_snapshot(db, organisation=organisation,
+                                    view_publication=view_publication, viewer=viewer,
+                                    framework=framework, overall=overall.strip(),
+                                    per_marker=per_marker, today=today)
+    publication = Publication(
+        organisation_id=organisation.id or 0, framework_id=framework.id,
+        number=publications.next_number(db, organisation.id or 0), kind=REPLY_KIND,
+        published_on=today, published_by_id=actor_id, in_reply_to_id=view_publication.id,
+        about_organisation_id=viewer.id, snapshot=snapshot)
+    db.add(publication)
+    db.flush()
+    bump_public_version(db)
+    record(db, actor_id=actor_id, action="reply.publish", organisation_id=organisation.id,
+           subject=f"publication:{publication.number}",
+           after={"kind": REPLY_KIND, "in_reply_to": f"{viewer.slug}/{view_publication.number}",
+                  "number": publication.number, "published_on": str(today),
+                  "markers": [m["code"] for m in snapshot["markers"]]})
+    return publication
+
+
+# Telling people -----------------------------------------------------------------------------
+
+def view_emails(db: Session, settings: Settings, *, publication: Publication,
+                viewer: Organisation, about_organisation: Organisation) -> list[EmailMessage]:
+    """Tell the owners of the organisation viewed, with a link to reply."""
+    return [compose(settings, to=email, template="view_published", context={
+        "name": name, "viewer": viewer.name, "organisation": about_organisation.name,
+        "framework": publication.snapshot["framework"]["title"],
+        "view_path": f"/organisations/{viewer.slug}/publications/{publication.number}",
+        "reply_path": f"/manage/{about_organisation.slug}/views/received/{publication.id}"})
+        for _id, name, email in repository.owners_of(db, about_organisation.id or 0)]
+
+
+def reply_emails(db: Session, settings: Settings, *, reply: Publication,
+                 organisation: Organisation, viewer: Organisation) -> list[EmailMessage]:
+    """Tell the owners of the organisation that wrote the view that there is a reply."""
+    return [compose(settings, to=email, template="reply_published", context={
+        "name": name, "viewer": viewer.name, "organisation": organisation.name,
+        "reply_path": f"/organisations/{organisation.slug}/publications/{reply.number}"})
+        for _id, name, email in repository.owners_of(db, viewer.id or 0)]
+
+
+# Side by side ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Reply:
+    number: int
+    published_on: date
+    hidden_reason: str | None
+    overall: str
+    markers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ViewSummary:
+    """One organisation's latest published view, and the latest reply to it."""
+
+    viewer_name: str
+    viewer_slug: str
+    number: int
+    published_on: date
+    hidden_reason: str | None
+    about: dict[str, Any]
+    reply: Reply | None
+
+
+@dataclass(frozen=True)
+class LocalSay:
+    """What local people say about one marker, through one organisation."""
+
+    view: ViewSummary
+    level_label: str
+    reasons: str
+    difference: str
+    evidence: list[dict[str, Any]]
+    reply_text: str | None
+
+
+@dataclass(frozen=True)
+class MarkerComparison:
+    code: str
+    statement: str
+    theme_title: str
+    organisation_level_label: str
+    organisation_working: str
+    organisation_needs_change: str
+    local: list[LocalSay]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """For one framework: the organisation's words, local people's, and the replies."""
+
+    organisation_name: str
+    organisation_slug: str
+    framework_id: str
+    framework_title: str
+    own_number: int | None
+    own_published_on: date | None
+    views: list[ViewSummary]
+    markers: list[MarkerComparison]
+
+
+def _reply(db_replies: list[Publication], organisation_id: int) -> Reply | None:
+    latest = next((r for r in db_replies if r.organisation_id == organisation_id), None)
+    if latest is None:
+        return None
+    return Reply(number=latest.number, published_on=latest.published_on,
+                 hidden_reason=latest.hidden_reason,
+                 overall=latest.snapshot.get("overall", ""),
+                 markers={m["code"]: m["text"] for m in latest.snapshot.get("markers", [])})
+
+
+def side_by_side(db: Session, organisation: Organisation) -> list[Comparison]:
+    """Per framework and marker: what the organisation says, what local people say (naming
+    the organisation that gathered their views), and the reply. Public data only."""
+    assert organisation.id is not None
+    latest_by_viewer: dict[tuple[str, int], Publication] = {}
+    viewers: dict[int, Organisation] = {}
+    for publication, viewer in repository.views_published_about(db, organisation.id):
+        if viewer.is_listed:
+            latest_by_viewer.setdefault((publication.framework_id, viewer.id or 0),
+                                        publication)
+            viewers[viewer.id or 0] = viewer
+    if not latest_by_viewer:
+        return []
+    replies = repository.replies_to(db, [p.id or 0 for p in latest_by_viewer.values()])
+    own = repository.latest_own_publications(db, organisation.id)
+    comparisons = []
+    for framework_id in dict.fromkeys(key[0] for key in latest_by_viewer):
+        views = [(publication, ViewSummary(
+            viewer_name=viewers[viewer_id].name, viewer_slug=viewers[viewer_id].slug,
+            number=publication.number, published_on=publication.published_on,
+            hidden_reason=publication.hidden_reason, about=publication.snapshot["about"],
+            reply=_reply(replies.get(publication.id or 0, []), organisation.id)))
+            for (framework, viewer_id), publication in latest_by_viewer.items()
+            if framework == framework_id]
+        own_publication = own.get(framework_id)
+        own_snapshot = own_publication.snapshot if own_publication else views[0][0].snapshot
+        theirs = published_markers(own_publication.snapshot) if own_publication else {}
+        scale = [level["id"] for level in own_snapshot["framework"]["scale"]]
+        markers: dict[str, MarkerComparison] = {}
+        for publication, summary in views:
+            if summary.hidden_reason is not None:
+                continue
+            for theme in publication.snapshot["view"]["themes"]:
+                for marker in theme["markers"]:
+                    code = marker["code"]
+                    ours = theirs.get(code, {})
+                    reply = summary.reply
+                    say = LocalSay(
+                        view=summary, level_label=marker["level_label"],
+                        reasons=marker["reasons"],
+                        difference=difference_in_words(
+                            scale, organisation_level=ours.get("level"),
+                            local_level=marker["level"], organisation=organisation.name,
+                            viewer=summary.viewer_name),
+                        evidence=marker["evidence"],
+                        reply_text=reply.markers.get(code) if reply and reply.hidden_reason
+                        is None else None)
+                    if code not in markers:
+                        markers[code] = MarkerComparison(
+                            code=code, statement=marker["statement"], theme_title=theme["title"],
+                            organisation_level_label=ours.get("level_label", "Not published"),
+                            organisation_working=ours.get("working", ""),
+                            organisation_needs_change=ours.get("needs_change", ""), local=[])
+                    markers[code].local.append(say)
+        order = list(theirs) + [code for code in markers if code not in theirs]
+        comparisons.append(Comparison(
+            organisation_name=organisation.name, organisation_slug=organisation.slug,
+            framework_id=framework_id, framework_title=own_snapshot["framework"]["title"],
+            own_number=own_publication.number if own_publication else None,
+            own_published_on=own_publication.published_on if own_publication else None,
+            views=[summary for _publication, summary in views],
+            markers=[markers[code] for code in order if code in markers]))
+    return comparisons
+
+
+def views_given(db: Session, organisation: Organisation
+                ) -> list[tuple[Publication, Organisation]]:
+    """The views this organisation published about organisations that are listed."""
+    published = repository.views_published_by(db, organisation.id or 0)
+    about = repository.organisations_by_id(db, [p.about_organisation_id or 0
+                                                for p in published])
+    return [(publication, about[publication.about_organisation_id or 0])
+            for publication in published
+            if publication.about_organisation_id in about
+            and about[publication.about_organisation_id or 0].is_listed]

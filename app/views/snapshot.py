@@ -1,0 +1,190 @@
+"""What a published view or reply freezes: built from drafts and publications alone.
+
+A view is about the organisation viewed's *publication*: its levels here come from that
+publication's snapshot, never from its draft assessment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session
+
+from app.assessments.models import CoProduction, Evidence
+from app.frameworks import Framework
+from app.organisations import repository as organisations
+from app.organisations.models import KIND_LABELS, Organisation, OrganisationKind
+from app.publications.models import PUBLICATION_KIND_LABELS, Publication, PublicationKind
+from app.publications.snapshot import co_production_snapshot, public_evidence
+from app.views import repository
+from app.views.models import (
+    REPLY_KIND,
+    VIEW_KIND,
+    VIEW_KIND_LABELS,
+    IndependentView,
+    ViewCoProduction,
+    ViewEvidence,
+)
+
+SCHEMA_VERSION = 1
+
+
+NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+
+
+def difference_in_words(scale: list[str], *, organisation_level: str | None,
+                        local_level: str | None, organisation: str, viewer: str) -> str:
+    """The difference between two levels, said in words (never only shown by colour)."""
+    if organisation_level not in scale or local_level not in scale:
+        return "The two levels cannot be compared, because one of them is not on the scale."
+    assert organisation_level is not None and local_level is not None
+    steps = scale.index(local_level) - scale.index(organisation_level)
+    if steps == 0:
+        return f"Local people, through {viewer}, give the same level as {organisation} does."
+    count = abs(steps)
+    how_far = "one level" if count == 1 else f"{NUMBER_WORDS.get(count, str(count))} levels"
+    direction = "lower" if steps < 0 else "higher"
+    return (f"Local people, through {viewer}, rate this {how_far} {direction} than "
+            f"{organisation} does.")
+
+
+def as_evidence(item: ViewEvidence) -> Evidence:
+    """The view's evidence as an assessment's (unsaved), so the same privacy rules apply."""
+    return Evidence(rating_id=0, kind=item.kind, text=item.text, url=item.url,
+                    file_name=item.file_name, stored_name=item.stored_name,
+                    content_type=item.content_type, size=item.size,
+                    source_kind=item.source_kind, consent_to_publish=item.consent_to_publish,
+                    attributed_name=item.attributed_name, publishable=item.publishable)
+
+
+def as_co_production(record: ViewCoProduction | None) -> CoProduction | None:
+    """The view's co-production record as an assessment's (unsaved), for the same rules."""
+    if record is None:
+        return None
+    return CoProduction(assessment_id=0, people_using_support=record.people_using_support,
+                        family_carers=record.family_carers, staff=record.staff,
+                        partner_organisations=record.partner_organisations,
+                        methods=list(record.methods), other_method=record.other_method,
+                        what_people_said=record.what_people_said, version=record.version)
+
+
+def publication_kind_label(kind: str) -> str:
+    """A label for any publication kind, the organisation's own or a view or reply."""
+    if kind in VIEW_KIND_LABELS:
+        return VIEW_KIND_LABELS[kind]
+    try:
+        return PUBLICATION_KIND_LABELS[PublicationKind(kind)]
+    except ValueError:
+        return "Publication"
+
+
+ALL_KIND_LABELS: dict[str, str] = {
+    **{kind.value: label for kind, label in PUBLICATION_KIND_LABELS.items()},
+    **VIEW_KIND_LABELS}
+
+
+def published_markers(snapshot: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Marker code → what a publication said about it (level, words), from its snapshot."""
+    assessment = snapshot.get("assessment") or {}
+    return {marker["code"]: marker for theme in assessment.get("themes", [])
+            for marker in theme.get("markers", [])}
+
+
+def organisation_part(db: Session, organisation: Organisation) -> dict[str, Any]:
+    return {"name": organisation.name, "slug": organisation.slug, "kind": organisation.kind,
+            "kind_label": KIND_LABELS.get(OrganisationKind(organisation.kind), "Other"),
+            "areas": [{"code": a.gss_code, "name": a.name}
+                      for a in organisations.areas_of(db, organisation.id or 0)]}
+
+
+def framework_part(framework: Framework) -> dict[str, Any]:
+    return {"id": framework.id, "title": framework.title, "version": framework.version,
+            "scale": [{"id": level.id, "label": level.label} for level in framework.scale]}
+
+
+def build_view_snapshot(db: Session, *, view: IndependentView, organisation: Organisation,
+                        about_organisation: Organisation, about: Publication,
+                        framework: Framework, today: date) -> dict[str, Any]:
+    """Everything the public will see of this view, and nothing else."""
+    labels = {level.id: level.label for level in framework.scale}
+    scale = [level.id for level in framework.scale]
+    theirs = published_markers(about.snapshot)
+    ratings = repository.ratings_of(db, view.id or 0)
+    evidence = repository.evidence_of_view(db, view.id or 0)
+    themes = []
+    for theme in framework.themes:
+        markers = []
+        for marker in theme.markers:
+            rating = ratings.get(marker.code)
+            if rating is None or (rating.level is None and not rating.reasons.strip()):
+                continue
+            their = theirs.get(marker.code, {})
+            items = [public_evidence(as_evidence(item))
+                     for item in evidence.get(rating.id or 0, [])]
+            markers.append({
+                "code": marker.code, "statement": marker.statement, "level": rating.level,
+                "level_label": labels.get(rating.level or "", "Not rated"),
+                "reasons": rating.reasons,
+                "their_level": their.get("level"),
+                "their_level_label": their.get("level_label", "Not rated"),
+                "difference": difference_in_words(
+                    scale, organisation_level=their.get("level"), local_level=rating.level,
+                    organisation=about_organisation.name, viewer=organisation.name),
+                "evidence": [item for item in items if item is not None]})
+        if markers:
+            themes.append({"id": theme.id, "title": theme.title, "markers": markers})
+    return {
+        "schema": SCHEMA_VERSION, "kind": VIEW_KIND, "kind_label": VIEW_KIND_LABELS[VIEW_KIND],
+        "published_on": today.isoformat(),
+        "organisation": organisation_part(db, organisation),
+        "about": {"name": about_organisation.name, "slug": about_organisation.slug,
+                  "kind_label": KIND_LABELS.get(OrganisationKind(about_organisation.kind),
+                                                "Other"),
+                  "publication_number": about.number,
+                  "publication_kind_label": publication_kind_label(about.kind),
+                  "published_on": about.published_on.isoformat(),
+                  "published_on_label": f"{about.published_on:%-d %B %Y}"},
+        "framework": framework_part(framework),
+        "view": {"themes": themes},
+        "co_production": co_production_snapshot(
+            as_co_production(repository.co_production_of(db, view.id or 0))),
+    }
+
+
+def build_reply_snapshot(db: Session, *, organisation: Organisation,
+                         view_publication: Publication, viewer: Organisation,
+                         framework: Framework, overall: str,
+                         per_marker: dict[str, str], today: date) -> dict[str, Any]:
+    """A reply: overall words, and words on each marker of the view that has some."""
+    markers = []
+    for code in view_markers(view_publication.snapshot):
+        text = per_marker.get(code, "").strip()
+        marker = framework.marker(code)
+        if text and marker is not None:
+            markers.append({"code": code, "statement": marker.statement, "text": text})
+    return {
+        "schema": SCHEMA_VERSION, "kind": REPLY_KIND,
+        "kind_label": VIEW_KIND_LABELS[REPLY_KIND], "published_on": today.isoformat(),
+        "organisation": organisation_part(db, organisation),
+        "in_reply_to": {"name": viewer.name, "slug": viewer.slug,
+                        "number": view_publication.number,
+                        "published_on": view_publication.published_on.isoformat(),
+                        "published_on_label": f"{view_publication.published_on:%-d %B %Y}"},
+        "framework": framework_part(framework),
+        "overall": overall, "markers": markers,
+    }
+
+
+def view_markers(snapshot: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Marker code → what a view publication said about it."""
+    view = snapshot.get("view") or {}
+    return {marker["code"]: marker for theme in view.get("themes", [])
+            for marker in theme.get("markers", [])}
+
+
+def stored_view_files(snapshot: dict[str, Any]) -> Sequence[dict[str, Any]]:
+    """The file evidence items a view snapshot refers to."""
+    return [item for marker in view_markers(snapshot).values()
+            for item in marker.get("evidence", []) if item.get("kind") == "file"]
