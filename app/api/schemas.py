@@ -40,7 +40,7 @@ class OrganisationLinks(Schema):
     api: str = Field(description="This organisation in the API")
 
 
-class OrganisationOut(Schema):
+class OrganisationItem(Schema):
     slug: str = Field(examples=["bolton-council"])
     name: str = Field(examples=["Bolton Council"])
     kind: KindName
@@ -57,7 +57,7 @@ class OrganisationOut(Schema):
     links: OrganisationLinks
 
 
-class PublicationOut(Schema):
+class PublicationItem(Schema):
     number: int
     kind: Literal["plan", "progress", "correction"]
     kind_label: str = Field(examples=["Action plan"])
@@ -66,8 +66,8 @@ class PublicationOut(Schema):
     url: str = Field(description="The publication's public page")
 
 
-class OrganisationDetail(OrganisationOut):
-    publications: list[PublicationOut] = Field(description="Newest first")
+class OrganisationDetail(OrganisationItem):
+    publications: list[PublicationItem] = Field(description="Newest first")
 
 
 class PageLinks(Schema):
@@ -85,7 +85,7 @@ class PageMeta(Schema):
 
 
 class OrganisationPage(Schema):
-    data: list[OrganisationOut]
+    data: list[OrganisationItem]
     links: PageLinks
     meta: PageMeta
 
@@ -102,7 +102,7 @@ class CouncilStatus(Schema):
     council: str | None = Field(description="Slug of the council's organisation, if listed")
 
 
-class AreaOut(Schema):
+class AreaItem(Schema):
     code: str = Field(examples=["E08000001"])
     name: str = Field(examples=["Bolton"])
     kind: str = Field(examples=["metropolitan_district"])
@@ -115,7 +115,7 @@ class AreaOut(Schema):
 
 
 class AreaList(Schema):
-    data: list[AreaOut]
+    data: list[AreaItem]
 
 
 class SourceOut(Schema):

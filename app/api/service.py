@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.api.schemas import (
-    AreaOut,
+    AreaItem,
     AreaRef,
     CommitmentOut,
     CouncilStatus,
@@ -27,9 +27,9 @@ from app.api.schemas import (
     MarkerOut,
     OrganisationDetail,
     OrganisationLinks,
-    OrganisationOut,
+    OrganisationItem,
     PointGeometry,
-    PublicationOut,
+    PublicationItem,
     RegionRef,
     SourceOut,
     ThemeOut,
@@ -60,8 +60,8 @@ ONS_ATTRIBUTION = ("Area codes and names: Office for National Statistics. Contai
                    "sector information licensed under the Open Government Licence v3.0.")
 
 
-def organisation_out(card: OrganisationCard, base_url: str) -> OrganisationOut:
-    return OrganisationOut(**_organisation_fields(card, base_url))
+def organisation_item(card: OrganisationCard, base_url: str) -> OrganisationItem:
+    return OrganisationItem(**_organisation_fields(card, base_url))
 
 
 def _organisation_fields(card: OrganisationCard, base_url: str) -> dict[str, Any]:
@@ -88,7 +88,7 @@ def organisation_detail(card: OrganisationCard, publications: Sequence[Publicati
                         base_url: str) -> OrganisationDetail:
     return OrganisationDetail(
         **_organisation_fields(card, base_url),
-        publications=[PublicationOut(
+        publications=[PublicationItem(
             number=row.number, kind=row.kind, kind_label=publication_kind_label(row.kind),
             framework=row.framework_id, published_on=row.published_on,
             url=f"{base_url}/organisations/{card.slug}/publications/{row.number}")
@@ -108,7 +108,7 @@ def feature_collection(cards: Iterable[OrganisationCard], base_url: str) -> Feat
 
 
 def areas_out(db: Session, rules: StatusRules, catalogue: FrameworkCatalogue,
-              base_url: str) -> list[AreaOut]:
+              base_url: str) -> list[AreaItem]:
     """Every council area with its former codes, sign-up count and council status."""
     counts = repository.signed_up_counts(db, rules)
     former = repository.former_codes(db)
@@ -124,7 +124,7 @@ def areas_out(db: Session, rules: StatusRules, catalogue: FrameworkCatalogue,
             statuses.append(CouncilStatus(framework=framework.id, status=key.key,
                                           status_label=key.label,
                                           council=council.slug if council else None))
-        found.append(AreaOut(code=area.code, name=area.name, kind=area.kind,
+        found.append(AreaItem(code=area.code, name=area.name, kind=area.kind,
                              region=RegionRef(code=area.region_code, name=area.region_name),
                              former_codes=former.get(area.code, []),
                              organisations_signed_up=counts.get(area.code, 0),
@@ -259,7 +259,7 @@ def commitments_csv(cards: Iterable[OrganisationCard]) -> str:
     } for card in cards for view in card.statuses))
 
 
-def areas_csv(areas: Iterable[AreaOut]) -> str:
+def areas_csv(areas: Iterable[AreaItem]) -> str:
     return _csv(AREA_COLUMNS, ({
         "gss_code": area.code, "name": area.name, "kind": area.kind,
         "region_code": area.region.code, "region_name": area.region.name,

@@ -108,7 +108,7 @@ def organisations(request: Request, db: SessionDep, catalogue: CatalogueDep,
         return f"{base}{request.url.path}?{urlencode(items)}"
 
     return OrganisationPage(
-        data=[service.organisation_out(card, base) for card in found.cards],
+        data=[service.organisation_item(card, base) for card in found.cards],
         links=PageLinks(self=link(page), first=link(1), last=link(last),
                         prev=link(min(page - 1, last)) if page > 1 else None,
                         next=link(page + 1) if page < last else None),

@@ -7,14 +7,22 @@ from typing import Any
 from sqlmodel import Session
 
 from app.audit.models import AuditEvent
+from app.caching import bump_public_version
+
+# Changes that alter what the public sees: cached public pages must go stale with them.
+PUBLIC_ACTIONS = ("organisation.", "commitment.", "publication.", "view.publish",
+                  "reply.publish", "user.confirm_email", "region.")
 
 
 def record(db: Session, *, actor_id: int | None, action: str,
            organisation_id: int | None = None, subject: str = "",
            before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> None:
-    """Add an audit entry to the current transaction. Never holds passwords or tokens."""
+    """Add an audit entry to the current transaction (never passwords or tokens), and mark
+    public pages stale when the change is one the public can see."""
     db.add(AuditEvent(actor_id=actor_id, action=action, organisation_id=organisation_id,
                       subject=subject, before=_jsonable(before), after=_jsonable(after)))
+    if action.startswith(PUBLIC_ACTIONS):
+        bump_public_version(db)
 
 
 def _jsonable(values: dict[str, Any] | None) -> dict[str, Any] | None:
