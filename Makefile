@@ -69,7 +69,6 @@ test: setup test-system-deps ## Run the whole suite (SQLite; PostgreSQL too when
 .PHONY: lint
 lint: venv ## ruff and mypy
 	$(BIN)/ruff check app tests benchmarks migrations
-	$(BIN)/ruff format --check app tests benchmarks migrations
 	$(BIN)/mypy
 
 .PHONY: bench

@@ -141,7 +141,8 @@ def load_demo(settings: Settings, *, orgs: int, seed: int, only_if_empty: bool,
         if existing and only_if_empty:
             return f"The database already has {existing} organisations: no demo loaded."
         areas = [(a.gss_code, a.name) for a in connection.execute(
-            select(Area.gss_code, Area.name).order_by(Area.gss_code))]  # type: ignore[arg-type]
+            select(Area.__table__.c.gss_code, Area.__table__.c.name)  # type: ignore[attr-defined]
+            .order_by(Area.__table__.c.gss_code))]  # type: ignore[attr-defined]
         ids = Ids({name: _next_id(connection, tables[name]) for name in
                    ("user", "organisation", "membership", "commitment", "assessment",
                     "rating", "co_production", "priority", "action", "action_update",
@@ -322,7 +323,7 @@ class DemoGenerator:
                 "updated_by_id": owner, "updated_at": at(started)})
         if partial:
             return
-        co_production = {"people_using_support": rng.randint(4, 60),
+        co_production: dict[str, Any] = {"people_using_support": rng.randint(4, 60),
                          "family_carers": rng.randint(0, 20), "staff": rng.randint(2, 15),
                          "partner_organisations": rng.randint(0, 6),
                          "methods": rng.sample(["workshops", "survey", "interviews",

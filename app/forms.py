@@ -7,8 +7,8 @@ fields name their message in `MESSAGES`. Empty text counts as missing.
 from __future__ import annotations
 
 import re
-from datetime import date
 from collections.abc import Mapping
+from datetime import date
 from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ValidationError

@@ -39,7 +39,7 @@ def build_environment() -> Environment:
         lstrip_blocks=True,
     )
     versions = _asset_versions()
-    env.globals["asset"] = lambda name: "/static/dist/" + versions.get(name, name)
+    env.globals["asset"] = lambda name: "/static/dist/" + str(versions.get(name, name))
     env.filters["urlquote"] = lambda value: quote(str(value), safe="")
     env.filters["error_links"] = _error_links
     env.filters["markdown"] = render_markdown
@@ -58,7 +58,7 @@ def _error_links(_fields: object, errors: dict[str, str]) -> list[dict[str, str]
 def _options(options: Any) -> list[tuple[str, str, str | None]]:
     """(value, label[, hint]) tuples or a {value: label} mapping, as triples."""
     pairs = options.items() if isinstance(options, dict) else options
-    return [(str(o[0]), str(o[1]), o[2] if len(o) > 2 else None) for o in pairs]
+    return [(str(o[0]), str(o[1]), tuple(o)[2] if len(o) > 2 else None) for o in pairs]
 
 
 def _radio_items(options: Any, selected: Any) -> list[dict[str, Any]]:

@@ -6,8 +6,8 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import app.models  # noqa: F401  (registers every table on the metadata)
-from app.db import engine_for, metadata
 from app.config import get_settings
+from app.db import engine_for, metadata
 
 
 def run(connection: Connection) -> None:

@@ -75,7 +75,8 @@ def database_url(request: pytest.FixtureRequest, migrated_templates: dict[str, s
     name = f"mir_test_{uuid.uuid4().hex[:12]}"
     admin = _admin_engine()
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{migrated_templates["postgresql"]}"'))
+        template = migrated_templates["postgresql"]
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     url = _pg_url(name)
     yield url
     engine_for(url).dispose()

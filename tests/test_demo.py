@@ -12,8 +12,8 @@ from app.config import Settings
 from app.db import engine_for
 from app.demo import load_demo
 from app.frameworks import load_catalogue
-from app.organisations.service import commitment_views
 from app.organisations.models import Organisation
+from app.organisations.service import commitment_views
 from app.publications.models import Publication
 
 

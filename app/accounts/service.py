@@ -123,7 +123,7 @@ def authenticate(db: Session, *, email: str, password: str, ip: str) -> User:
         for key in _attempt_keys(email, ip):
             db.add(LoginAttempt(key=key))
         raise LoginRefused(WRONG_DETAILS)
-    db.exec(delete(LoginAttempt).where(col(LoginAttempt.key) == _attempt_keys(email, ip)[0]))  # type: ignore[call-overload]
+    db.exec(delete(LoginAttempt).where(col(LoginAttempt.key) == _attempt_keys(email, ip)[0]))
     record(db, actor_id=user.id, action="user.login", subject=f"user:{user.id}")
     return user
 
@@ -198,5 +198,5 @@ def delete_account(db: Session, user: User, password: str) -> None:
                              "else an owner first, or ask a site administrator for help.")
     record(db, actor_id=None, action="user.delete", subject=f"user:{user.id}",
            before={"email": user.email, "name": user.name})
-    db.exec(delete(Membership).where(col(Membership.user_id) == user.id))  # type: ignore[call-overload]
+    db.exec(delete(Membership).where(col(Membership.user_id) == user.id))
     db.delete(user)

@@ -119,7 +119,7 @@ def _read_cookie(scope: Scope, name: str) -> str | None:
             for part in value.decode("latin-1").split(";"):
                 cookie_name, _, cookie_value = part.strip().partition("=")
                 if cookie_name == name:
-                    return cookie_value
+                    return str(cookie_value)
     return None
 
 

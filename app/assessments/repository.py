@@ -43,7 +43,7 @@ def evidence_counts(db: Session, assessment_id: int) -> dict[int, int]:
     rows = db.exec(select(Evidence.rating_id, func.count())
                    .join(Rating, Rating.id == Evidence.rating_id)  # type: ignore[arg-type]
                    .where(Rating.assessment_id == assessment_id)
-                   .group_by(Evidence.rating_id)).all()
+                   .group_by(col(Evidence.rating_id))).all()
     return {rating_id: count for rating_id, count in rows}
 
 

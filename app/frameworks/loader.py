@@ -410,7 +410,8 @@ def check_files(paths: Iterable[Path]) -> tuple[list[Framework], list[Problem]]:
                         str(path),
                         id_node.start_mark.line + 1,
                         id_node.start_mark.column + 1,
-                        f'framework id "{framework_id}" is already used by {first_seen[framework_id]}',
+                        f'framework id "{framework_id}" is already used by '
+                        f"{first_seen[framework_id]}",
                     )
                 )
                 continue

@@ -29,6 +29,7 @@ def readyz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
     head = head_revision()
     if current != head:
-        reason = f"database schema is at {current or 'nothing'}, expected {head}: run mir db upgrade"
+        reason = (f"database schema is at {current or 'nothing'}, expected {head}: "
+                  "run mir db upgrade")
         return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
     return JSONResponse({"status": "ok", "schema": current})

@@ -52,14 +52,14 @@ def memberships_of_user(db: Session, user_id: int) -> Sequence[tuple[Membership,
     return db.exec(select(Membership, Organisation)
                    .join(Organisation, Organisation.id == Membership.organisation_id)  # type: ignore[arg-type]
                    .where(Membership.user_id == user_id)
-                   .order_by(Organisation.name)).all()  # type: ignore[return-value]
+                   .order_by(Organisation.name)).all()
 
 
 def members_of(db: Session, organisation_id: int) -> Sequence[tuple[Membership, User]]:
     return db.exec(select(Membership, User)
                    .join(User, User.id == Membership.user_id)  # type: ignore[arg-type]
                    .where(Membership.organisation_id == organisation_id)
-                   .order_by(User.name)).all()  # type: ignore[return-value]
+                   .order_by(User.name)).all()
 
 
 def owner_count(db: Session, organisation_id: int) -> int:

@@ -93,7 +93,7 @@ def update_profile(db: Session, *, actor_id: int, organisation: Organisation,
     for key, value in changes.items():
         setattr(organisation, key, value)
     db.add(organisation)
-    current = set(before["areas"])  # type: ignore[arg-type]
+    current = set(before["areas"])
     wanted = list(dict.fromkeys(area_codes))
     for code in current - set(wanted):
         link = db.get(OrganisationArea, (organisation.id, code))

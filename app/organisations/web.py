@@ -262,7 +262,8 @@ def remove_member(request: Request, membership_id: int, access: ViewerAccess, db
     try:
         service.remove_member(db, actor_id=access.user.id or 0, membership=membership)
     except RuleBroken as broken:
-        return _members_page(request, access, db, {}, {f"member-remove-{membership_id}": str(broken)})
+        errors = {f"member-remove-{membership_id}": str(broken)}
+        return _members_page(request, access, db, {}, errors)
     if leaving:
         web.add_flash(f"You have left {access.organisation.name}.")
         return redirect("/manage")

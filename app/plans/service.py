@@ -20,7 +20,7 @@ def set_priorities(db: Session, *, actor_id: int, organisation_id: int, assessme
                    chosen: dict[str, str]) -> None:
     """Replace the assessment's priorities with `chosen` (marker code → why)."""
     before = {p.marker_code: p.why for p in repository.priorities_of(db, assessment_id)}
-    db.exec(delete(Priority).where(col(Priority.assessment_id) == assessment_id))  # type: ignore[call-overload]
+    db.exec(delete(Priority).where(col(Priority.assessment_id) == assessment_id))
     for code, why in chosen.items():
         db.add(Priority(assessment_id=assessment_id, marker_code=code, why=why,
                         created_by_id=actor_id))

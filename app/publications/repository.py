@@ -33,7 +33,7 @@ def published_dates(db: Session, organisation_ids: Sequence[int]
                func.max(case((col(Publication.kind) == PublicationKind.progress,
                               Publication.published_on))))
         .where(col(Publication.organisation_id).in_(organisation_ids))
-        .group_by(Publication.organisation_id, Publication.framework_id)
+        .group_by(col(Publication.organisation_id), col(Publication.framework_id))
     ).all()
     return {(org, framework): PublishedDates(plan, progress)
             for org, framework, plan, progress in rows}

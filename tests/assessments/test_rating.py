@@ -14,8 +14,14 @@ from app.assessments.models import Assessment, Rating
 from app.audit.models import AuditEvent
 from app.db import engine_for
 from tests.conftest import checked_client
-from tests.factories import add_member, csrf_token, login, make_commitment, make_organisation, \
-    make_user
+from tests.factories import (
+    add_member,
+    csrf_token,
+    login,
+    make_commitment,
+    make_organisation,
+    make_user,
+)
 
 BASE = "/manage/team-org/assessments"
 

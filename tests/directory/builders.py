@@ -85,7 +85,8 @@ def bulk_organisations(database_url: str, count: int, area_codes: list[str],
             connection.execute(insert(OrganisationArea).values(chunk))
         start = today() - timedelta(days=200)
         commitments = [{"organisation_id": org_id, "framework_id": FRAMEWORK_ID,
-                        "statement": "We will.", "signed_up_on": start + timedelta(days=index % 150),
+                        "statement": "We will.",
+                        "signed_up_on": start + timedelta(days=index % 150),
                         "withdrawn_on": None, "withdrawal_reason": None, "created_by_id": None}
                        for index, org_id in enumerate(ids)]
         for chunk in _chunks(commitments):

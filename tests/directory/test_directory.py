@@ -146,7 +146,7 @@ def test_the_form_works_without_javascript_and_with_htmx(client: TestClient) -> 
     assert form.get("hx-get") == "/organisations"
     assert form.get("hx-target") == "#results"
     assert form.get("hx-push-url") == "true"
-    assert "keyup changed delay:400ms from:#q" in form.get("hx-trigger")
+    assert "input changed delay:400ms from:#q" in form.get("hx-trigger")
     assert root.get_element_by_id("q").get("name") == "q"
     status = root.get_element_by_id("result-count")
     assert status.get("role") == "status" and status.get("aria-live") == "polite"

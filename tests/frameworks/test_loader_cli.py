@@ -96,7 +96,8 @@ CASES = [
         ["bad.yaml:7:10: summary must be text, not a list"],
         id="wrong-type-list-for-text"),
     pytest.param(
-        "summary: A framework for tests.\n", "summary: A framework for tests.\nplan_due_days: soon\n",
+        "summary: A framework for tests.\n",
+        "summary: A framework for tests.\nplan_due_days: soon\n",
         ["bad.yaml:8:16: plan_due_days must be a whole number, not text"],
         id="wrong-type-text-for-number"),
     pytest.param(

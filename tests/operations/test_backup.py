@@ -184,7 +184,7 @@ def test_restore_refuses_a_database_in_use_unless_forced(databases: Databases,
     stray = tmp_path / "restored" / "stray.txt"
     stray.parent.mkdir()
     stray.write_text("left from before")
-    with pytest.raises(BackupError, match="upload folder .* not empty"):
+    with pytest.raises(BackupError, match=r"upload folder .* not empty"):
         restore(databases.new("sqlite"), tmp_path / "restored", archive)
 
     restore(target, tmp_path / "restored", archive, force=True)
@@ -214,7 +214,7 @@ def test_restore_refuses_other_revisions_and_damaged_backups(databases: Database
     older = tmp_path / "older.zip"
     _rewrite(archive, older, {"manifest.json": json.dumps(
         {**manifest, "schema_revision": "0001"}).encode()})
-    with pytest.raises(BackupError, match="schema revision 0001.*mir db upgrade"):
+    with pytest.raises(BackupError, match=r"schema revision 0001.*mir db upgrade"):
         restore(databases.new("sqlite"), tmp_path / "r1", older)
 
     damaged = tmp_path / "damaged.zip"

@@ -14,8 +14,14 @@ from app.assessments.models import CoProduction, Evidence, Rating
 from app.db import engine_for
 from app.publications.models import Publication
 from tests.conftest import checked_client
-from tests.factories import add_member, csrf_token, login, make_commitment, make_organisation, \
-    make_user
+from tests.factories import (
+    add_member,
+    csrf_token,
+    login,
+    make_commitment,
+    make_organisation,
+    make_user,
+)
 
 ORG = "/manage/plan-org"
 PLAN = f"{ORG}/plans/making-it-real-2018"

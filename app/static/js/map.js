@@ -51,7 +51,7 @@
       return
     }
     section.hidden = false
-    var map = L.map(container, { scrollWheelZoom: false, zoomSnap: 0.5 })
+    var map = L.map(container, { scrollWheelZoom: false, zoomSnap: 0.5, minZoom: 4, maxZoom: 16 })
     map.attributionControl.setPrefix('Leaflet')
     map.attributionControl.addAttribution('Organisations: Making It Real toolkit, CC BY 4.0')
     var group = L.markerClusterGroup
