@@ -75,9 +75,11 @@ class Summary:
         return sum(self.rows.values())
 
     def describe(self) -> str:
-        return (f"{self.total_rows} rows in {len(self.rows)} tables, {self.files} files "
-                f"({_size(self.file_bytes)}), archive {_size(self.archive_bytes)}, "
-                f"{self.seconds:.2f} s, schema revision {self.schema_revision}")
+        return (
+            f"{self.total_rows} rows in {len(self.rows)} tables, {self.files} files "
+            f"({_size(self.file_bytes)}), archive {_size(self.archive_bytes)}, "
+            f"{self.seconds:.2f} s, schema revision {self.schema_revision}"
+        )
 
 
 def _size(count: int) -> str:
@@ -90,6 +92,7 @@ def _size(count: int) -> str:
 
 
 # Values ---------------------------------------------------------------------------------
+
 
 def _kind(column: Column[Any]) -> str:
     """How a column's values are written: datetime, date, time, json, bytes, decimal, plain."""
@@ -106,8 +109,7 @@ def _kind(column: Column[Any]) -> str:
         return "json"
     if isinstance(column_type, sqltypes.LargeBinary):
         return "bytes"
-    if isinstance(column_type, sqltypes.Numeric) and not isinstance(column_type,
-                                                                      sqltypes.Float):
+    if isinstance(column_type, sqltypes.Numeric) and not isinstance(column_type, sqltypes.Float):
         return "decimal"
     return "plain"
 
@@ -150,18 +152,23 @@ def table_rows(connection: Connection, table: Table) -> Iterator[dict[str, Any]]
     """Every row of `table` as JSON-ready values, in primary key order."""
     kinds = {column.name: _kind(column) for column in table.columns}
     result = connection.execution_options(yield_per=BATCH).execute(
-        select(table).order_by(*_order(table)))
+        select(table).order_by(*_order(table))
+    )
     for row in result.mappings():
         yield {name: encode(kinds[name], row[name]) for name in kinds}
 
 
 # Backup ---------------------------------------------------------------------------------
 
+
 def _upload_files(upload_dir: Path) -> list[tuple[str, Path]]:
     if not upload_dir.is_dir():
         return []
-    return sorted((path.relative_to(upload_dir).as_posix(), path)
-                  for path in upload_dir.rglob("*") if path.is_file())
+    return sorted(
+        (path.relative_to(upload_dir).as_posix(), path)
+        for path in upload_dir.rglob("*")
+        if path.is_file()
+    )
 
 
 def _sqlite_snapshot(url: str, into: Path) -> str:
@@ -201,20 +208,24 @@ def _write_backup(database_url: str, upload_dir: Path, partial: Path, summary: S
         if is_sqlite(database_url):
             engine = build_engine(_sqlite_snapshot(database_url, Path(scratch) / "copy.db"))
         else:
-            engine = build_engine(database_url).execution_options(
-                isolation_level="REPEATABLE READ")
+            engine = build_engine(database_url).execution_options(isolation_level="REPEATABLE READ")
         try:
             summary.schema_revision = current_revision(engine)
             if summary.schema_revision is None:
                 raise BackupError("the database has no schema: there is nothing to back up")
-            with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive, \
-                    engine.connect() as connection:
+            with (
+                zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+                engine.connect() as connection,
+            ):
                 for table in metadata.sorted_tables:
                     count = 0
                     with archive.open(f"{TABLES_DIR}/{table.name}.jsonl", "w") as out:
                         for row in table_rows(connection, table):
-                            out.write(json.dumps(row, ensure_ascii=False,
-                                                 separators=(",", ":")).encode("utf-8"))
+                            out.write(
+                                json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode(
+                                    "utf-8"
+                                )
+                            )
                             out.write(b"\n")
                             count += 1
                     summary.rows[table.name] = count
@@ -233,10 +244,13 @@ def _write_backup(database_url: str, upload_dir: Path, partial: Path, summary: S
                     summary.files += 1
                     summary.file_bytes += size
                 manifest = {
-                    "format": FORMAT, "format_version": FORMAT_VERSION,
+                    "format": FORMAT,
+                    "format_version": FORMAT_VERSION,
                     "schema_revision": summary.schema_revision,
-                    "created_at": now().isoformat(), "engine": engine.dialect.name,
-                    "tables": summary.rows, "files": files,
+                    "created_at": now().isoformat(),
+                    "engine": engine.dialect.name,
+                    "tables": summary.rows,
+                    "files": files,
                 }
                 archive.writestr(MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
         finally:
@@ -245,17 +259,19 @@ def _write_backup(database_url: str, upload_dir: Path, partial: Path, summary: S
 
 # Restore --------------------------------------------------------------------------------
 
+
 def read_manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
     try:
         manifest: dict[str, Any] = json.loads(archive.read(MANIFEST))
     except (KeyError, ValueError):
-        raise BackupError("this is not a mir backup: it has no readable manifest.json") \
-            from None
+        raise BackupError("this is not a mir backup: it has no readable manifest.json") from None
     if manifest.get("format") != FORMAT:
         raise BackupError("this is not a mir backup: its manifest is of another format")
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise BackupError(f"this backup's format version {manifest.get('format_version')} "
-                          f"is not one this version of mir reads ({FORMAT_VERSION})")
+        raise BackupError(
+            f"this backup's format version {manifest.get('format_version')} "
+            f"is not one this version of mir reads ({FORMAT_VERSION})"
+        )
     return manifest
 
 
@@ -288,8 +304,7 @@ def _in_use(connection: Connection) -> dict[str, int]:
     counts = {}
     for name in IN_USE_TABLES:
         table = metadata.tables[name]
-        counts[name] = int(connection.execute(select(func.count()).select_from(table))
-                           .scalar_one())
+        counts[name] = int(connection.execute(select(func.count()).select_from(table)).scalar_one())
     return {name: count for name, count in counts.items() if count}
 
 
@@ -308,8 +323,7 @@ def _read_rows(archive: zipfile.ZipFile, table: Table) -> Iterator[dict[str, Any
     try:
         source = archive.open(f"{TABLES_DIR}/{table.name}.jsonl")
     except KeyError:
-        raise BackupError(f"the backup is damaged: the table {table.name} is missing") \
-            from None
+        raise BackupError(f"the backup is damaged: the table {table.name} is missing") from None
     with source:
         for line in source:
             if not line.strip():
@@ -317,13 +331,16 @@ def _read_rows(archive: zipfile.ZipFile, table: Table) -> Iterator[dict[str, Any
             row = json.loads(line)
             unknown = set(row) - set(kinds)
             if unknown:
-                raise BackupError(f"the backup's table {table.name} has columns this schema "
-                                  f"does not: {', '.join(sorted(unknown))}")
+                raise BackupError(
+                    f"the backup's table {table.name} has columns this schema "
+                    f"does not: {', '.join(sorted(unknown))}"
+                )
             yield {name: decode(kinds[name], row.get(name)) for name in kinds if name in row}
 
 
-def _insert_table(connection: Connection, archive: zipfile.ZipFile, table: Table,
-                  deferred: list[str]) -> int:
+def _insert_table(
+    connection: Connection, archive: zipfile.ZipFile, table: Table, deferred: list[str]
+) -> int:
     keys = [column.name for column in table.primary_key.columns]
     later: list[dict[str, Any]] = []
     batch: list[dict[str, Any]] = []
@@ -338,8 +355,12 @@ def _insert_table(connection: Connection, archive: zipfile.ZipFile, table: Table
         if deferred:
             postponed = {name: row[name] for name in deferred if row.get(name) is not None}
             if postponed:
-                later.append({**{f"k_{k}": row[k] for k in keys},
-                              **{f"v_{k}": v for k, v in postponed.items()}})
+                later.append(
+                    {
+                        **{f"k_{k}": row[k] for k in keys},
+                        **{f"v_{k}": v for k, v in postponed.items()},
+                    }
+                )
                 row = {**row, **dict.fromkeys(postponed)}
         batch.append(row)
         count += 1
@@ -348,8 +369,11 @@ def _insert_table(connection: Connection, archive: zipfile.ZipFile, table: Table
     flush()
     for values in later:
         names = [k[2:] for k in values if k.startswith("v_")]
-        statement = update(table).where(*[table.c[k] == values[f"k_{k}"] for k in keys]) \
+        statement = (
+            update(table)
+            .where(*[table.c[k] == values[f"k_{k}"] for k in keys])
             .values({name: values[f"v_{name}"] for name in names})
+        )
         connection.execute(statement)
     return count
 
@@ -360,14 +384,21 @@ def _reset_sequences(connection: Connection) -> None:
         return
     quote = connection.dialect.identifier_preparer.quote
     for table in metadata.sorted_tables:
-        if "id" not in table.c or not table.c.id.primary_key \
-                or not isinstance(table.c.id.type, sqltypes.Integer):
+        if (
+            "id" not in table.c
+            or not table.c.id.primary_key
+            or not isinstance(table.c.id.type, sqltypes.Integer)
+        ):
             continue
         quoted = quote(table.name)
-        connection.execute(text(
-            f"SELECT setval(pg_get_serial_sequence(:name, 'id'), "
-            f"COALESCE((SELECT MAX(id) FROM {quoted}), 1), "
-            f"(SELECT MAX(id) FROM {quoted}) IS NOT NULL)"), {"name": quoted})
+        connection.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence(:name, 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {quoted}), 1), "
+                f"(SELECT MAX(id) FROM {quoted}) IS NOT NULL)"
+            ),
+            {"name": quoted},
+        )
 
 
 def _wipe_uploads(upload_dir: Path) -> None:
@@ -380,8 +411,14 @@ def _wipe_uploads(upload_dir: Path) -> None:
             child.unlink()
 
 
-def restore(database_url: str, upload_dir: Path, source: Path, *, force: bool = False,
-            say: Callable[[str], None] | None = None) -> Summary:
+def restore(
+    database_url: str,
+    upload_dir: Path,
+    source: Path,
+    *,
+    force: bool = False,
+    say: Callable[[str], None] | None = None,
+) -> Summary:
     """Put a backup into an empty database (or any, with force) and the upload folder."""
     started = time.perf_counter()
     say = say or (lambda _message: None)
@@ -399,13 +436,15 @@ def restore(database_url: str, upload_dir: Path, source: Path, *, force: bool = 
             raise BackupError(
                 f"this backup is at schema revision {revision}, but this version of mir is "
                 f"at {head}. Restore it with the version of mir that made it, then upgrade "
-                f"mir and run `mir db upgrade`.")
+                f"mir and run `mir db upgrade`."
+            )
         files = _check_files(archive, manifest)
         existing = _upload_files(upload_dir)
         if existing and not force:
             raise BackupError(
                 f"the upload folder {upload_dir} is not empty ({len(existing)} files). "
-                f"Restore into an empty folder, or give --force to delete them first")
+                f"Restore into an empty folder, or give --force to delete them first"
+            )
         engine = build_engine(database_url)
         try:
             current = current_revision(engine)
@@ -416,7 +455,8 @@ def restore(database_url: str, upload_dir: Path, source: Path, *, force: bool = 
             if current != revision:
                 raise BackupError(
                     f"the database is at schema revision {current}, the backup at {revision}: "
-                    f"run `mir db upgrade` first, or restore into a new, empty database")
+                    f"run `mir db upgrade` first, or restore into a new, empty database"
+                )
             with engine.begin() as connection:
                 in_use = _in_use(connection)
                 if in_use and not force:
@@ -424,13 +464,15 @@ def restore(database_url: str, upload_dir: Path, source: Path, *, force: bool = 
                     raise BackupError(
                         f"the database is not empty ({found}). Restore into a new database, "
                         f"or give --force to delete everything in it (and in the upload "
-                        f"folder) first")
+                        f"folder) first"
+                    )
                 for table in reversed(metadata.sorted_tables):
                     connection.execute(table.delete())
                 inserted: set[str] = set()
                 for table in metadata.sorted_tables:
                     summary.rows[table.name] = _insert_table(
-                        connection, archive, table, _deferred_columns(table, inserted))
+                        connection, archive, table, _deferred_columns(table, inserted)
+                    )
                     inserted.add(table.name)
                 _reset_sequences(connection)
         finally:

@@ -42,7 +42,7 @@ def serve(host: str, port: int, workers: int) -> None:
         click.echo("The service did not start: fix the framework files above.", err=True)
         sys.exit(1)
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=True, forwarded_allow_ips="127.0.0.1",
+                proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips,
                 log_config=LOGGING_CONFIG, access_log=False,
                 # A new worker re-imports this module before it answers the supervisor's
                 # health checks: seconds on a busy machine, more than uvicorn's default 5.

@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     smtp_url: str | None = None
     markers_dir: Path = Path("./markers")
     outbox_dir: Path = Path("./data/outbox")
+    # Addresses of the reverse proxies or load balancers whose X-Forwarded-For/-Proto
+    # headers `mir serve` believes (comma-separated, or * for any): the client's address
+    # is used for login rate limits.
+    forwarded_allow_ips: str = "127.0.0.1"
 
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> Settings:

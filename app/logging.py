@@ -38,8 +38,12 @@ request_id_var: ContextVar[str | None] = ContextVar("mir_request_id", default=No
 access_logger = logging.getLogger("mir.access")
 
 # Attributes every LogRecord has; anything else was passed with `extra=` and is logged.
-_STANDARD_ATTRIBUTES = set(vars(logging.makeLogRecord({}))) | {"message", "asctime",
-                                                               "color_message", "taskName"}
+_STANDARD_ATTRIBUTES = set(vars(logging.makeLogRecord({}))) | {
+    "message",
+    "asctime",
+    "color_message",
+    "taskName",
+}
 
 
 class JsonFormatter(logging.Formatter):
@@ -61,8 +65,10 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info and record.exc_info[1] is not None:
             error = record.exc_info[1]
             entry["error"] = f"{type(error).__module__}.{type(error).__qualname__}"
-            entry["stack"] = [f"{frame.filename}:{frame.lineno} in {frame.name}"
-                              for frame in traceback.extract_tb(error.__traceback__)][-15:]
+            entry["stack"] = [
+                f"{frame.filename}:{frame.lineno} in {frame.name}"
+                for frame in traceback.extract_tb(error.__traceback__)
+            ][-15:]
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
@@ -71,8 +77,11 @@ LOGGING_CONFIG: dict[str, Any] = {
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "app.logging.JsonFormatter"}},
     "handlers": {
-        "stderr": {"class": "logging.StreamHandler", "formatter": "json",
-                   "stream": "ext://sys.stderr"},
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stderr",
+        },
     },
     "loggers": {
         "mir": {"level": "INFO"},
@@ -135,16 +144,27 @@ class RequestLogMiddleware:
             if message["type"] == "http.response.start":
                 status = int(message["status"])
                 message["headers"] = [
-                    *[(name, value) for name, value in message.get("headers", [])
-                      if name.lower() != b"x-request-id"],
-                    (b"x-request-id", request_id.encode("latin-1"))]
+                    *[
+                        (name, value)
+                        for name, value in message.get("headers", [])
+                        if name.lower() != b"x-request-id"
+                    ],
+                    (b"x-request-id", request_id.encode("latin-1")),
+                ]
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
         finally:
             duration = round((time.perf_counter() - started) * 1000, 2)
-            access_logger.info("request", extra={
-                "request_id": request_id, "method": scope.get("method", ""),
-                "path": loggable_path(scope), "status": status, "duration_ms": duration})
+            access_logger.info(
+                "request",
+                extra={
+                    "request_id": request_id,
+                    "method": scope.get("method", ""),
+                    "path": loggable_path(scope),
+                    "status": status,
+                    "duration_ms": duration,
+                },
+            )
             request_id_var.reset(token)

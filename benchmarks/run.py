@@ -2,18 +2,23 @@
 
     .venv/bin/python benchmarks/run.py [--duration 10] [--connections 32] [--threads 2]
         [--database-url URL] [--workers 1] [--paths / /frameworks ...]
+        [--mixed [--readers 8] [--editors 4]]
 
 Sets up a throw-away SQLite database (or uses --database-url, e.g. PostgreSQL), runs
 `mir db upgrade` and `mir demo`, starts `mir serve` on a free port of 127.0.0.1, then runs
 `wrk --latency` against /healthz (the baseline) and each path. Prints a Markdown table and
-writes the same figures to benchmarks/results/latest.json. Exits 1 if any request failed,
-2 if wrk is missing or the server could not be set up. See benchmarks/README.md.
+writes the same figures to benchmarks/results/latest.json. With --mixed it then runs a
+mixed load for --duration seconds: editors saving ratings through POST while the public
+reads, from Python threads on 127.0.0.1, and reports p99 and errors of each. Exits 1 if any
+request failed, 2 if wrk is missing or the server could not be set up. See
+benchmarks/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import shutil
@@ -42,7 +47,7 @@ DEFAULT_PATHS = (
     "/frameworks/making-it-real-2018/markers/WI1",
     "/frameworks/making-it-real-2012/markers/IA1",
 )
-READY_TIMEOUT_S = 30.0
+READY_TIMEOUT_S = 120.0  # importing the app in each worker takes a while on a busy machine
 SETUP_TIMEOUT_S = 300.0
 WARMUP_REQUESTS = 5
 STOP_TIMEOUT_S = 10.0
@@ -178,6 +183,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="paths to benchmark, besides the /healthz baseline",
     )
     parser.add_argument(
+        "--mixed",
+        action="store_true",
+        help="also run a mixed load: editors saving ratings while the public reads",
+    )
+    parser.add_argument("--readers", type=int, default=8, help="--mixed: reader threads (8)")
+    parser.add_argument("--editors", type=int, default=4, help="--mixed: editor threads (4)")
+    parser.add_argument(
         "--output",
         type=Path,
         default=RESULTS_FILE,
@@ -186,6 +198,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if not 1 <= args.duration <= 600:
         parser.error("--duration must be between 1 and 600 seconds")
+    if not 0 <= args.readers <= 64 or not 0 <= args.editors <= 64:
+        parser.error("--readers and --editors must be between 0 and 64")
     if args.threads < 1 or args.workers < 1:
         parser.error("--threads and --workers must be at least 1")
     if args.connections < args.threads:
@@ -365,6 +379,7 @@ def benchmark(args: argparse.Namespace, wrk: str) -> tuple[list[Row], dict[str, 
                     print(f"warning: warming {path} answered {sorted(statuses)}", flush=True)
             baseline = run_wrk(wrk, base + BASELINE, args)
             results = [(path, run_wrk(wrk, base + path, args)) for path in args.paths]
+            mixed = run_mixed(base, args) if args.mixed else None
         finally:
             stop_server(server)
     meta: dict[str, Any] = {
@@ -376,7 +391,202 @@ def benchmark(args: argparse.Namespace, wrk: str) -> tuple[list[Row], dict[str, 
         "database": database_kind(database_url),
         "python": sys.version.split()[0],
     }
+    if mixed is not None:
+        meta["mixed"] = [asdict(row) for row in mixed]
     return make_rows(baseline, results), meta
+
+
+# Mixed load: editors saving ratings while the public reads ------------------------------
+
+DEMO_EDITOR = "council@example.org"
+DEMO_PASSWORD = "making it real demo"
+MIXED_READ_PATHS = ("/", "/frameworks", "/organisations", "/frameworks/making-it-real-2018")
+_CSRF = re.compile(r'<meta name="csrf-token" content="([^"]*)">')
+_VERSION = re.compile(r'name="version" value="(\d+)"')
+_LEVEL = re.compile(r'name="level"[^>]*value="([a-z_]+)"|value="([a-z_]+)"[^>]*name="level"')
+
+
+@dataclass(frozen=True)
+class MixedRow:
+    kind: str  # "public read" or "editor save"
+    requests: int
+    requests_per_sec: float
+    p50_ms: float
+    p99_ms: float
+    errors: int  # 5xx answers and transport errors
+    conflicts: int  # 409: someone else saved the same marker first (expected, not an error)
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """The value below which `fraction` of `values` lie (nearest rank); 0 if none."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, math.ceil(fraction * len(ordered)) - 1))
+    return ordered[index]
+
+
+def mixed_table(rows: Sequence[MixedRow]) -> str:
+    lines = [
+        "| mixed load | requests | req/s | p50 ms | p99 ms | errors | conflicts (409) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row.kind} | {row.requests} | {row.requests_per_sec:,.1f} | {row.p50_ms:.1f} "
+            f"| {row.p99_ms:.1f} | {row.errors} | {row.conflicts} |"
+        )
+    return "\n".join(lines)
+
+
+@dataclass
+class _Tally:
+    latencies: list[float]
+    errors: int = 0
+    conflicts: int = 0
+
+
+def _editor_targets(base: str, count: int) -> list[str]:
+    """Marker pages of the demo council's assessments, one list per editor (round robin)."""
+    import httpx
+
+    with httpx.Client(base_url=base, timeout=30.0) as client:
+        _log_in(client)
+        manage = client.get("/manage").text
+        slugs = sorted(set(re.findall(r'href="/manage/([a-z0-9-]+)"', manage)))
+        pages: list[str] = []
+        for slug in slugs:
+            listing = client.get(f"/manage/{slug}/assessments").text
+            for assessment in sorted(
+                set(re.findall(rf'href="/manage/{slug}/assessments/(\d+)"', listing))
+            )[:1]:
+                base_path = f"/manage/{slug}/assessments/{assessment}"
+                overview = client.get(base_path).text
+                themes = sorted(set(re.findall(r'/themes/([A-Za-z0-9_-]+)"', overview)))
+                codes: set[str] = set(re.findall(r'/markers/([A-Za-z0-9_.-]+)"', overview))
+                for theme in themes:
+                    page = client.get(f"{base_path}/themes/{theme}").text
+                    codes.update(re.findall(r'/markers/([A-Za-z0-9_.-]+)"', page))
+                pages.extend(f"{base_path}/markers/{code}" for code in sorted(codes))
+    if not pages:
+        raise BenchError(f"no assessment of {DEMO_EDITOR} found for the editors to save")
+    return pages[: max(count, 1) * 8]
+
+
+def _log_in(client: Any) -> None:
+    token = _CSRF.search(client.get("/login").text)
+    if token is None:
+        raise BenchError("no CSRF token on /login")
+    response = client.post(
+        "/login",
+        data={
+            "csrf_token": token.group(1),
+            "email": DEMO_EDITOR,
+            "password": DEMO_PASSWORD,
+            "next": "/manage",
+        },
+    )
+    if response.status_code != 303:
+        raise BenchError(f"could not log in as {DEMO_EDITOR}: {response.status_code}")
+
+
+def _reader(base: str, deadline: float, tally: _Tally, number: int) -> None:
+    import httpx
+
+    with httpx.Client(base_url=base, timeout=30.0) as client:
+        sequence = number
+        while time.monotonic() < deadline:
+            path = MIXED_READ_PATHS[sequence % len(MIXED_READ_PATHS)]
+            sequence += 1
+            started = time.perf_counter()
+            try:
+                response = client.get(path)
+                failed = response.status_code >= 500
+            except httpx.HTTPError:
+                failed = True
+            tally.latencies.append((time.perf_counter() - started) * 1000)
+            tally.errors += failed
+
+
+def _editor(base: str, deadline: float, tally: _Tally, pages: Sequence[str]) -> None:
+    import httpx
+
+    with httpx.Client(base_url=base, timeout=30.0) as client:
+        try:
+            _log_in(client)
+        except (BenchError, httpx.HTTPError):
+            tally.errors += 1
+            return
+        sequence = 0
+        while time.monotonic() < deadline:
+            page = pages[sequence % len(pages)]
+            sequence += 1
+            try:
+                text_ = client.get(page).text
+                token, version = _CSRF.search(text_), _VERSION.search(text_)
+                levels = [a or b for a, b in _LEVEL.findall(text_)]
+                if token is None or version is None or not levels:
+                    tally.errors += 1
+                    continue
+                data = {
+                    "csrf_token": token.group(1),
+                    "version": version.group(1),
+                    "level": levels[sequence % len(levels)],
+                    "working": f"Benchmark save {sequence}",
+                    "needs_change": "",
+                }
+                started = time.perf_counter()
+                response = client.post(page, data=data)
+                tally.latencies.append((time.perf_counter() - started) * 1000)
+                tally.errors += response.status_code >= 500 or response.status_code == 403
+                tally.conflicts += response.status_code == 409
+            except httpx.HTTPError:
+                tally.errors += 1
+
+
+def run_mixed(base: str, args: argparse.Namespace) -> list[MixedRow]:
+    """Readers and editors at once for args.duration seconds; their latencies and errors."""
+    import threading
+
+    pages = _editor_targets(base, args.editors) if args.editors else []
+    print(
+        f"$ mixed load: {args.readers} readers, {args.editors} editors saving ratings on "
+        f"{len(pages)} marker pages, {args.duration}s",
+        flush=True,
+    )
+    reads, saves = _Tally([]), _Tally([])
+    deadline = time.monotonic() + args.duration
+    threads = [
+        threading.Thread(target=_reader, args=(base, deadline, reads, n), daemon=True)
+        for n in range(args.readers)
+    ]
+    for number in range(args.editors):
+        share = pages[number :: args.editors] or pages
+        threads.append(
+            threading.Thread(target=_editor, args=(base, deadline, saves, share), daemon=True)
+        )
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=args.duration + 60)
+    elapsed = max(time.monotonic() - started, 0.001)
+    rows = []
+    for kind, tally in (("public read", reads), ("editor save", saves)):
+        if not tally.latencies and not tally.errors:
+            continue
+        rows.append(
+            MixedRow(
+                kind=kind,
+                requests=len(tally.latencies),
+                requests_per_sec=len(tally.latencies) / elapsed,
+                p50_ms=percentile(tally.latencies, 0.50),
+                p99_ms=percentile(tally.latencies, 0.99),
+                errors=tally.errors,
+                conflicts=tally.conflicts,
+            )
+        )
+    return rows
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -395,11 +605,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     table = markdown_table(rows)
     print()
     print(table)
+    mixed_rows = [MixedRow(**row) for row in meta.get("mixed", [])]
+    if mixed_rows:
+        print()
+        print(mixed_table(mixed_rows))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     report = {**meta, "baseline": BASELINE, "results": [asdict(row) for row in rows]}
     args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"\nwrote {args.output}")
-    failed = [row for row in rows if row.errors]
+    failed = [row for row in rows if row.errors] + [row for row in mixed_rows if row.errors]
     if failed:
         print(
             f"errors on {', '.join(row.path for row in failed)}: see the errors column",

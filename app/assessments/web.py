@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
+from app.assessments import evidence as evidence_service
 from app.assessments import repository, service
 from app.assessments.forms import RatingForm, StartAssessmentForm
 from app.assessments.models import NOT_APPLICABLE, SOURCE_LABELS, Assessment, Rating
@@ -127,7 +128,8 @@ def _marker_context(request: Request, access: OrgAccess, db: SessionDep,
         "theme": framework.theme(marker.theme_id), "rating": rating,
         "level_options": options, "levels": _level_labels(framework),
         "previous": previous, "following": following,
-        "evidence": repository.evidence_for(db, rating.id or 0),
+        "evidence": (items := repository.evidence_for(db, rating.id or 0)),
+        "evidence_authors": evidence_service.authors(db, items),
         "source_labels": SOURCE_LABELS,
         "base": assessment_url(access, assessment), "can_edit": access.can_edit,
     }

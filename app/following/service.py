@@ -10,7 +10,7 @@ from email.message import EmailMessage
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.areas.models import Area
 from app.audit.service import record
@@ -99,9 +99,14 @@ def ask_to_follow(db: Session, settings: Settings, *, email: str,
         db.flush()
         record(db, actor_id=None, action="follower.ask", subject=f"follower:{follower.id}",
                organisation_id=organisation_id, after=_described(follower))
-    return compose(settings, to=email, template="follow_confirm", context={
+    unsubscribe = unsubscribe_token(settings, Unsubscribe("follower", follower_id=follower.id or 0,
+                                                          email=email))
+    message = compose(settings, to=email, template="follow_confirm", context={
         "name": wanted.name, "page_path": wanted.path,
-        "token": confirm_token(settings, follower.id or 0, email)})
+        "token": confirm_token(settings, follower.id or 0, email),
+        "unsubscribe_path": f"/unsubscribe/{unsubscribe}"})
+    message["List-Unsubscribe"] = f"<{settings.base_url.rstrip('/')}/unsubscribe/{unsubscribe}>"
+    return message
 
 
 def confirm(db: Session, follower: Follower) -> None:
@@ -140,10 +145,11 @@ def stop_reminders(db: Session, *, user_id: int, organisation_id: int) -> None:
 def _note_sent(db: Session, publication_id: int, email: str) -> bool:
     """Record that this address is told about this publication; False if it was already."""
     insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
-    result = db.execute(insert(FollowerNotice)
-                        .values(publication_id=publication_id, email=email, sent_at=now())
-                        .on_conflict_do_nothing(index_elements=["publication_id", "email"]))
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    # RETURNING, not rowcount: an ORM insert on PostgreSQL reports rowcount -1.
+    return db.execute(insert(FollowerNotice)
+                      .values(publication_id=publication_id, email=email, sent_at=now())
+                      .on_conflict_do_nothing(index_elements=["publication_id", "email"])
+                      .returning(col(FollowerNotice.id))).first() is not None
 
 
 def notices_for(db: Session, settings: Settings,

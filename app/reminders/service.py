@@ -112,19 +112,15 @@ def due_today(db: Session, catalogue: FrameworkCatalogue, today: date) -> list[R
 def _claim(db: Session, reminder: Reminder) -> ReminderSent | None:
     """Record the reminder as sent; None if it was already (by this run or another)."""
     insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
-    result = db.execute(insert(ReminderSent)
-                        .values(organisation_id=reminder.organisation_id,
-                                framework_id=reminder.framework_id, kind=reminder.kind.value,
-                                due_on=reminder.due_on, recipients=0, sent_at=now())
-                        .on_conflict_do_nothing(index_elements=[
-                            "organisation_id", "framework_id", "kind", "due_on"]))
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        return None
-    return db.exec(select(ReminderSent).where(
-        ReminderSent.organisation_id == reminder.organisation_id,
-        ReminderSent.framework_id == reminder.framework_id,
-        ReminderSent.kind == reminder.kind.value,
-        ReminderSent.due_on == reminder.due_on)).one()
+    # RETURNING, not rowcount: an ORM insert on PostgreSQL reports rowcount -1.
+    claimed = db.execute(insert(ReminderSent)
+                         .values(organisation_id=reminder.organisation_id,
+                                 framework_id=reminder.framework_id, kind=reminder.kind.value,
+                                 due_on=reminder.due_on, recipients=0, sent_at=now())
+                         .on_conflict_do_nothing(index_elements=[
+                             "organisation_id", "framework_id", "kind", "due_on"])
+                         .returning(col(ReminderSent.id))).first()
+    return db.get(ReminderSent, claimed[0]) if claimed is not None else None
 
 
 def _opted_out(db: Session, organisation_id: int) -> set[int]:

@@ -231,13 +231,15 @@ def save_co_production(db: Session, *, actor_id: int, organisation_id: int, view
     if current is None:
         insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" \
             else sqlite.insert
-        result = db.execute(insert(ViewCoProduction)
-                            .values(view_id=view_id, **values, version=1,
-                                    updated_by_id=actor_id, updated_at=now())
-                            .on_conflict_do_nothing(index_elements=["view_id"]))
+        # RETURNING, not rowcount: an ORM insert on PostgreSQL reports rowcount -1.
+        inserted = db.execute(insert(ViewCoProduction)
+                              .values(view_id=view_id, **values, version=1,
+                                      updated_by_id=actor_id, updated_at=now())
+                              .on_conflict_do_nothing(index_elements=["view_id"])
+                              .returning(col(ViewCoProduction.id))).first() is not None
         created = repository.co_production_of(db, view_id)
         assert created is not None
-        if result.rowcount != 1:  # type: ignore[attr-defined]  # someone else, just now
+        if not inserted:  # someone else created it at the same moment
             raise StaleViewCoProduction(created)
         record(db, actor_id=actor_id, action="view_co_production.save",
                organisation_id=organisation_id, subject=f"view_co_production:{created.id}",

@@ -406,3 +406,25 @@ class JourneyBrowser:
         for context in self.contexts:
             context.close()
         self.contexts.clear()
+
+
+# Content-Security-Policy ----------------------------------------------------------------
+# The app sends a policy with no 'unsafe-inline' (app/security.py). Chromium reports every
+# inline script, style= attribute, <style> element or foreign resource it blocks as a
+# console error ("Refused to … because it violates the following Content Security Policy
+# directive: …"), with or without JavaScript, so ConsoleWatcher.assert_none() and
+# JourneyBrowser.assert_no_console_errors() already fail on them; these pick them out.
+
+CSP_VIOLATION_MARKERS = ("Content Security Policy", "Content-Security-Policy")
+
+
+def csp_violations(watcher: ConsoleWatcher) -> list[str]:
+    """The console errors of `watcher` that are Content-Security-Policy violations."""
+    return [error for error in watcher.errors
+            if any(marker in error for marker in CSP_VIOLATION_MARKERS)]
+
+
+def assert_no_csp_violations(watcher: ConsoleWatcher, where: str = "") -> None:
+    found = csp_violations(watcher)
+    assert not found, f"Content-Security-Policy violations{' on ' + where if where else ''}" \
+        ":\n" + "\n".join(found)

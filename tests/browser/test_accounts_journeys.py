@@ -386,11 +386,6 @@ def test_keyboard_only_log_in_and_register_journey(live_server: str, settings: S
         assert list(frameworks) == [FRAMEWORKS[1].id]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "app bug: accessible-autocomplete replaces the area <select> with an input whose "
-    "aria-describedby names only its own assistive hint, so the field's hint (#areas-hint) and "
-    "error message (#areas-error) are no longer announced with JavaScript on. Remove this "
-    "marker once app/static/js/mir.js carries them over."))
 def test_area_autocomplete_is_described_by_its_hint_and_error_journey(
     live_server: str, page: Page
 ) -> None:

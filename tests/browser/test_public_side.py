@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.clock import today
-from tests.browser.helpers import assert_no_axe_violations, watch_console
+from tests.browser.helpers import assert_no_axe_violations, preload_axe, watch_console
 from tests.directory.builders import database, publish
 from tests.factories import make_commitment, make_organisation
 
@@ -43,7 +43,7 @@ def _visit(page: Page, url: str) -> None:
 
 @pytest.mark.usefixtures("seeded")
 def test_public_side_pages_have_no_axe_violations(live_server: str, page: Page) -> None:
-    console = watch_console(page)
+    preload_axe(page.context)
     for path in ("/organisations", "/organisations?q=nothing+matches+this", "/areas",
                  "/areas/E08000001", "/areas/E10000006", "/regions/E12000002", "/map",
                  "/open-data", "/"):
@@ -53,7 +53,19 @@ def test_public_side_pages_have_no_axe_violations(live_server: str, page: Page) 
             expect(page.locator(".mir-points")).to_be_visible()
             expect(page.locator(".leaflet-marker-icon").first).to_be_visible()
         assert_no_axe_violations(page)
-    console.assert_none("the public side")
+
+
+@pytest.mark.usefixtures("seeded")
+def test_scripts_run_without_errors(live_server: str, page: Page) -> None:
+    console = watch_console(page)
+    _visit(page, f"{live_server}/map")
+    expect(page.locator(".leaflet-marker-icon").first).to_be_visible()
+    cluster = page.locator(".mir-points__cluster").first
+    expect(cluster).to_contain_text("organisations. Select to zoom in.")
+    _visit(page, f"{live_server}/organisations")
+    page.get_by_label("Search by name or description").fill("group")
+    expect(page.locator("#result-count")).to_have_text("25 organisations found")
+    console.assert_none("the map and the directory")
 
 
 @pytest.mark.usefixtures("seeded")

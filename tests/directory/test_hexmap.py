@@ -126,7 +126,7 @@ def test_map_page_hexagons_are_links_with_names_that_match_the_table(
             f"{number} organisation{'' if number == 1 else 's'} signed up"
         assert links[code] == f"{name}: {phrases[status]}; {said}"
     # Letters as well as colours, and a legend in text.
-    assert re.search(r'aria-hidden="true">P</text>', page.text)
+    assert re.search(r'font-weight="700">P</text>', page.text)
     assert "<strong>O</strong>: Plan overdue" in page.text
     assert "Secret" not in page.text
 

@@ -34,8 +34,9 @@ def test_api_never_answers_with_a_server_error(demo_app: FastAPI) -> None:
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
 
-            @settings(settings.default, max_examples=EXAMPLES,
-                      suppress_health_check=list(HealthCheck))
+            @settings(
+                settings.default, max_examples=EXAMPLES, suppress_health_check=list(HealthCheck)
+            )
             @given(case=operation.as_strategy(generation_mode=mode))
             def call(case: schemathesis.Case) -> None:
                 response = case.call_and_validate(checks=[not_a_server_error])
@@ -47,7 +48,9 @@ def test_api_never_answers_with_a_server_error(demo_app: FastAPI) -> None:
                 continue  # nothing in this operation can be made invalid (no parameters)
             except Exception as error:
                 failures.append(f"{operation.label} ({mode.value}): {error}")
-    print(f"\nschemathesis: {len(operations)} operations, {sum(statuses.values())} requests, "
-          f"statuses {dict(sorted(statuses.items()))}")
+    print(
+        f"\nschemathesis: {len(operations)} operations, {sum(statuses.values())} requests, "
+        f"statuses {dict(sorted(statuses.items()))}"
+    )
     assert operations, f"{OPENAPI} lists no operations"
     assert not failures, "\n\n".join(failures)

@@ -23,18 +23,91 @@ from app.frameworks.loader import check_file
 
 REAL_FILE = PROJECT_ROOT / "markers" / "making-it-real-2018.yaml"
 REAL_LINES = REAL_FILE.read_text(encoding="utf-8").splitlines()
-KEYS = ["id", "title", "version", "published", "source", "licence", "summary", "plan_due_days",
-        "min_priorities", "scale", "not_applicable", "themes", "markers", "code", "statement",
-        "label", "description", "name", "url", "easy_read", "prompts", "evidence_ideas",
-        "red_flags", "levels"]
-TOKENS = [*KEYS, ":", ": ", "- ", "\n", "\n  ", "\n    ", "\t", "{", "}", "[", "]", ",", "'",
-          '"', "#", "&a ", "*a", "!!str ", "!!int ", "!!python/object ", "? ", "|", ">-",
-          "---", "...", "%YAML 1.1", "~", "null", "yes", "no", "0x1F", "0o17", "017", "1_000",
-          "1:30", "-1", "0", "1e3", ".inf", "2018-02-30", "2018-10-11", "2018-10-11T10:00:00",
-          "é", "\u2028", "\x00", "\ufeff", "<script>", "http://", "WI1", "making-it-real"]
+KEYS = [
+    "id",
+    "title",
+    "version",
+    "published",
+    "source",
+    "licence",
+    "summary",
+    "plan_due_days",
+    "min_priorities",
+    "scale",
+    "not_applicable",
+    "themes",
+    "markers",
+    "code",
+    "statement",
+    "label",
+    "description",
+    "name",
+    "url",
+    "easy_read",
+    "prompts",
+    "evidence_ideas",
+    "red_flags",
+    "levels",
+]
+TOKENS = [
+    *KEYS,
+    ":",
+    ": ",
+    "- ",
+    "\n",
+    "\n  ",
+    "\n    ",
+    "\t",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "'",
+    '"',
+    "#",
+    "&a ",
+    "*a",
+    "!!str ",
+    "!!int ",
+    "!!python/object ",
+    "? ",
+    "|",
+    ">-",
+    "---",
+    "...",
+    "%YAML 1.1",
+    "~",
+    "null",
+    "yes",
+    "no",
+    "0x1F",
+    "0o17",
+    "017",
+    "1_000",
+    "1:30",
+    "-1",
+    "0",
+    "1e3",
+    ".inf",
+    "2018-02-30",
+    "2018-10-11",
+    "2018-10-11T10:00:00",
+    "é",
+    "\u2028",
+    "\x00",
+    "\ufeff",
+    "<script>",
+    "http://",
+    "WI1",
+    "making-it-real",
+]
 
-SLOW = settings(settings.default, max_examples=120,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SLOW = settings(
+    settings.default,
+    max_examples=120,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @contextmanager
@@ -59,18 +132,29 @@ def assert_well_behaved(text: str | bytes) -> None:
         assert problem.path == str(path)
 
 
-yamlish = st.lists(st.one_of(st.sampled_from(TOKENS), st.text(max_size=6)), max_size=60) \
-    .map("".join)
+yamlish = st.lists(st.one_of(st.sampled_from(TOKENS), st.text(max_size=6)), max_size=60).map(
+    "".join
+)
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**6), st.floats(),
-                    st.text(max_size=20), st.dates(), st.sampled_from(["", " ", "WI1", "x-y"]))
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 10**6),
+    st.floats(),
+    st.text(max_size=20),
+    st.dates(),
+    st.sampled_from(["", " ", "WI1", "x-y"]),
+)
 shapes = st.recursive(
     scalars,
     lambda children: st.one_of(
         st.lists(children, max_size=4),
-        st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=8)), children,
-                        max_size=6)),
-    max_leaves=30)
+        st.dictionaries(
+            st.one_of(st.sampled_from(KEYS), st.text(max_size=8)), children, max_size=6
+        ),
+    ),
+    max_leaves=30,
+)
 
 
 @st.composite
@@ -78,8 +162,9 @@ def mutated_real_file(draw: st.DrawFn) -> str:
     lines = list(REAL_LINES)
     for _ in range(draw(st.integers(1, 6))):
         index = draw(st.integers(0, len(lines) - 1))
-        action = draw(st.sampled_from(["delete", "repeat", "replace", "insert", "indent",
-                                        "revalue"]))
+        action = draw(
+            st.sampled_from(["delete", "repeat", "replace", "insert", "indent", "revalue"])
+        )
         if action == "revalue" and ": " in lines[index]:
             key = lines[index].split(": ", 1)[0]
             lines[index] = f"{key}: {draw(st.sampled_from(TOKENS))}"
@@ -91,8 +176,9 @@ def mutated_real_file(draw: st.DrawFn) -> str:
             lines[index] = draw(yamlish)
         elif action == "insert":
             position = draw(st.integers(0, len(lines[index])))
-            lines[index] = lines[index][:position] + draw(st.sampled_from(TOKENS)) \
-                + lines[index][position:]
+            lines[index] = (
+                lines[index][:position] + draw(st.sampled_from(TOKENS)) + lines[index][position:]
+            )
         else:
             lines[index] = " " * draw(st.integers(1, 3)) + lines[index]
     return "\n".join(lines)
@@ -127,12 +213,18 @@ def test_any_bytes_never_crash_the_loader(data: bytes) -> None:
     assert_well_behaved(data)
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "app/frameworks/loader.py _FileChecker.count() calls int(node.value) on YAML 1.1 "
-    "integers such as 0x1F, 0b101 or 1:30 (tagged int by PyYAML) and crashes with "
-    "ValueError instead of reporting a problem"))
+@pytest.mark.xfail(
+    strict=True,
+    raises=ValueError,
+    reason=(
+        "app/frameworks/loader.py _FileChecker.count() calls int(node.value) on YAML 1.1 "
+        "integers such as 0x1F, 0b101 or 1:30 (tagged int by PyYAML) and crashes with "
+        "ValueError instead of reporting a problem"
+    ),
+)
 @pytest.mark.parametrize("value", ["0x1F", "0b101", "1:30"])
 def test_yaml_1_1_integers_are_problems_not_crashes(value: str) -> None:
-    text = REAL_FILE.read_text(encoding="utf-8").replace("plan_due_days: 90",
-                                                         f"plan_due_days: {value}")
+    text = REAL_FILE.read_text(encoding="utf-8").replace(
+        "plan_due_days: 90", f"plan_due_days: {value}"
+    )
     assert_well_behaved(text)

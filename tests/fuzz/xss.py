@@ -25,7 +25,7 @@ PAYLOADS = [
     f"<script>alert('{MARK}1')</script>",
     f"<SCRIPT SRC=//evil.example/{MARK}2.js></SCRIPT>",
     f"<img src=x onerror=alert('{MARK}3')>",
-    f"<img src=\"x\" onerror=\"alert('{MARK}4')\">",
+    f'<img src="x" onerror="alert(\'{MARK}4\')">',
     f"<svg onload=alert('{MARK}5')>",
     f"<svg><script>alert('{MARK}6')</script></svg>",
     f"<body onload=alert('{MARK}7')>",
@@ -52,7 +52,7 @@ PAYLOADS = [
     f"<object data=\"javascript:alert('{MARK}28')\"></object>",
     f"<embed src=\"javascript:alert('{MARK}29')\">",
     f"<base href=\"javascript:alert('{MARK}30')//\">",
-    f"<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert('{MARK}31')\">",
+    f'<meta http-equiv="refresh" content="0;url=javascript:alert(\'{MARK}31\')">',
     f"<form action=\"javascript:alert('{MARK}32')\"><button>go</button></form>",
     f"<button formaction=\"javascript:alert('{MARK}33')\">go</button>",
     f"<math><mtext><table><mglyph><style><img src=x onerror=alert('{MARK}34')>",
@@ -65,7 +65,7 @@ PAYLOADS = [
     f"<select onfocus=alert('{MARK}41') autofocus>",
     f"<keygen autofocus onfocus=alert('{MARK}42')>",
     f"<isindex action=javascript:alert('{MARK}43') type=submit>",
-    f"<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">{MARK}44</a>",
+    f'<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">{MARK}44</a>',
     f"<img src=\"data:text/html,<script>alert('{MARK}45')</script>\">",
     f"javascript:alert('{MARK}46')",
     f"data:text/html,<script>alert('{MARK}47')</script>",
@@ -84,8 +84,19 @@ PAYLOADS = [
     f"\u202e<script>alert('{MARK}60')</script>",
 ]
 
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "background",
-                  "cite", "longdesc", "xlink:href", "{http://www.w3.org/1999/xlink}href"}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "data",
+    "poster",
+    "background",
+    "cite",
+    "longdesc",
+    "xlink:href",
+    "{http://www.w3.org/1999/xlink}href",
+}
 FORBIDDEN_TAGS = {"iframe", "object", "embed", "base", "frame", "frameset", "applet"}
 _DANGEROUS_URL = re.compile(r"^(javascript|vbscript|data:text/html)", re.IGNORECASE)
 _IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]+")
@@ -141,7 +152,8 @@ def check_svg(data: bytes, where: str) -> list[str]:
 
 SKIPPED_PATHS = re.compile(
     r"^/(static|api/docs)|/(logout|delete|remove|withdraw|disable|leave|merge|hide|unverify|"
-    r"remove-admin|make-admin|transfer|download)(/|$)|\.(pdf|docx|png|csv|json|geojson)$")
+    r"remove-admin|make-admin|transfer|download)(/|$)|\.(pdf|docx|png|csv|json|geojson)$"
+)
 _VARYING = re.compile(r"/(\d+|[A-Z]{1,4}\d+[a-z]?)(?=/|$)")
 
 
@@ -191,8 +203,7 @@ def page_forms(html: lxml.html.HtmlElement, page: str) -> Iterator[Form]:
             name = control.get("name")
             if not name:
                 continue
-            kind = (control.get("type") or "").lower() if control.tag == "input" else \
-                control.tag
+            kind = (control.get("type") or "").lower() if control.tag == "input" else control.tag
             if kind == "hidden":
                 hidden[name] = control.get("value") or ""
             elif kind in TEXT_TYPES or kind == "textarea":
@@ -205,9 +216,15 @@ def page_forms(html: lxml.html.HtmlElement, page: str) -> Iterator[Form]:
                 useful = [o for o in options if o]
                 if useful:
                     choices.setdefault(name, useful[0])
-        yield Form(page=page, action=action.path, method=(element.get("method") or "get").upper(),
-                   hidden=hidden, text_fields=text_fields, choices=choices,
-                   enctype=element.get("enctype") or "")
+        yield Form(
+            page=page,
+            action=action.path,
+            method=(element.get("method") or "get").upper(),
+            hidden=hidden,
+            text_fields=text_fields,
+            choices=choices,
+            enctype=element.get("enctype") or "",
+        )
 
 
 @dataclass
@@ -237,5 +254,8 @@ class Crawl:
                 continue
             yield path, text
             html = lxml.html.document_fromstring(text)
-            queue.extend(link for link in local_links(html, f"http://testserver{path}")
-                         if link not in self.seen)
+            queue.extend(
+                link
+                for link in local_links(html, f"http://testserver{path}")
+                if link not in self.seen
+            )

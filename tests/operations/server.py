@@ -54,11 +54,25 @@ class Server:
         return f"http://{HOST}:{self.port}"
 
     def start(self) -> None:
-        command = [*mir_command(), "serve", "--host", HOST, "--port", str(self.port),
-                   "--workers", str(self.workers)]
+        command = [
+            *mir_command(),
+            "serve",
+            "--host",
+            HOST,
+            "--port",
+            str(self.port),
+            "--workers",
+            str(self.workers),
+        ]
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen(command, env=self.env, cwd=PROJECT_ROOT,
-                                            stdout=log, stderr=log, start_new_session=True)
+            self.process = subprocess.Popen(
+                command,
+                env=self.env,
+                cwd=PROJECT_ROOT,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
 
     def wait_until(self, path: str, timeout: float) -> float:
         """Seconds until GET path answered 200; AssertionError after `timeout`."""
@@ -66,16 +80,20 @@ class Server:
         started = time.monotonic()
         while time.monotonic() - started < timeout:
             if self.process.poll() is not None:
-                raise AssertionError(f"mir serve exited with {self.process.returncode}:\n"
-                                     + self.log.read_text(errors="replace")[-3000:])
+                raise AssertionError(
+                    f"mir serve exited with {self.process.returncode}:\n"
+                    + self.log.read_text(errors="replace")[-3000:]
+                )
             try:
                 if httpx.get(self.url + path, timeout=2.0).status_code == 200:
                     return time.monotonic() - started
             except httpx.HTTPError:
                 pass
             time.sleep(0.05)
-        raise AssertionError(f"{path} did not answer 200 within {timeout:.0f}s:\n"
-                             + self.log.read_text(errors="replace")[-3000:])
+        raise AssertionError(
+            f"{path} did not answer 200 within {timeout:.0f}s:\n"
+            + self.log.read_text(errors="replace")[-3000:]
+        )
 
     def kill(self) -> None:
         """SIGKILL the whole process group: no shutdown, no flushing, as a crash would."""

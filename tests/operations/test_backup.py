@@ -28,7 +28,9 @@ from tests.factories import make_organisation, make_user
 
 ROUND_TRIPS = [("sqlite", "sqlite")] + (
     [("sqlite", "postgresql"), ("postgresql", "sqlite"), ("postgresql", "postgresql")]
-    if POSTGRES_URL else [])
+    if POSTGRES_URL
+    else []
+)
 
 
 class Databases:
@@ -106,20 +108,27 @@ def dump(url: str) -> dict[str, list[dict[str, Any]]]:
 
 
 def hashes(folder: Path) -> dict[str, str]:
-    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def figures(label: str, summary: Summary) -> str:
-    return (f"{label}: {summary.total_rows} rows, {summary.files} files, "
-            f"{summary.file_bytes} bytes of files, archive {summary.archive_bytes} bytes, "
-            f"{summary.seconds:.2f} s")
+    return (
+        f"{label}: {summary.total_rows} rows, {summary.files} files, "
+        f"{summary.file_bytes} bytes of files, archive {summary.archive_bytes} bytes, "
+        f"{summary.seconds:.2f} s"
+    )
 
 
-@pytest.mark.parametrize(("source_kind", "target_kind"), ROUND_TRIPS,
-                         ids=[f"{s}-to-{t}" for s, t in ROUND_TRIPS])
-def test_round_trip(databases: Databases, tmp_path: Path, source_kind: str,
-                    target_kind: str) -> None:
+@pytest.mark.parametrize(
+    ("source_kind", "target_kind"), ROUND_TRIPS, ids=[f"{s}-to-{t}" for s, t in ROUND_TRIPS]
+)
+def test_round_trip(
+    databases: Databases, tmp_path: Path, source_kind: str, target_kind: str
+) -> None:
     source, source_files = databases.new(source_kind), tmp_path / "uploads"
     fill(source, source_files)
     archive = tmp_path / "backup.zip"
@@ -127,8 +136,10 @@ def test_round_trip(databases: Databases, tmp_path: Path, source_kind: str,
 
     target, target_files = databases.new(target_kind, migrated=False), tmp_path / "restored"
     restored = restore(target, target_files, archive)
-    print(f"\n{figures(f'backup  {source_kind}', made)}"
-          f"\n{figures(f'restore {target_kind}', restored)}")
+    print(
+        f"\n{figures(f'backup  {source_kind}', made)}"
+        f"\n{figures(f'restore {target_kind}', restored)}"
+    )
 
     before, after = dump(source), dump(target)
     assert set(before) == set(after)
@@ -167,8 +178,9 @@ def test_manifest_lists_tables_revision_and_files(databases: Databases, tmp_path
     assert isinstance(first_user["is_admin"], bool)
 
 
-def test_restore_refuses_a_database_in_use_unless_forced(databases: Databases,
-                                                         tmp_path: Path) -> None:
+def test_restore_refuses_a_database_in_use_unless_forced(
+    databases: Databases, tmp_path: Path
+) -> None:
     source = databases.new("sqlite")
     fill(source, tmp_path / "uploads")
     archive = tmp_path / "backup.zip"
@@ -202,8 +214,9 @@ def _rewrite(archive: Path, target: Path, change: dict[str, bytes]) -> None:
                 out.writestr(name, data)
 
 
-def test_restore_refuses_other_revisions_and_damaged_backups(databases: Databases,
-                                                             tmp_path: Path) -> None:
+def test_restore_refuses_other_revisions_and_damaged_backups(
+    databases: Databases, tmp_path: Path
+) -> None:
     source = databases.new("sqlite")
     fill(source, tmp_path / "uploads")
     archive = tmp_path / "backup.zip"
@@ -212,8 +225,11 @@ def test_restore_refuses_other_revisions_and_damaged_backups(databases: Database
         manifest = json.loads(opened.read("manifest.json"))
 
     older = tmp_path / "older.zip"
-    _rewrite(archive, older, {"manifest.json": json.dumps(
-        {**manifest, "schema_revision": "0001"}).encode()})
+    _rewrite(
+        archive,
+        older,
+        {"manifest.json": json.dumps({**manifest, "schema_revision": "0001"}).encode()},
+    )
     with pytest.raises(BackupError, match=r"schema revision 0001.*mir db upgrade"):
         restore(databases.new("sqlite"), tmp_path / "r1", older)
 
@@ -224,8 +240,14 @@ def test_restore_refuses_other_revisions_and_damaged_backups(databases: Database
 
     escaping = tmp_path / "escaping.zip"
     files = [*manifest["files"], {"path": "../outside.txt", "bytes": 1, "sha256": "0"}]
-    _rewrite(archive, escaping, {"manifest.json": json.dumps({**manifest, "files": files})
-                                 .encode(), "files/../outside.txt": b"x"})
+    _rewrite(
+        archive,
+        escaping,
+        {
+            "manifest.json": json.dumps({**manifest, "files": files}).encode(),
+            "files/../outside.txt": b"x",
+        },
+    )
     with pytest.raises(BackupError, match="unsafe name"):
         restore(databases.new("sqlite"), tmp_path / "r3", escaping)
     assert not (tmp_path / "outside.txt").exists()
@@ -242,8 +264,7 @@ def test_restore_refuses_other_revisions_and_damaged_backups(databases: Database
     assert dump(target) == before  # a refused restore changes nothing
 
 
-def test_commands(databases: Databases, tmp_path: Path,
-                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_commands(databases: Databases, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     source = databases.new("sqlite")
     fill(source, tmp_path / "uploads")
     target = databases.new("sqlite", migrated=False)

@@ -18,8 +18,7 @@ SAVES = 12
 
 def test_concurrent_writers_get_no_server_errors(app: FastAPI, database_url: str) -> None:
     with Session(engine_for(database_url)) as db:
-        emails = [make_user(db, email=f"concurrent{n}@example.org").email
-                  for n in range(WRITERS)]
+        emails = [make_user(db, email=f"concurrent{n}@example.org").email for n in range(WRITERS)]
         db.commit()
     statuses: list[int] = []
     problems: list[str] = []
@@ -33,8 +32,11 @@ def test_concurrent_writers_get_no_server_errors(app: FastAPI, database_url: str
                 token = csrf_token(client, "/account")
                 barrier.wait(timeout=60)
                 for save in range(SAVES):
-                    response = client.post("/account/name", follow_redirects=False, data={
-                        "csrf_token": token, "name": f"Writer {number} save {save}"})
+                    response = client.post(
+                        "/account/name",
+                        follow_redirects=False,
+                        data={"csrf_token": token, "name": f"Writer {number} save {save}"},
+                    )
                     reader = client.get("/frameworks")
                     with lock:
                         statuses.extend([response.status_code, reader.status_code])
@@ -42,8 +44,7 @@ def test_concurrent_writers_get_no_server_errors(app: FastAPI, database_url: str
             with lock:
                 problems.append(repr(error))
 
-    threads = [threading.Thread(target=write, args=(n, email))
-               for n, email in enumerate(emails)]
+    threads = [threading.Thread(target=write, args=(n, email)) for n, email in enumerate(emails)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -53,6 +54,9 @@ def test_concurrent_writers_get_no_server_errors(app: FastAPI, database_url: str
     assert not [status for status in statuses if status >= 500], sorted(set(statuses))
     assert set(statuses) == {200, 303}
     with Session(engine_for(database_url)) as db:
-        saved = db.exec(select(func.count()).select_from(AuditEvent)
-                        .where(col(AuditEvent.action) == "user.change_name")).one()
+        saved = db.exec(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(col(AuditEvent.action) == "user.change_name")
+        ).one()
     assert saved == WRITERS * SAVES

@@ -62,13 +62,15 @@ class Writer:
                     sequence += 1
                     name = f"Writer {self.number} save {sequence}"
                     try:
-                        response = client.post("/account/name",
-                                               data={"csrf_token": self.token, "name": name})
+                        response = client.post(
+                            "/account/name", data={"csrf_token": self.token, "name": name}
+                        )
                     except httpx.HTTPError:
                         self.transport_errors += 1
                         break  # the server was killed: nothing more can be acknowledged
-                    self.statuses[response.status_code] = \
+                    self.statuses[response.status_code] = (
                         self.statuses.get(response.status_code, 0) + 1
+                    )
                     if response.status_code == 303:
                         self.acknowledged.append(name)
         except Exception as error:  # reported by the test
@@ -80,16 +82,23 @@ class Writer:
         return found.group(1)
 
     def _log_in(self, client: httpx.Client) -> None:
-        response = client.post("/login", data={
-            "csrf_token": self._token(client, "/login"), "email": self.email,
-            "password": PASSWORD, "next": "/account"})
+        response = client.post(
+            "/login",
+            data={
+                "csrf_token": self._token(client, "/login"),
+                "email": self.email,
+                "password": PASSWORD,
+                "next": "/account",
+            },
+        )
         assert response.status_code == 303, f"login failed: {response.status_code}"
 
 
 def _saved_names(database: Path) -> set[str]:
     with sqlite3.connect(database) as connection:
         rows = connection.execute(
-            "SELECT after FROM audit_event WHERE action = 'user.change_name'").fetchall()
+            "SELECT after FROM audit_event WHERE action = 'user.change_name'"
+        ).fetchall()
     return {json.loads(after)["name"] for (after,) in rows}
 
 
@@ -101,8 +110,12 @@ def test_sigkill_under_write_load_loses_no_acknowledged_write(tmp_path: Path) ->
         emails = [make_user(db, email=f"writer{n}@example.org").email for n in range(WRITERS)]
         db.commit()
     engine_for(url).dispose()
-    env = server_env(database_url=url, markers_dir=str(MARKERS_DIR),
-                     upload_dir=str(tmp_path / "uploads"), outbox_dir=str(tmp_path / "outbox"))
+    env = server_env(
+        database_url=url,
+        markers_dir=str(MARKERS_DIR),
+        upload_dir=str(tmp_path / "uploads"),
+        outbox_dir=str(tmp_path / "outbox"),
+    )
     first = Server(env, tmp_path / "first.log", workers=2)
     first.start()
     try:
@@ -111,13 +124,13 @@ def test_sigkill_under_write_load_loses_no_acknowledged_write(tmp_path: Path) ->
         for writer in writers:
             writer.prepare()
         started = time.monotonic()
-        threads = [threading.Thread(target=w.run, args=(started + LOAD_LIMIT,))
-                   for w in writers]
+        threads = [threading.Thread(target=w.run, args=(started + LOAD_LIMIT,)) for w in writers]
         for thread in threads:
             thread.start()
         while time.monotonic() - started < LOAD_LIMIT - 2 and (
-                time.monotonic() - started < KILL_AFTER
-                or sum(len(w.acknowledged) for w in writers) < MIN_ACKNOWLEDGED):
+            time.monotonic() - started < KILL_AFTER
+            or sum(len(w.acknowledged) for w in writers) < MIN_ACKNOWLEDGED
+        ):
             time.sleep(0.05)
         first.kill()
         killed_after = time.monotonic() - started
@@ -150,10 +163,12 @@ def test_sigkill_under_write_load_loses_no_acknowledged_write(tmp_path: Path) ->
     lost = [name for name in acknowledged if name not in saved]
     with sqlite3.connect(database) as connection:
         integrity = connection.execute("PRAGMA integrity_check").fetchone()[0]
-    print(f"\ncrash test: {len(acknowledged)} writes acknowledged by 2 workers in "
-          f"{killed_after:.1f}s before SIGKILL, {len(saved)} in the database, {len(lost)} "
-          f"lost; restarted process answered after {started_in:.1f}s, /readyz 200 "
-          f"{ready_in:.2f}s later; integrity_check: {integrity}")
+    print(
+        f"\ncrash test: {len(acknowledged)} writes acknowledged by 2 workers in "
+        f"{killed_after:.1f}s before SIGKILL, {len(saved)} in the database, {len(lost)} "
+        f"lost; restarted process answered after {started_in:.1f}s, /readyz 200 "
+        f"{ready_in:.2f}s later; integrity_check: {integrity}"
+    )
     assert not lost, f"{len(lost)} acknowledged writes are missing: {lost[:10]}"
     assert integrity == "ok"
 
@@ -164,8 +179,10 @@ def _check_log_lines(log: Path, emails: list[str]) -> None:
     """The killed server's stderr: JSON lines, one per request, with no personal data."""
     lines = [line for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
     entries = [json.loads(line) for line in lines if line.startswith("{")]
-    assert len(entries) == len(lines), "every log line should be a JSON object: " + \
-        "\n".join(line for line in lines if not line.startswith("{"))[:2000]
+    assert len(entries) == len(lines), (
+        "every log line should be a JSON object: "
+        + "\n".join(line for line in lines if not line.startswith("{"))[:2000]
+    )
     requests = [entry for entry in entries if entry["logger"] == "mir.access"]
     assert requests, "no request was logged"
     for entry in requests:

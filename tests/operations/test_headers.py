@@ -38,18 +38,22 @@ def test_policy_allows_nothing_inline() -> None:
     assert directives["form-action"] == "'self'"
 
 
-@pytest.mark.parametrize(("method", "path", "status"), [
-    ("GET", "/", 200),
-    ("GET", "/frameworks", 200),
-    ("GET", "/healthz", 200),
-    ("GET", "/static/favicon.svg", 200),
-    ("GET", "/no-such-page", 404),
-    ("GET", "/manage", 303),
-    ("POST", "/login", 403),  # no CSRF token
-    ("GET", "/boom-for-test", 500),
-])
-def test_every_response_has_the_headers(settings: Settings, method: str, path: str,
-                                        status: int) -> None:
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/", 200),
+        ("GET", "/frameworks", 200),
+        ("GET", "/healthz", 200),
+        ("GET", "/static/favicon.svg", 200),
+        ("GET", "/no-such-page", 404),
+        ("GET", "/manage", 303),
+        ("POST", "/login", 403),  # no CSRF token
+        ("GET", "/boom-for-test", 500),
+    ],
+)
+def test_every_response_has_the_headers(
+    settings: Settings, method: str, path: str, status: int
+) -> None:
     app = _crashing(create_app(settings))
     with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as client:
         response = client.request(method, path)
@@ -62,20 +66,23 @@ def test_every_response_has_the_headers(settings: Settings, method: str, path: s
 
 
 def test_hsts_only_in_production(settings: Settings) -> None:
-    production = settings.model_copy(update={
-        "env": "production", "secret_key": "s" * 40, "base_url": "https://mir.example.org"})
+    production = settings.model_copy(
+        update={"env": "production", "secret_key": "s" * 40, "base_url": "https://mir.example.org"}
+    )
     with TestClient(create_app(production)) as client:
         response = client.get("/healthz")
-    assert response.headers["strict-transport-security"] == \
-        "max-age=31536000; includeSubDomains"
+    assert response.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
 
 
 def test_a_route_may_set_its_own_value(settings: Settings) -> None:
     from starlette.responses import PlainTextResponse
 
     app = create_app(settings)
-    app.add_api_route("/framed-for-test", lambda: PlainTextResponse(
-        "x", headers={"X-Frame-Options": "SAMEORIGIN"}), include_in_schema=False)
+    app.add_api_route(
+        "/framed-for-test",
+        lambda: PlainTextResponse("x", headers={"X-Frame-Options": "SAMEORIGIN"}),
+        include_in_schema=False,
+    )
     with TestClient(app) as client:
         response = client.get("/framed-for-test")
     assert response.headers.get_list("x-frame-options") == ["SAMEORIGIN"]

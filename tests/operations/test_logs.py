@@ -25,11 +25,14 @@ def _requests(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
     return [record for record in caplog.records if record.name == "mir.access"]
 
 
-def test_one_line_per_request_without_query_string(settings: Settings,
-                                                   access_log: pytest.LogCaptureFixture) -> None:
+def test_one_line_per_request_without_query_string(
+    settings: Settings, access_log: pytest.LogCaptureFixture
+) -> None:
     with TestClient(create_app(settings)) as client:
-        response = client.get("/frameworks?email=someone@example.org&q=secret",
-                              headers={"X-Request-ID": "lb-1234.abcd"})
+        response = client.get(
+            "/frameworks?email=someone@example.org&q=secret",
+            headers={"X-Request-ID": "lb-1234.abcd"},
+        )
     assert response.headers["x-request-id"] == "lb-1234.abcd"
     [record] = _requests(access_log)
     line = json.loads(JsonFormatter().format(record))
@@ -42,8 +45,9 @@ def test_one_line_per_request_without_query_string(settings: Settings,
     assert "example.org" not in json.dumps(line) and "secret" not in json.dumps(line)
 
 
-def test_tokens_in_paths_are_logged_as_the_route(settings: Settings,
-                                                 access_log: pytest.LogCaptureFixture) -> None:
+def test_tokens_in_paths_are_logged_as_the_route(
+    settings: Settings, access_log: pytest.LogCaptureFixture
+) -> None:
     with TestClient(create_app(settings)) as client:
         client.get("/password-reset/very-secret-token-value")
     [record] = _requests(access_log)
@@ -51,17 +55,27 @@ def test_tokens_in_paths_are_logged_as_the_route(settings: Settings,
     assert "very-secret-token-value" not in JsonFormatter().format(record)
 
 
-def test_form_contents_never_reach_the_log(settings: Settings,
-                                           access_log: pytest.LogCaptureFixture) -> None:
+def test_form_contents_never_reach_the_log(
+    settings: Settings, access_log: pytest.LogCaptureFixture
+) -> None:
     with TestClient(create_app(settings)) as client:
         token = csrf_token(client, "/login")
-        client.post("/login", data={"csrf_token": token, "email": "private@example.org",
-                                    "password": "my secret password", "next": "/"})
+        client.post(
+            "/login",
+            data={
+                "csrf_token": token,
+                "email": "private@example.org",
+                "password": "my secret password",
+                "next": "/",
+            },
+        )
     text = "\n".join(JsonFormatter().format(record) for record in access_log.records)
     for secret in ("private@example.org", "my secret password", token):
         assert secret not in text
-    assert [json.loads(JsonFormatter().format(r))["status"] for r in _requests(access_log)] \
-        == [200, 200]
+    assert [json.loads(JsonFormatter().format(r))["status"] for r in _requests(access_log)] == [
+        200,
+        200,
+    ]
 
 
 @pytest.mark.parametrize("sent", ["<script>", "a" * 200, "x y", "", "é", "../../etc"])
@@ -76,8 +90,9 @@ def test_errors_are_logged_by_type_and_place_not_message() -> None:
     try:
         raise ValueError("the password of someone@example.org")
     except ValueError:
-        record = logging.LogRecord("mir.errors", logging.ERROR, __file__, 1, "unhandled error",
-                                   None, sys.exc_info())
+        record = logging.LogRecord(
+            "mir.errors", logging.ERROR, __file__, 1, "unhandled error", None, sys.exc_info()
+        )
     line = json.loads(JsonFormatter().format(record))
     assert line["error"] == "builtins.ValueError"
     assert any("test_logs.py" in frame for frame in line["stack"])

@@ -25,9 +25,15 @@ def clean_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPat
 
 
 def test_serve_refuses_with_one_line_and_exit_1() -> None:
-    done = subprocess.run([*mir_command(), "serve", "--port", "1"], cwd=PROJECT_ROOT,
-                          env=server_env(env="production"), capture_output=True, text=True,
-                          timeout=120, check=False)
+    done = subprocess.run(
+        [*mir_command(), "serve", "--port", "1"],
+        cwd=PROJECT_ROOT,
+        env=server_env(env="production"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
@@ -36,17 +42,26 @@ def test_serve_refuses_with_one_line_and_exit_1() -> None:
     assert lines[0].startswith("mir: the service did not start:")
 
 
-@pytest.mark.parametrize(("settings", "missing", "present"), [
-    ({"MIR_BASE_URL": "https://mir.example.org"}, "MIR_SECRET_KEY", "MIR_BASE_URL"),
-    ({"MIR_SECRET_KEY": "k" * 40}, "MIR_BASE_URL", "MIR_SECRET_KEY"),
-    ({"MIR_SECRET_KEY": "too short", "MIR_BASE_URL": "https://mir.example.org"},
-     "MIR_SECRET_KEY", "MIR_BASE_URL"),
-    ({"MIR_SECRET_KEY": "k" * 40, "MIR_BASE_URL": "http://mir.example.org"},
-     "MIR_BASE_URL", "MIR_SECRET_KEY"),
-])
-def test_each_missing_setting_is_named(clean_settings: pytest.MonkeyPatch,
-                                       settings: dict[str, str], missing: str,
-                                       present: str) -> None:
+@pytest.mark.parametrize(
+    ("settings", "missing", "present"),
+    [
+        ({"MIR_BASE_URL": "https://mir.example.org"}, "MIR_SECRET_KEY", "MIR_BASE_URL"),
+        ({"MIR_SECRET_KEY": "k" * 40}, "MIR_BASE_URL", "MIR_SECRET_KEY"),
+        (
+            {"MIR_SECRET_KEY": "too short", "MIR_BASE_URL": "https://mir.example.org"},
+            "MIR_SECRET_KEY",
+            "MIR_BASE_URL",
+        ),
+        (
+            {"MIR_SECRET_KEY": "k" * 40, "MIR_BASE_URL": "http://mir.example.org"},
+            "MIR_BASE_URL",
+            "MIR_SECRET_KEY",
+        ),
+    ],
+)
+def test_each_missing_setting_is_named(
+    clean_settings: pytest.MonkeyPatch, settings: dict[str, str], missing: str, present: str
+) -> None:
     clean_settings.setenv("MIR_ENV", "production")
     for name, value in settings.items():
         clean_settings.setenv(name, value)

@@ -69,6 +69,8 @@ function enhanceAreaSelects (scope) {
       return
     }
     select.dataset.mirEnhanced = 'true'
+    const describedBy = select.getAttribute('aria-describedby') || ''
+    const id = select.id
     window.accessibleAutocomplete.enhanceSelectElement({
       selectElement: select,
       defaultValue: '',
@@ -76,7 +78,27 @@ function enhanceAreaSelects (scope) {
       dropdownArrow: () => '',
       tNoResults: () => 'No council area matches that'
     })
+    keepDescriptions(id, describedBy)
   })
+}
+
+// The autocomplete's input replaces the <select>, and only points at its own hint:
+// keep the page's hint and error message described too, whenever it re-renders.
+function keepDescriptions (id, describedBy) {
+  const input = document.getElementById(id)
+  if (!input || !describedBy) {
+    return
+  }
+  const add = () => {
+    const current = (input.getAttribute('aria-describedby') || '').split(' ').filter(Boolean)
+    const wanted = describedBy.split(' ').filter(Boolean)
+    const merged = Array.from(new Set([...wanted, ...current]))
+    if (merged.join(' ') !== current.join(' ')) {
+      input.setAttribute('aria-describedby', merged.join(' '))
+    }
+  }
+  add()
+  new MutationObserver(add).observe(input, { attributes: true, attributeFilter: ['aria-describedby'] })
 }
 
 enhanceAreaSelects(document)
