@@ -200,6 +200,15 @@ class _Captured:
         return b"".join(self.chunks)
 
 
+def _without_body(send: Send) -> Callable[[Message], Awaitable[None]]:
+    async def send_headers_only(message: Message) -> None:
+        if message["type"] == "http.response.body":
+            message = {**message, "body": b""}
+        await send(message)
+
+    return send_headers_only
+
+
 def _with_private(send: Send) -> Callable[[Message], Awaitable[None]]:
     async def send_private(message: Message) -> None:
         if message["type"] == "http.response.start":
@@ -222,10 +231,13 @@ class PublicCacheMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET" \
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") \
                 or not is_public_path(scope["path"]):
             await self.app(scope, receive, send)
             return
+        if scope["method"] == "HEAD":
+            # Answered as a GET without the body (the routes only declare GET).
+            scope, send = {**scope, "method": "GET"}, _without_body(send)
         session = scope.get("state", {}).get("session")
         if session is None or session.user_id is not None or session.flash:
             await self.app(scope, receive, _with_private(send))

@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from app.areas.models import Region
 from app.clock import today
 from app.deps import AdminUser, CatalogueDep, SessionDep, WebSessionDep
 from app.directory import hexmap, repository, service
@@ -205,14 +206,14 @@ def admin_regions(request: Request, _admin: AdminUser, db: SessionDep) -> Respon
                   {"regions": repository.regions(db)})
 
 
-def _region_or_404(db: SessionDep, code: str) -> Any:
+def _region_or_404(db: SessionDep, code: str) -> Region:
     found = repository.region(db, code.upper())
     if found is None:
         raise HTTPException(404, "There is no English region with this code.")
     return found
 
 
-def _region_form(request: Request, region: Any, values: dict[str, Any],
+def _region_form(request: Request, region: Region, values: dict[str, Any],
                  errors: Errors) -> Response:
     return render(request, "directory/admin_region.html",
                   {"region": region, "values": values, "errors": errors})

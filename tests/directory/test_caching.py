@@ -148,3 +148,14 @@ def test_gzip(client: TestClient) -> None:
     small = client.get("/api/v1/organisations?q=nothing-at-all",
                        headers={"Accept-Encoding": "gzip"})
     assert "content-encoding" not in small.headers  # under 1,000 bytes
+
+
+def test_head_requests_get_the_headers_of_a_get(app: FastAPI) -> None:
+    client = TestClient(app)  # not the page-checking client: a HEAD has no page to check
+    plain = {"Accept-Encoding": "identity"}
+    got = client.get("/areas", headers=plain)
+    head = client.head("/areas", headers=plain)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == got.headers["etag"]
+    assert head.headers["content-length"] == got.headers["content-length"]
+    assert client.head("/api/v1/frameworks").status_code == 200
