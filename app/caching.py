@@ -251,7 +251,10 @@ class PublicCacheMiddleware:
         entry = cache.get(key, stamp)
         if entry is None:
             captured = _Captured()
-            await self.app(scope, receive, captured)
+            # Bodies must come as bytes to be kept: no zero-copy file sending.
+            extensions = {name: value for name, value in scope.get("extensions", {}).items()
+                          if name != "http.response.pathsend"}
+            await self.app({**scope, "extensions": extensions}, receive, captured)
             entry = self._entry(captured, session, stamp)
             if entry is None:
                 await self._replay(captured, send, private=bool(session.user_id

@@ -17,12 +17,14 @@ from app.deps import (
     CatalogueDep,
     EditorAccess,
     OrgAccess,
+    OutboxDep,
     OwnerAccess,
     SessionDep,
     SettingsDep,
     ViewerAccess,
     WebSessionDep,
 )
+from app.following import service as following
 from app.forms import date_from_parts, form_values, parse
 from app.frameworks import Framework
 from app.organisations import repository as organisations
@@ -294,7 +296,7 @@ def publish_page(request: Request, framework_id: str, access: ViewerAccess, db: 
 
 @router.post("/manage/{slug}/plans/{framework_id}/publish")
 async def publish(request: Request, framework_id: str, access: OwnerAccess, db: SessionDep,
-                  catalogue: CatalogueDep, settings: SettingsDep,
+                  catalogue: CatalogueDep, settings: SettingsDep, outbox: OutboxDep,
                   web: WebSessionDep) -> Response:
     framework = _framework(access, db, catalogue, framework_id)
     values = form_values(await request.form())
@@ -313,6 +315,7 @@ async def publish(request: Request, framework_id: str, access: OwnerAccess, db: 
     except RuleBroken as broken:
         field = "what_changed" if "what changed" in str(broken) else "kind"
         return _publish_page(request, access, db, framework, values, {field: str(broken)})
+    outbox.extend(following.notices_for(db, settings, publication))
     web.add_flash(f"Published as publication number {publication.number}. It is now public.")
     return redirect(f"/organisations/{access.organisation.slug}/publications/"
                     f"{publication.number}")

@@ -73,8 +73,9 @@ def preview(db: Session, *, organisation: Organisation, framework: Framework,
 
 def _last_published_on(db: Session, organisation: Organisation,
                        framework: Framework) -> date | None:
+    own = {kind.value for kind in PublicationKind}  # not views of others, nor replies
     dates = [p.published_on for p in repository.publications_of(db, organisation.id or 0)
-             if p.framework_id == framework.id]
+             if p.framework_id == framework.id and p.kind in own]
     return max(dates) if dates else None
 
 

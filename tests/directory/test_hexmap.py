@@ -111,6 +111,7 @@ def test_map_page_hexagons_are_links_with_names_that_match_the_table(
     assert page.status_code == 200
     links = _hex_links(page.text)
     assert set(links) == CURRENT_CODES
+    assert len(re.findall(r'<a href="/areas/E\d{8}" aria-label="', page.text)) == 153
     assert links["E08000001"] == "Bolton: council has published a plan; " \
                                  "4 organisations signed up"
     assert links["E08000010"] == "Wigan: council's plan is overdue; 1 organisation signed up"

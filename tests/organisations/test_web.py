@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from app.accounts.models import User
 from app.audit.models import AuditEvent
+from app.caching import bump_public_version
 from app.clock import today
 from app.config import Settings
 from app.db import engine_for
@@ -233,10 +234,12 @@ def test_public_profile_only_for_listed_organisations(client: TestClient, db: Se
         for key, value in change.items():
             setattr(organisation, key, value)
         db.add(organisation)
+        bump_public_version(db)  # as every audited change does: no stale cached page
         db.commit()
         assert client.get("/organisations/wigan-voices").status_code == 404
         organisation.public, organisation.hidden_reason, organisation.confirmed = True, None, True
         db.add(organisation)
+        bump_public_version(db)
         db.commit()
 
 
