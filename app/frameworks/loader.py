@@ -174,7 +174,11 @@ class _FileChecker:
         if not isinstance(node, ScalarNode) or node.tag != INT_TAG:
             self.problem(node, f"{what} must be a whole number, not {_describe(node)}")
             return None
-        value = int(node.value)
+        try:
+            value = int(str(node.value).replace("_", ""))
+        except ValueError:  # YAML 1.1 forms such as 0x1F or 1:30
+            self.problem(node, f"{what} must be a whole number written in digits, like 90")
+            return None
         if value < 1:
             self.problem(node, f"{what} must be 1 or more")
             return None

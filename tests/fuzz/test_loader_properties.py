@@ -213,15 +213,6 @@ def test_any_bytes_never_crash_the_loader(data: bytes) -> None:
     assert_well_behaved(data)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason=(
-        "app/frameworks/loader.py _FileChecker.count() calls int(node.value) on YAML 1.1 "
-        "integers such as 0x1F, 0b101 or 1:30 (tagged int by PyYAML) and crashes with "
-        "ValueError instead of reporting a problem"
-    ),
-)
 @pytest.mark.parametrize("value", ["0x1F", "0b101", "1:30"])
 def test_yaml_1_1_integers_are_problems_not_crashes(value: str) -> None:
     text = REAL_FILE.read_text(encoding="utf-8").replace(
