@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.clock import today
-from tests.browser.helpers import assert_no_axe_violations, preload_axe, watch_console
+from tests.browser.helpers import assert_no_axe_violations, watch_console
 from tests.directory.builders import database, publish
 from tests.factories import make_commitment, make_organisation
 
@@ -43,7 +43,6 @@ def _visit(page: Page, url: str) -> None:
 
 @pytest.mark.usefixtures("seeded")
 def test_public_side_pages_have_no_axe_violations(live_server: str, page: Page) -> None:
-    preload_axe(page.context)
     for path in ("/organisations", "/organisations?q=nothing+matches+this", "/areas",
                  "/areas/E08000001", "/areas/E10000006", "/regions/E12000002", "/map",
                  "/open-data", "/"):

@@ -74,5 +74,3 @@ def test_workspace_pages_keep_to_the_policy(
         ],
     )
     assert_no_csp_violations(console, "the workspace")
-
-
