@@ -19,7 +19,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, Route
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, Request, Route
 
 from app.config import PROJECT_ROOT
 from app.frameworks import FrameworkCatalogue, load_catalogue
@@ -136,9 +136,15 @@ class ConsoleWatcher:
     def attach(self, page: Page) -> ConsoleWatcher:
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
-        page.on("requestfailed", lambda request: self.errors.append(
-            f"request failed: {request.method} {request.url} ({request.failure})"))
+        page.on("requestfailed", self._on_request_failed)
         return self
+
+    def _on_request_failed(self, request: Request) -> None:
+        # ERR_ABORTED is Chromium cancelling a request because the page navigated away (often
+        # the favicon); a missing or broken asset shows up as a failed status or net error.
+        if request.failure != "net::ERR_ABORTED":
+            self.errors.append(f"request failed: {request.method} {request.url} "
+                               f"({request.failure})")
 
     def _on_console(self, message: ConsoleMessage) -> None:
         if message.type == "error":

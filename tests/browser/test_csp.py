@@ -12,7 +12,6 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.db import engine_for
-from tests.browser.conftest import browser, live_server, page, playwright_instance
 from tests.browser.helpers import (
     assert_no_csp_violations,
     log_in,
@@ -20,8 +19,6 @@ from tests.browser.helpers import (
     watch_console,
 )
 from tests.factories import PASSWORD, make_commitment, make_organisation, make_user
-
-__all__ = ["browser", "live_server", "page", "playwright_instance"]  # the fixtures
 
 pytestmark = pytest.mark.browser
 
