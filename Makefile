@@ -72,8 +72,12 @@ lint: venv ## ruff and mypy
 	$(BIN)/mypy
 
 .PHONY: bench
-bench: setup test-system-deps ## Throughput and p99 of public pages against /healthz (wrk)
-	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+BENCH_ORGS ?= 30000
+bench: setup test-system-deps ## Public pages against /healthz at 30 000 organisations (wrk); PostgreSQL too when MIR_BENCH_DATABASE_URL is set
+	$(BIN)/python benchmarks/run.py --orgs $(BENCH_ORGS) --output benchmarks/results/sqlite.json $(BENCH_ARGS)
+	@if [ -n "$$MIR_BENCH_DATABASE_URL" ]; then \
+		$(BIN)/python benchmarks/run.py --orgs $(BENCH_ORGS) --database-url "$$MIR_BENCH_DATABASE_URL" \
+			--output benchmarks/results/postgresql.json $(BENCH_ARGS); fi
 
 .PHONY: clean
 clean: ## Remove the virtual environment, node_modules and built assets (keeps ./data)

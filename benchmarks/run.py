@@ -1,16 +1,17 @@
 """Benchmark the public pages with wrk against a local `mir serve` (run by `make bench`).
 
     .venv/bin/python benchmarks/run.py [--duration 10] [--connections 32] [--threads 2]
-        [--database-url URL] [--workers 1] [--paths / /frameworks ...]
+        [--database-url URL] [--orgs 300] [--workers 1] [--paths / /frameworks ...]
         [--mixed [--readers 8] [--editors 4]]
 
 Sets up a throw-away SQLite database (or uses --database-url, e.g. PostgreSQL), runs
-`mir db upgrade` and `mir demo`, starts `mir serve` on a free port of 127.0.0.1, then runs
-`wrk --latency` against /healthz (the baseline) and each path. Prints a Markdown table and
-writes the same figures to benchmarks/results/latest.json. With --mixed it then runs a
-mixed load for --duration seconds: editors saving ratings through POST while the public
-reads, from Python threads on 127.0.0.1, and reports p99 and errors of each. Exits 1 if any
-request failed, 2 if wrk is missing or the server could not be set up. See
+`mir db upgrade` and `mir demo --orgs N` (unless it holds data), starts `mir serve` on a
+free port of 127.0.0.1, then runs `wrk --latency` against /healthz (the baseline) and each
+path. Prints a Markdown table and writes the same figures to benchmarks/results/latest.json.
+With --mixed it then runs a mixed load for --duration seconds: editors saving ratings
+through POST while the public reads, from Python threads on 127.0.0.1, and reports p99 and
+errors of each. Exits 1 if any request failed, 2 if wrk is missing or the server could not
+be set up. See
 benchmarks/README.md.
 """
 
@@ -40,13 +41,26 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "latest.json"
 HOST = "127.0.0.1"
 BASELINE = "/healthz"
-DEFAULT_PATHS = (
+FRAMEWORK_PATHS = (
     "/",
     "/frameworks",
     "/frameworks/making-it-real-2018",
     "/frameworks/making-it-real-2018/markers/WI1",
     "/frameworks/making-it-real-2012/markers/IA1",
 )
+# The public side (issue 7). {slug} and {area} are filled in once the server runs: a listed
+# council and its area, so the profile and area pages have publications to show.
+PUBLIC_PATHS = (
+    "/",
+    "/organisations?q=care",
+    "/organisations/{slug}",
+    "/areas/{area}",
+    "/map",
+    "/api/v1/organisations",
+)
+DEFAULT_PATHS = tuple(dict.fromkeys(PUBLIC_PATHS + FRAMEWORK_PATHS))
+DEFAULT_ORGS = 300
+TARGET_RATIO = 0.5  # every public page serves at least half the requests /healthz does
 READY_TIMEOUT_S = 120.0  # importing the app in each worker takes a while on a busy machine
 SETUP_TIMEOUT_S = 300.0
 WARMUP_REQUESTS = 5
@@ -171,6 +185,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
     parser.add_argument("--workers", type=int, default=1, help="mir serve --workers (1)")
     parser.add_argument(
+        "--orgs",
+        type=int,
+        default=DEFAULT_ORGS,
+        help=f"organisations in the demo data ({DEFAULT_ORGS}); an existing --database-url "
+        "that already holds data is used as it is",
+    )
+    parser.add_argument(
         "--database-url",
         help="database to benchmark against, e.g. a scratch PostgreSQL database "
         "(default: a temporary SQLite file)",
@@ -200,6 +221,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         parser.error("--duration must be between 1 and 600 seconds")
     if not 0 <= args.readers <= 64 or not 0 <= args.editors <= 64:
         parser.error("--readers and --editors must be between 0 and 64")
+    if not 1 <= args.orgs <= 100_000:
+        parser.error("--orgs must be between 1 and 100000")
     if args.threads < 1 or args.workers < 1:
         parser.error("--threads and --workers must be at least 1")
     if args.connections < args.threads:
@@ -326,6 +349,35 @@ def run_wrk(wrk: str, url: str, args: argparse.Namespace) -> WrkResult:
         raise BenchError(f"{error}; wrk printed:\n{done.stdout}{done.stderr}") from None
 
 
+def get_json(url: str) -> Any:
+    try:
+        with urllib.request.urlopen(url, timeout=30.0) as response:
+            return json.load(response)
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        raise BenchError(f"GET {url} failed: {error}") from error
+
+
+def fill_placeholders(paths: Sequence[str], base: str) -> list[str]:
+    """Replace {slug} and {area} with a listed council and its area, found through the API."""
+    if not any("{" in path for path in paths):
+        return list(paths)
+    page = get_json(f"{base}/api/v1/organisations?kind=council&per_page=50")
+    councils = [item for item in page["data"] if item["areas"]]
+    if not councils:
+        raise BenchError("the database has no listed council with an area for {slug}/{area}")
+    # The council with the most publications makes the heaviest profile and area pages.
+    council = max(councils, key=lambda item: len(item["commitments"]))
+    values = {"slug": council["slug"], "area": council["areas"][0]["code"]}
+    return [path.format(**values) for path in paths]
+
+
+def count_organisations(base: str) -> int | None:
+    try:
+        return int(get_json(f"{base}/api/v1/organisations?per_page=1")["meta"]["total"])
+    except (BenchError, KeyError, TypeError, ValueError):
+        return None
+
+
 def database_kind(url: str) -> str:
     """The database's kind only (never the URL, which may hold a password)."""
     return url.split(":", 1)[0].split("+", 1)[0]
@@ -346,7 +398,7 @@ def benchmark(args: argparse.Namespace, wrk: str) -> tuple[list[Row], dict[str, 
         env.setdefault("MIR_MARKERS_DIR", str(ROOT / "markers"))
         mir = mir_command()
         run_step([*mir, "db", "upgrade"], env, "mir db upgrade")
-        run_step([*mir, "demo", "--if-empty"], env, "mir demo")
+        run_step([*mir, "demo", "--if-empty", "--orgs", str(args.orgs)], env, "mir demo")
 
         port = free_port()
         base = f"http://{HOST}:{port}"
@@ -373,12 +425,14 @@ def benchmark(args: argparse.Namespace, wrk: str) -> tuple[list[Row], dict[str, 
         try:
             wait_ready(server, base, log)
             print(f"mir serve is ready at {base} ({args.workers} worker(s))", flush=True)
-            for path in [BASELINE, *args.paths]:
+            paths = fill_placeholders(args.paths, base)
+            organisations = count_organisations(base)
+            for path in [BASELINE, *paths]:
                 statuses = {get_status(base + path) for _ in range(WARMUP_REQUESTS)}
                 if not statuses <= set(range(200, 400)):
                     print(f"warning: warming {path} answered {sorted(statuses)}", flush=True)
             baseline = run_wrk(wrk, base + BASELINE, args)
-            results = [(path, run_wrk(wrk, base + path, args)) for path in args.paths]
+            results = [(path, run_wrk(wrk, base + path, args)) for path in paths]
             mixed = run_mixed(base, args) if args.mixed else None
         finally:
             stop_server(server)
@@ -389,6 +443,7 @@ def benchmark(args: argparse.Namespace, wrk: str) -> tuple[list[Row], dict[str, 
         "threads": args.threads,
         "workers": args.workers,
         "database": database_kind(database_url),
+        "organisations": organisations,
         "python": sys.version.split()[0],
     }
     if mixed is not None:
@@ -604,7 +659,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     table = markdown_table(rows)
     print()
+    print(f"{meta['database']}, {meta['organisations'] or '?'} listed organisations, "
+          f"{args.workers} worker(s), {args.duration} s a path:")
     print(table)
+    slow = [row.path for row in rows if row.throughput_ratio < TARGET_RATIO]
+    print(f"\ntarget, throughput at least {TARGET_RATIO:.0%} of {BASELINE}: "
+          + (f"missed by {', '.join(slow)}" if slow else "met by every path"))
     mixed_rows = [MixedRow(**row) for row in meta.get("mixed", [])]
     if mixed_rows:
         print()

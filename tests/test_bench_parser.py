@@ -140,3 +140,27 @@ def test_ratios_are_relative_to_healthz_and_higher_is_better() -> None:
     table = run.markdown_table(rows)
     assert "higher is better" in table
     assert "| `/missing` | 798 | 78.21 | 0.02 | 0.01 | 1630 (1630 non-2xx/3xx, 0 socket) |" in table
+
+
+def test_public_paths_are_filled_with_the_busiest_council_and_its_area(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    page = {"data": [
+        {"slug": "quiet-council", "areas": [{"code": "E06000001"}], "commitments": [1]},
+        {"slug": "busy-council", "areas": [{"code": "E08000003"}], "commitments": [1, 2]},
+        {"slug": "no-area-council", "areas": [], "commitments": [1, 2, 3]},
+    ]}
+    asked: list[str] = []
+    monkeypatch.setattr(run, "get_json", lambda url: asked.append(url) or page)
+    paths = run.fill_placeholders(run.PUBLIC_PATHS, "http://127.0.0.1:1")
+    assert "/organisations/busy-council" in paths
+    assert "/areas/E08000003" in paths
+    assert asked == ["http://127.0.0.1:1/api/v1/organisations?kind=council&per_page=50"]
+    assert run.fill_placeholders(["/map"], "http://127.0.0.1:1") == ["/map"]
+    assert len(asked) == 1  # no placeholders, no lookup
+
+
+def test_orgs_option_is_bounded() -> None:
+    assert run.parse_args(["--orgs", "30000"]).orgs == 30_000
+    with pytest.raises(SystemExit):
+        run.parse_args(["--orgs", "0"])
