@@ -81,4 +81,4 @@ bench: setup test-system-deps ## Public pages against /healthz at 30 000 organis
 
 .PHONY: clean
 clean: ## Remove the virtual environment, node_modules and built assets (keeps ./data)
-	rm -rf $(VENV) node_modules app/static/dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules app/static/dist app/static/.dist-build app/static/.dist-old .pytest_cache .mypy_cache .ruff_cache

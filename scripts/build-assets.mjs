@@ -6,7 +6,8 @@
 // Everything comes from node_modules (installed from package-lock.json); nothing
 // is loaded from a CDN. Output goes to app/static/dist/ (git-ignored), which the
 // app serves at /static/dist/. The build starts from an empty folder each time,
-// so running it twice gives the same result.
+// so running it twice gives the same result. It builds in app/static/.dist-build/
+// and then swaps that folder in, so a running server never serves a half-built dist/.
 //
 // app/static/dist/manifest.json maps each built file (path relative to dist/)
 // to a cache-busting name, e.g. {"mir.css": "mir.css?v=1a2b3c4d"}; the Python
@@ -14,14 +15,16 @@
 
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const NODE_MODULES = path.join(ROOT, "node_modules");
 const STATIC = path.join(ROOT, "app", "static");
-const DIST = path.join(STATIC, "dist");
+const FINAL = path.join(STATIC, "dist");
+const DIST = path.join(STATIC, ".dist-build"); // built here, then renamed to FINAL
+const OLD = path.join(STATIC, ".dist-old");
 const SCSS_ENTRY = path.join(STATIC, "scss", "mir.scss");
 
 /** Built files, relative to DIST (forward slashes), in build order. */
@@ -149,6 +152,14 @@ async function writeManifest() {
   console.log(`built ${rel(dest)} (${Object.keys(manifest).length} entries)`);
 }
 
+/** Replace dist/ by the finished build: two renames, so dist/ is never half-written. */
+async function swapIn() {
+  await rm(OLD, { recursive: true, force: true });
+  if (existsSync(FINAL)) await rename(FINAL, OLD);
+  await rename(DIST, FINAL);
+  await rm(OLD, { recursive: true, force: true });
+}
+
 async function main() {
   if (!existsSync(NODE_MODULES)) {
     throw new BuildError("node_modules is missing: run `npm ci` first");
@@ -198,7 +209,8 @@ async function main() {
 
   await copyLocalScripts();
   await writeManifest();
-  console.log(`asset build done: ${built.length} files in ${rel(DIST)}/`);
+  await swapIn();
+  console.log(`asset build done: ${built.length} files in ${rel(FINAL)}/`);
 }
 
 main().catch((error) => {
