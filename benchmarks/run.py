@@ -60,6 +60,8 @@ PUBLIC_PATHS = (
 )
 DEFAULT_PATHS = tuple(dict.fromkeys(PUBLIC_PATHS + FRAMEWORK_PATHS))
 DEFAULT_ORGS = 300
+# wrk script for --cold: a unique `cold=` query parameter on each request.
+COLD_SCRIPT = ROOT / "benchmarks" / "cold.lua"
 TARGET_RATIO = 0.5  # every public page serves at least half the requests /healthz does
 READY_TIMEOUT_S = 120.0  # importing the app in each worker takes a while on a busy machine
 SETUP_TIMEOUT_S = 300.0
@@ -204,6 +206,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="paths to benchmark, besides the /healthz baseline",
     )
     parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="make every request's address unique, so no page comes from the public cache",
+    )
+    parser.add_argument(
         "--mixed",
         action="store_true",
         help="also run a mixed load: editors saving ratings while the public reads",
@@ -332,6 +339,7 @@ def run_wrk(wrk: str, url: str, args: argparse.Namespace) -> WrkResult:
         "-d",
         f"{args.duration}s",
         "--latency",
+        *(["-s", str(COLD_SCRIPT)] if args.cold else []),
         url,
     ]
     print(f"$ {' '.join(command[1:])}", flush=True)
@@ -442,6 +450,7 @@ def benchmark(args: argparse.Namespace, wrk: str) -> tuple[list[Row], dict[str, 
         "connections": args.connections,
         "threads": args.threads,
         "workers": args.workers,
+        "cold": args.cold,
         "database": database_kind(database_url),
         "organisations": organisations,
         "python": sys.version.split()[0],
@@ -660,7 +669,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     table = markdown_table(rows)
     print()
     print(f"{meta['database']}, {meta['organisations'] or '?'} listed organisations, "
-          f"{args.workers} worker(s), {args.duration} s a path:")
+          f"{args.workers} worker(s), {args.duration} s a path"
+          + (", every request a cache miss (--cold):" if args.cold else ":"))
     print(table)
     slow = [row.path for row in rows if row.throughput_ratio < TARGET_RATIO]
     print(f"\ntarget, throughput at least {TARGET_RATIO:.0%} of {BASELINE}: "

@@ -112,10 +112,6 @@ def status_rows(rules: StatusRules, organisation_ids: Query | None = None) -> Qu
     if organisation_ids is not None:
         published = published.where(pub_org.in_(organisation_ids))
     dates = published.subquery("published_dates")
-    later = aliased(Commitment)
-    latest = ~exists().where(col(later.organisation_id) == c_org,
-                             col(later.framework_id) == c_framework,
-                             col(later.id) > c_id)
     plan_on, progress_on = dates.c.plan_on, dates.c.progress_on
     last_published = case(
         (plan_on.is_(None), progress_on),
@@ -149,19 +145,31 @@ def status_rows(rules: StatusRules, organisation_ids: Query | None = None) -> Qu
                c_withdrawn.label("withdrawn_on"), status.label("status"))
         .outerjoin(dates, and_(dates.c.organisation_id == c_org,
                                dates.c.framework_id == c_framework))
-        .where(latest)
+        .where(_latest_commitment())
     )
     if organisation_ids is not None:
         query = query.where(c_org.in_(organisation_ids))
     return query
 
 
+def _latest_commitment() -> ColumnElement[bool]:
+    """True for a commitment no later one (same organisation and framework) replaces."""
+    later = aliased(Commitment)
+    return ~exists().where(col(later.organisation_id) == c_org,
+                           col(later.framework_id) == c_framework,
+                           col(later.id) > c_id)
+
+
 def _signed_up_ids(rules: StatusRules, framework: str = "") -> Query:
-    """Ids of organisations with a commitment that is not withdrawn (to `framework`)."""
-    statuses = status_rows(rules).subquery("statuses")
-    chosen = select(statuses.c.organisation_id).where(statuses.c.status != WITHDRAWN)
+    """Ids of organisations with a commitment that is not withdrawn (to `framework`).
+
+    Withdrawn is the one status that needs no publications (status_rows puts it first), so
+    this skips the publication dates: it is counted over every organisation on busy pages.
+    """
+    withdrawn = and_(c_withdrawn.is_not(None), c_withdrawn <= literal(rules.today, Date))
+    chosen = select(c_org).where(_latest_commitment(), ~withdrawn)
     if framework:
-        chosen = chosen.where(statuses.c.framework_id == framework)
+        chosen = chosen.where(c_framework == framework)
     return chosen
 
 
@@ -413,7 +421,8 @@ def council_statuses(db: Session, rules: StatusRules, *, framework: str = "",
                      area_codes: Sequence[str] | None = None) -> list[CouncilRow]:
     """Listed councils' latest commitments with their status, by area. Within an area,
     commitments that are not withdrawn come first, then the earliest sign-up."""
-    statuses = status_rows(rules).subquery("statuses")
+    councils = select(org_id).where(listed(), org_kind == "council")
+    statuses = status_rows(rules, councils).subquery("statuses")
     query = (select(link_area, org_id, org_slug, org_name, statuses.c.framework_id,
                     statuses.c.status)
              .join(Organisation, org_id == link_org)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlmodel import Field, SQLModel, UniqueConstraint
+from sqlmodel import Field, Index, SQLModel, UniqueConstraint
 
 from app.clock import now
 
@@ -87,6 +87,9 @@ class Membership(SQLModel, table=True):
 
 class Commitment(SQLModel, table=True):
     """An organisation's public sign-up to one framework; withdrawal stays in the history."""
+
+    # The public pages look for each organisation's latest commitment to each framework.
+    __table_args__ = (Index("ix_commitment_latest", "organisation_id", "framework_id", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")

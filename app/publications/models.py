@@ -36,7 +36,7 @@ class Publication(SQLModel, table=True):
     number: int  # 1, 2, 3… per organisation
     kind: str = Field(max_length=20)
     published_on: date = Field(index=True)
-    published_at: datetime = Field(default_factory=now)
+    published_at: datetime = Field(default_factory=now, index=True)  # newest first, on /
     published_by_id: int | None = Field(default=None, foreign_key="user.id",
                                         ondelete="SET NULL")
     assessment_id: int | None = Field(default=None, foreign_key="assessment.id",
