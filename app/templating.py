@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from typing import Any
 from urllib.parse import quote
 
@@ -50,9 +51,14 @@ def build_environment() -> Environment:
     return env
 
 
-def _error_links(_fields: object, errors: dict[str, str]) -> list[dict[str, str]]:
-    """The error summary's links, in the order the fields appear on the page."""
-    return [{"text": message, "href": f"#{field}"} for field, message in errors.items()]
+def _error_links(_fields: object, errors: dict[str, str],
+                 date_fields: Collection[str] = ()) -> list[dict[str, str]]:
+    """The error summary's links, in the order the fields appear on the page.
+
+    A date input's id is on its wrapper, which cannot take focus: its link goes to its
+    first box, the day (as GOV.UK's error summary asks)."""
+    return [{"text": message, "href": f"#{field}-day" if field in date_fields else f"#{field}"}
+            for field, message in errors.items()]
 
 
 def _options(options: Any) -> list[tuple[str, str, str | None]]:

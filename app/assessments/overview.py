@@ -200,7 +200,7 @@ def next_steps(overview: Overview, framework: Framework, base: str) -> tuple[Nex
                               "people said about the process.", f"{base}/co-production"))
     steps.append(NextStep(
         f"Then choose your priorities: at least {framework.min_priorities} markers to work on "
-        "first. Choosing priorities is not in the toolkit yet; it is coming soon."))
+        "first, and say why each one matters.", f"{base}/priorities"))
     return tuple(steps)
 
 

@@ -241,7 +241,7 @@ async def move_action(request: Request, framework_id: str, action_id: int,
         db.flush()
         return render(request, "plans/plan.html", {
             **_plan_context(access, db, framework), "values": {}, "errors": {},
-            "moved": action_id}, block="action_list")
+            "moved": action_id, "moved_direction": direction}, block="action_list")
     return redirect(f"/manage/{access.organisation.slug}/plans/{framework.id}#action-{action_id}")
 
 

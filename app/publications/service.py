@@ -64,19 +64,22 @@ def checklist(db: Session, *, organisation: Organisation, framework: Framework,
 def preview(db: Session, *, organisation: Organisation, framework: Framework,
             assessment: Assessment | None, kind: PublicationKind, today: date,
             what_changed: str = "") -> dict[str, Any]:
-    since = _last_published_on(db, organisation, framework) \
+    last = _last_publication(db, organisation, framework) \
         if kind == PublicationKind.progress else None
     return build_snapshot(db, organisation=organisation, framework=framework,
                           assessment=None if kind == PublicationKind.progress else assessment,
-                          kind=kind, today=today, since=since, what_changed=what_changed)
+                          kind=kind, today=today, what_changed=what_changed,
+                          since=last.published_on if last else None,
+                          since_at=last.published_at if last else None)
 
 
-def _last_published_on(db: Session, organisation: Organisation,
-                       framework: Framework) -> date | None:
+def _last_publication(db: Session, organisation: Organisation,
+                      framework: Framework) -> Publication | None:
+    """The organisation's newest plan, correction or progress report for the framework."""
     own = {kind.value for kind in PublicationKind}  # not views of others, nor replies
-    dates = [p.published_on for p in repository.publications_of(db, organisation.id or 0)
+    found = [p for p in repository.publications_of(db, organisation.id or 0)
              if p.framework_id == framework.id and p.kind in own]
-    return max(dates) if dates else None
+    return max(found, key=lambda p: (p.published_on, p.number), default=None)
 
 
 def publish(db: Session, *, actor_id: int, organisation: Organisation, framework: Framework,

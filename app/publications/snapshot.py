@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlmodel import Session
@@ -78,6 +78,8 @@ class MarkerWords:
 
 @dataclass(frozen=True)
 class ActionRecord:
+    """An action as published, with the progress updates this publication shows."""
+
     title: str
     description: str
     markers: tuple[str, ...]
@@ -94,7 +96,9 @@ def compose_snapshot(*, organisation: dict[str, Any], framework: Framework, kind
                      priorities: Sequence[tuple[str, str]],
                      co_production: dict[str, Any] | None,
                      actions: Sequence[ActionRecord]) -> dict[str, Any]:
-    """The snapshot from plain values (no database): used by publishing and the demo."""
+    """The snapshot from plain values (no database): used by publishing and the demo.
+
+    Each action shows the updates its record carries: the caller chooses them."""
     labels = {level.id: level.label for level in framework.scale}
     labels[NOT_APPLICABLE] = "Does not apply"
     snapshot: dict[str, Any] = {
@@ -140,8 +144,7 @@ def compose_snapshot(*, organisation: dict[str, Any], framework: Framework, kind
         "status": a.status, "status_label": ACTION_STATUS_LABELS[ActionStatus(a.status)],
         "dropped_reason": a.dropped_reason if a.status == ActionStatus.dropped else "",
         "overdue": is_overdue(a.due_on, a.status, today),
-        "updates": [{"on": on.isoformat(), "note": note} for on, note in a.updates
-                    if since is None or on > since],
+        "updates": [{"on": on.isoformat(), "note": note} for on, note in a.updates],
     } for a in actions]
     return snapshot
 
@@ -153,10 +156,21 @@ def organisation_summary(db: Session, organisation: Organisation) -> dict[str, A
                       for a in organisations.areas_of(db, organisation.id or 0)]}
 
 
+def _utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything is stored in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def build_snapshot(db: Session, *, organisation: Organisation, framework: Framework,
                    assessment: Assessment | None, kind: PublicationKind, today: date,
-                   since: date | None, what_changed: str) -> dict[str, Any]:
-    """Everything the public will see for this publication, and nothing else."""
+                   since: date | None, what_changed: str,
+                   since_at: datetime | None = None) -> dict[str, Any]:
+    """Everything the public will see for this publication, and nothing else.
+
+    `since` and `since_at` are the date and the moment of the last publication (for a
+    progress report): only progress updates written after that moment are shown, whatever
+    date they carry, so an update written on the day of the last publication is not lost.
+    """
     organisation_id = organisation.id or 0
     ratings: dict[str, MarkerWords] = {}
     priorities: list[tuple[str, str]] = []
@@ -173,7 +187,9 @@ def build_snapshot(db: Session, *, organisation: Organisation, framework: Framew
     updates = plans.updates_for(db, [a.id for a in actions if a.id is not None])
     records = [ActionRecord(a.title, a.description, tuple(a.marker_codes), a.owner, a.due_on,
                             a.status, a.dropped_reason,
-                            tuple((u.on, u.note) for u in updates.get(a.id or 0, [])))
+                            tuple((u.on, u.note) for u in updates.get(a.id or 0, [])
+                                  if since_at is None
+                                  or _utc(u.created_at) > _utc(since_at)))
                for a in actions]
     return compose_snapshot(
         organisation=organisation_summary(db, organisation), framework=framework, kind=kind,

@@ -192,9 +192,10 @@ def test_next_steps_in_plain_english() -> None:
         "Add evidence to the 1 marker you have rated but have no evidence for yet, starting "
         "with H1.",
         "Fill in the co-production record: who took part in this assessment and how.",
-        "Then choose your priorities: at least 3 markers to work on first. Choosing "
-        "priorities is not in the toolkit yet; it is coming soon."]
+        "Then choose your priorities: at least 3 markers to work on first, and say why "
+        "each one matters."]
     assert steps[0].href == "/base/markers/H2" and steps[3].href == "/base/co-production"
+    assert steps[4].href == "/base/priorities"
     almost = {code: _rating(code, "real", 1) for code in ("H1", "H2", "H3", "W1")}
     steps = overview.next_steps(overview.summarise(TINY, almost, {1: 1}, None), TINY, "/b")
     assert steps[0].text == "Rate the last marker, W2."

@@ -203,6 +203,51 @@ def test_progress_report_shows_updates_since_the_plan(client: TestClient, db: Se
     assert "Progress reported" in client.get("/organisations/plan-org").text
 
 
+def test_progress_report_keeps_an_update_written_on_the_day_of_the_plan(
+        client: TestClient, ready: int) -> None:
+    """Updates are "since the last publication" by when they were written, not their date:
+    one dated the day the plan was published, written after it, is in the report; one
+    already in the plan is not repeated."""
+    choose_priorities(client, ready, ["IA1", "AC2", "WF3"])
+    add_action(client, "Rewrite the leaflet")
+    plan = client.get(PLAN).text
+    action_id = re.search(r'/actions/(\d+)"', plan).group(1)  # type: ignore[union-attr]
+    url = f"{PLAN}/actions/{action_id}"
+    post(client, f"{url}/updates", {"note": "Members asked for big print."}, url)
+    post(client, f"{PLAN}/publish", {"kind": "plan"}, f"{PLAN}/publish")
+    post(client, f"{url}/updates", {"note": "The first workshop was held."}, url)
+    preview = client.get(f"{PLAN}/publish?kind=progress").text
+    assert "The first workshop was held." in preview
+    assert "Members asked for big print." not in preview
+    done = post(client, f"{PLAN}/publish", {"kind": "progress"},
+                f"{PLAN}/publish?kind=progress", follow_redirects=True)
+    assert "The first workshop was held." in done.text  # type: ignore[attr-defined]
+    csv_text = client.get("/organisations/plan-org/action-plan.csv").text
+    assert "The first workshop was held." in csv_text
+
+
+def test_a_date_error_links_to_the_day_box(client: TestClient, ready: int) -> None:
+    bad = add_action(client, "Rewrite the leaflet", **{"due_on-day": "31", "due_on-month": "2",
+                                                       "due_on-year": "2027"})
+    html = bad.text  # type: ignore[attr-defined]
+    assert '<a href="#due_on-day">' in html and 'id="due_on-day"' in html
+
+
+def test_moving_with_htmx_keeps_focus_on_the_moved_action(client: TestClient,
+                                                          ready: int) -> None:
+    add_action(client, "First")
+    add_action(client, "Second")
+    plan = client.get(PLAN).text
+    second = re.search(r'id="move-up-(\d+)"', plan).group(1)  # type: ignore[union-attr]
+    response = client.post(f"{PLAN}/actions/{second}/move", data={"direction": "up"},
+                           headers={"HX-Request": "true",
+                                    "X-CSRF-Token": csrf_token(client, PLAN)})
+    # Now first, it has no "Move up" button: its "Move down" one takes the focus.
+    assert re.findall(r'id="(move-\w+-\d+)" autofocus', response.text) == \
+        [f"move-down-{second}"]
+    assert "autofocus" not in client.get(PLAN).text
+
+
 def test_stale_action_save_shows_both_versions(client: TestClient, ready: int) -> None:
     add_action(client, "Original title")
     plan = client.get(PLAN).text
@@ -212,6 +257,7 @@ def test_stale_action_save_shows_both_versions(client: TestClient, ready: int) -
     response = post(client, url, {"title": "My title", "status": "done", "version": "1",
                                   "description": "My words"}, url)
     assert response.status_code == 409  # type: ignore[attr-defined]
+    assert "<title>Error: Their title – action plan" in response.text  # type: ignore[attr-defined]
     assert "Someone else saved this action" in response.text  # type: ignore[attr-defined]
     assert "Their title" in response.text and "My words" in response.text  # type: ignore[attr-defined]
 
