@@ -18,11 +18,14 @@ from datetime import date
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.accounts.models import User
 from app.accounts.security import hash_password
+from app.assessments.models import Assessment, CoProduction, Rating
+from app.assessments.service import start_assessment
 from app.clock import now, today
+from app.frameworks import Framework
 from app.organisations.models import Commitment, Membership, Organisation, OrganisationArea
 from app.organisations.service import unique_slug
 
@@ -98,6 +101,33 @@ def make_commitment(db: Session, org: Organisation, framework_id: str = FRAMEWOR
     db.add(commitment)
     db.flush()
     return commitment
+
+
+def make_finished_assessment(db: Session, org: Organisation, owner: User, framework: Framework,
+                             name: str = "Spring 2026",
+                             what_people_said: str = "People said the workshops felt like "
+                                                     "being heard.") -> Assessment:
+    """An assessment of `framework` with every marker rated (going round the scale) and
+    described, and a complete co-production record: ready for priorities and a plan.
+
+    `org` must have signed up to the framework (see `make_commitment`).
+    """
+    assert org.id is not None and owner.id is not None
+    assessment = start_assessment(db, actor_id=owner.id, organisation_id=org.id,
+                                  framework=framework, name=name, carry_over=False)
+    levels = [level.id for level in framework.scale]
+    ratings = db.exec(select(Rating).where(Rating.assessment_id == assessment.id)
+                      .order_by(col(Rating.id))).all()
+    for index, rating in enumerate(ratings):
+        rating.level = levels[index % len(levels)]
+        rating.working = f"What is working on {rating.marker_code}"
+        rating.needs_change = f"What needs to change on {rating.marker_code}"
+        db.add(rating)
+    db.add(CoProduction(assessment_id=assessment.id or 0, people_using_support=12,
+                        family_carers=3, staff=4, partner_organisations=1,
+                        methods=["workshops", "survey"], what_people_said=what_people_said))
+    db.flush()
+    return assessment
 
 
 def csrf_token(client: TestClient, path: str = "/") -> str:
