@@ -13,7 +13,7 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.responses import Response
 
 from app.config import PROJECT_ROOT
-from app.text import render_markdown
+from app.text import long_date, render_markdown
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 STATIC_DIR = PROJECT_ROOT / "app" / "static"
@@ -44,6 +44,7 @@ def build_environment() -> Environment:
     env.filters["urlquote"] = lambda value: quote(str(value), safe="")
     env.filters["error_links"] = _error_links
     env.filters["markdown"] = render_markdown
+    env.filters["long_date"] = long_date
     env.filters["pair"] = lambda value: (value, value)
     env.filters["radio_items"] = _radio_items
     env.filters["checkbox_items"] = _checkbox_items

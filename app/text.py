@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -20,3 +22,11 @@ def render_markdown(text: str | None) -> Markup:
     clean = nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href"}},
                       url_schemes={"http", "https", "mailto"}, link_rel="nofollow noopener")
     return Markup(clean)
+
+
+def long_date(value: date | str) -> str:
+    """"25 November 2026": how dates read on pages and in exports. Accepts an ISO date
+    string too, as publication snapshots store dates that way."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return f"{value.day} {value:%B %Y}"

@@ -56,6 +56,7 @@ from app.organisations.models import Organisation
 from app.publications import repository as publications
 from app.publications.models import Publication, PublicationKind
 from app.templating import templates
+from app.text import long_date
 
 PLAN_KINDS = (PublicationKind.plan.value, PublicationKind.correction.value)
 CSV_COLUMNS = ("organisation", "framework", "publication_number", "published_on", "action",
@@ -184,10 +185,6 @@ def build_export(source: ExportSource, *, base_url: str) -> ActionPlanExport:
 def file_name(export: ActionPlanExport, extension: str) -> str:
     """e.g. bolton-council-action-plan-2026-03-31.pdf"""
     return f"{export.organisation.slug}-action-plan-{export.as_at.isoformat()}.{extension}"
-
-
-def long_date(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 def document_title(export: ActionPlanExport) -> str:

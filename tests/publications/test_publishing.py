@@ -200,6 +200,11 @@ def test_progress_report_shows_updates_since_the_plan(client: TestClient, db: Se
     assert "Progress report, published" in done.text  # type: ignore[attr-defined]
     assert "Draft shared with members." in done.text  # type: ignore[attr-defined]
     assert "In progress" in done.text  # type: ignore[attr-defined]
+    # Dates read as words, not ISO strings from the snapshot.
+    assert f"<strong>{later.day} {later:%B %Y}</strong>" in done.text  # type: ignore[attr-defined]
+    assert f"with progress since {today().day} {today():%B %Y}" in done.text  # type: ignore[attr-defined]
+    assert later.isoformat() not in done.text  # type: ignore[attr-defined]
+    assert 'href="/organisations/plan-org/action-plan?framework=' in done.text  # type: ignore[attr-defined]
     assert "Progress reported" in client.get("/organisations/plan-org").text
 
 
