@@ -13,14 +13,15 @@ from starlette.responses import Response
 from app.areas.models import Region
 from app.clock import today
 from app.deps import AdminUser, CatalogueDep, SessionDep, WebSessionDep
+from app.directory import areas as area_views
 from app.directory import hexmap, repository, service
 from app.directory.forms import RegionForm
 from app.directory.service import MAP_KEYS, FilterChoice, ResultPage
 from app.forms import Errors, form_values, parse
 from app.frameworks import Framework, FrameworkCatalogue
 from app.organisations.status import STATUS_LABELS
-from app.publications.models import PUBLICATION_KIND_LABELS
 from app.templating import is_htmx, render, templates
+from app.views.snapshot import ALL_KIND_LABELS
 
 router = APIRouter(include_in_schema=False)
 
@@ -123,9 +124,9 @@ def area(request: Request, code: str, db: SessionDep, catalogue: CatalogueDep) -
     rules = service.rules_for(catalogue, today())
     return render(request, "directory/area.html", {
         "view": service.area_page(db, found, rules, catalogue),
+        "local_views": area_views.local_views(db, found.code),
         "status_labels": STATUS_LABELS,
-        "publication_kinds": {kind.value: label
-                              for kind, label in PUBLICATION_KIND_LABELS.items()},
+        "publication_kinds": ALL_KIND_LABELS,  # a council's latest may be a reply to a view
     })
 
 

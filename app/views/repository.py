@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, and_, func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
-from app.organisations.models import Membership, Organisation
+from app.organisations.models import Membership, Organisation, OrganisationArea
 from app.publications.models import Publication, PublicationKind
 from app.views.models import (
     REPLY_KIND,
@@ -57,15 +58,24 @@ def latest_assessed(db: Session, organisation_id: int, framework_id: str) -> Pub
                    .order_by(col(Publication.number).desc())).first()
 
 
-def latest_own_publications(db: Session, organisation_id: int) -> dict[str, Publication]:
-    """The organisation's newest visible assessed publication for each framework."""
-    found: dict[str, Publication] = {}
-    for publication in db.exec(select(Publication)
-                               .where(Publication.organisation_id == organisation_id,
-                                      col(Publication.kind).in_(ASSESSED_KINDS),
-                                      col(Publication.hidden_reason).is_(None))
-                               .order_by(col(Publication.number).desc())):
-        found.setdefault(publication.framework_id, publication)
+def latest_own_publications_of(db: Session, organisation_ids: Sequence[int]
+                               ) -> dict[int, dict[str, Publication]]:
+    """For each organisation, its newest visible assessed publication per framework, in one
+    query (only those publications are read, not the whole history)."""
+    if not organisation_ids:
+        return {}
+    visible = [col(Publication.organisation_id).in_(organisation_ids),
+               col(Publication.kind).in_(ASSESSED_KINDS), col(Publication.hidden_reason).is_(None)]
+    newest = (select(Publication.organisation_id, Publication.framework_id,
+                     func.max(Publication.number).label("number"))
+              .where(*visible)
+              .group_by(col(Publication.organisation_id), col(Publication.framework_id))
+              .subquery())
+    found: dict[int, dict[str, Publication]] = {}
+    for publication in db.exec(select(Publication).join(newest, and_(
+            col(Publication.organisation_id) == newest.c.organisation_id,
+            col(Publication.number) == newest.c.number))):
+        found.setdefault(publication.organisation_id, {})[publication.framework_id] = publication
     return found
 
 
@@ -152,6 +162,26 @@ def views_published_about(db: Session, organisation_id: int
                           Publication.about_organisation_id == organisation_id)
                    .order_by(col(Publication.published_at).desc(),
                              col(Publication.id).desc())).all()
+
+
+def views_published_in_area(db: Session, area_code: str
+                            ) -> list[tuple[Publication, Organisation, Organisation]]:
+    """Every view publication about a listed organisation working in the area, with who wrote
+    it (listed too) and who it is about, newest first: one query, however many there are."""
+    about = aliased(Organisation)
+    in_area = select(OrganisationArea.organisation_id).where(
+        OrganisationArea.area_code == area_code)
+    rows = db.exec(select(Publication, Organisation, about)
+                   .join(Organisation, col(Organisation.id) == col(Publication.organisation_id))
+                   .join(about, col(about.id) == col(Publication.about_organisation_id))
+                   .where(Publication.kind == VIEW_KIND,
+                          col(Publication.about_organisation_id).in_(in_area),
+                          *_listed(),
+                          col(about.confirmed).is_(True), col(about.public).is_(True),
+                          col(about.hidden_reason).is_(None), col(about.merged_into_id).is_(None))
+                   .order_by(col(Publication.published_at).desc(),
+                             col(Publication.id).desc())).all()
+    return [(publication, viewer, organisation) for publication, viewer, organisation in rows]
 
 
 def view_publication_about(db: Session, organisation_id: int,

@@ -7,6 +7,7 @@ publication's snapshot, never from its draft assessment.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -34,13 +35,22 @@ SCHEMA_VERSION = 1
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 
 
+def level_steps(scale: list[str], *, organisation_level: str | None,
+                local_level: str | None) -> int | None:
+    """How many levels higher (positive) or lower (negative) local people rate a marker than
+    the organisation does; None when either level is not on the scale."""
+    if organisation_level not in scale or local_level not in scale:
+        return None
+    assert organisation_level is not None and local_level is not None
+    return scale.index(local_level) - scale.index(organisation_level)
+
+
 def difference_in_words(scale: list[str], *, organisation_level: str | None,
                         local_level: str | None, organisation: str, viewer: str) -> str:
     """The difference between two levels, said in words (never only shown by colour)."""
-    if organisation_level not in scale or local_level not in scale:
+    steps = level_steps(scale, organisation_level=organisation_level, local_level=local_level)
+    if steps is None:
         return "The two levels cannot be compared, because one of them is not on the scale."
-    assert organisation_level is not None and local_level is not None
-    steps = scale.index(local_level) - scale.index(organisation_level)
     if steps == 0:
         return f"Local people, through {viewer}, give the same level as {organisation} does."
     count = abs(steps)
@@ -104,52 +114,117 @@ def framework_part(framework: Framework) -> dict[str, Any]:
             "scale": [{"id": level.id, "label": level.label} for level in framework.scale]}
 
 
-def build_view_snapshot(db: Session, *, view: IndependentView, organisation: Organisation,
-                        about_organisation: Organisation, about: Publication,
-                        framework: Framework, today: date) -> dict[str, Any]:
-    """Everything the public will see of this view, and nothing else."""
+@dataclass(frozen=True)
+class LocalWords:
+    """What local people say about one marker: a level, reasons, and publishable evidence."""
+
+    level: str | None
+    reasons: str = ""
+    evidence: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class PublicationRef:
+    """The publication of the organisation viewed that a view is about."""
+
+    number: int
+    kind: str
+    published_on: date
+
+
+def compose_view_snapshot(*, organisation: dict[str, Any], about: dict[str, Any],
+                          about_publication: PublicationRef, their_snapshot: dict[str, Any],
+                          framework: Framework, words: dict[str, LocalWords],
+                          co_production: dict[str, Any] | None,
+                          today: date) -> dict[str, Any]:
+    """A view's snapshot from plain values (the publishing service and the demo share it).
+
+    `organisation` is an `organisation_part`, `about` the name, slug and kind label of the
+    organisation viewed; `their_snapshot` is the snapshot of the publication viewed, so the
+    organisation's levels come from what it published, never from its drafts."""
     labels = {level.id: level.label for level in framework.scale}
     scale = [level.id for level in framework.scale]
-    theirs = published_markers(about.snapshot)
-    ratings = repository.ratings_of(db, view.id or 0)
-    evidence = repository.evidence_of_view(db, view.id or 0)
+    theirs = published_markers(their_snapshot)
     themes = []
     for theme in framework.themes:
         markers = []
         for marker in theme.markers:
-            rating = ratings.get(marker.code)
-            if rating is None or (rating.level is None and not rating.reasons.strip()):
+            said = words.get(marker.code)
+            if said is None or (said.level is None and not said.reasons.strip()):
                 continue
             their = theirs.get(marker.code, {})
-            items = [public_evidence(as_evidence(item))
-                     for item in evidence.get(rating.id or 0, [])]
             markers.append({
-                "code": marker.code, "statement": marker.statement, "level": rating.level,
-                "level_label": labels.get(rating.level or "", "Not rated"),
-                "reasons": rating.reasons,
+                "code": marker.code, "statement": marker.statement, "level": said.level,
+                "level_label": labels.get(said.level or "", "Not rated"),
+                "reasons": said.reasons,
                 "their_level": their.get("level"),
                 "their_level_label": their.get("level_label", "Not rated"),
                 "difference": difference_in_words(
-                    scale, organisation_level=their.get("level"), local_level=rating.level,
-                    organisation=about_organisation.name, viewer=organisation.name),
-                "evidence": [item for item in items if item is not None]})
+                    scale, organisation_level=their.get("level"), local_level=said.level,
+                    organisation=about["name"], viewer=organisation["name"]),
+                "evidence": list(said.evidence)})
         if markers:
             themes.append({"id": theme.id, "title": theme.title, "markers": markers})
     return {
         "schema": SCHEMA_VERSION, "kind": VIEW_KIND, "kind_label": VIEW_KIND_LABELS[VIEW_KIND],
         "published_on": today.isoformat(),
-        "organisation": organisation_part(db, organisation),
-        "about": {"name": about_organisation.name, "slug": about_organisation.slug,
-                  "kind_label": KIND_LABELS.get(OrganisationKind(about_organisation.kind),
-                                                "Other"),
-                  "publication_number": about.number,
-                  "publication_kind_label": publication_kind_label(about.kind),
-                  "published_on": about.published_on.isoformat(),
-                  "published_on_label": f"{about.published_on:%-d %B %Y}"},
+        "organisation": organisation,
+        "about": {"name": about["name"], "slug": about["slug"],
+                  "kind_label": about["kind_label"],
+                  "publication_number": about_publication.number,
+                  "publication_kind_label": publication_kind_label(about_publication.kind),
+                  "published_on": about_publication.published_on.isoformat(),
+                  "published_on_label": f"{about_publication.published_on:%-d %B %Y}"},
         "framework": framework_part(framework),
         "view": {"themes": themes},
-        "co_production": co_production_snapshot(
+        "co_production": co_production,
+    }
+
+
+def build_view_snapshot(db: Session, *, view: IndependentView, organisation: Organisation,
+                        about_organisation: Organisation, about: Publication,
+                        framework: Framework, today: date) -> dict[str, Any]:
+    """Everything the public will see of this view, and nothing else."""
+    evidence = repository.evidence_of_view(db, view.id or 0)
+    words = {}
+    for code, rating in repository.ratings_of(db, view.id or 0).items():
+        items = [public_evidence(as_evidence(item)) for item in evidence.get(rating.id or 0, [])]
+        words[code] = LocalWords(rating.level, rating.reasons,
+                                 tuple(item for item in items if item is not None))
+    return compose_view_snapshot(
+        organisation=organisation_part(db, organisation),
+        about={"name": about_organisation.name, "slug": about_organisation.slug,
+               "kind_label": KIND_LABELS.get(OrganisationKind(about_organisation.kind),
+                                             "Other")},
+        about_publication=PublicationRef(about.number, about.kind, about.published_on),
+        their_snapshot=about.snapshot, framework=framework, words=words,
+        co_production=co_production_snapshot(
             as_co_production(repository.co_production_of(db, view.id or 0))),
+        today=today)
+
+
+def compose_reply_snapshot(*, organisation: dict[str, Any], viewer: dict[str, Any],
+                           view_publication: PublicationRef, view_snapshot: dict[str, Any],
+                           framework: Framework, overall: str, per_marker: dict[str, str],
+                           today: date) -> dict[str, Any]:
+    """A reply's snapshot from plain values: overall words, and words on each marker of the
+    view that has some."""
+    markers = []
+    for code in view_markers(view_snapshot):
+        text = per_marker.get(code, "").strip()
+        marker = framework.marker(code)
+        if text and marker is not None:
+            markers.append({"code": code, "statement": marker.statement, "text": text})
+    return {
+        "schema": SCHEMA_VERSION, "kind": REPLY_KIND,
+        "kind_label": VIEW_KIND_LABELS[REPLY_KIND], "published_on": today.isoformat(),
+        "organisation": organisation,
+        "in_reply_to": {"name": viewer["name"], "slug": viewer["slug"],
+                        "number": view_publication.number,
+                        "published_on": view_publication.published_on.isoformat(),
+                        "published_on_label": f"{view_publication.published_on:%-d %B %Y}"},
+        "framework": framework_part(framework),
+        "overall": overall, "markers": markers,
     }
 
 
@@ -158,23 +233,13 @@ def build_reply_snapshot(db: Session, *, organisation: Organisation,
                          framework: Framework, overall: str,
                          per_marker: dict[str, str], today: date) -> dict[str, Any]:
     """A reply: overall words, and words on each marker of the view that has some."""
-    markers = []
-    for code in view_markers(view_publication.snapshot):
-        text = per_marker.get(code, "").strip()
-        marker = framework.marker(code)
-        if text and marker is not None:
-            markers.append({"code": code, "statement": marker.statement, "text": text})
-    return {
-        "schema": SCHEMA_VERSION, "kind": REPLY_KIND,
-        "kind_label": VIEW_KIND_LABELS[REPLY_KIND], "published_on": today.isoformat(),
-        "organisation": organisation_part(db, organisation),
-        "in_reply_to": {"name": viewer.name, "slug": viewer.slug,
-                        "number": view_publication.number,
-                        "published_on": view_publication.published_on.isoformat(),
-                        "published_on_label": f"{view_publication.published_on:%-d %B %Y}"},
-        "framework": framework_part(framework),
-        "overall": overall, "markers": markers,
-    }
+    return compose_reply_snapshot(
+        organisation=organisation_part(db, organisation),
+        viewer={"name": viewer.name, "slug": viewer.slug},
+        view_publication=PublicationRef(view_publication.number, view_publication.kind,
+                                        view_publication.published_on),
+        view_snapshot=view_publication.snapshot, framework=framework, overall=overall,
+        per_marker=per_marker, today=today)
 
 
 def view_markers(snapshot: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -8,13 +8,17 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.clock import now, today
 from app.db import engine_for
 from app.organisations.models import Commitment, Organisation, OrganisationArea
-from app.publications.models import Publication
+from app.publications.models import Publication, PublicationKind
+from app.publications.snapshot import MarkerWords, compose_snapshot
+from app.views.models import REPLY_KIND, VIEW_KIND
+from app.views.snapshot import LocalWords, PublicationRef, compose_view_snapshot
 from tests.factories import FRAMEWORK_ID, make_commitment, make_organisation
+from tests.views.factories import CATALOGUE
 
 KINDS = ["dpulo", "council", "provider", "voluntary", "health", "other"]
 
@@ -103,3 +107,72 @@ def bulk_organisations(database_url: str, count: int, area_codes: list[str],
 def _chunks(rows: list[dict[str, Any]], size: int = 500) -> Iterator[list[dict[str, Any]]]:
     for start in range(0, len(rows), size):
         yield rows[start:start + size]
+
+
+def bulk_views(database_url: str, count: int, start: int = 0) -> None:
+    """For the bulk organisations `start` to `start + count`: each even-numbered one publishes
+    a correction (an assessment, so it can be viewed), the next one publishes an independent
+    view of it, and every fourth answers with a reply. Inserted in chunks, like the rest."""
+    engine = engine_for(database_url)
+    created = now()
+    framework = CATALOGUE.get(FRAMEWORK_ID)
+    assert framework is not None
+    scale = [level.id for level in framework.scale]
+    with engine.begin() as connection:
+        ids: dict[str, int] = dict(connection.execute(
+            select(Organisation.slug, Organisation.id)  # type: ignore[call-overload]
+            .where(col(Organisation.slug).in_([f"bulk-{n}" for n in range(start,
+                                                                          start + count)]))
+        ).all())
+        rows: list[dict[str, Any]] = []
+        for number in range(start + start % 2, start + count - 1, 2):
+            viewed, viewer = f"bulk-{number}", f"bulk-{number + 1}"
+            own = 1 if number % 3 == 0 else 0  # a plan from bulk_organisations
+            part = {"name": f"Bulk organisation {number}", "slug": viewed,
+                    "kind_label": "Council"}
+            correction = compose_snapshot(
+                organisation=part, framework=framework, kind=PublicationKind.correction,
+                today=today(), since=None, what_changed="", assessment_name="Bulk",
+                ratings={m.code: MarkerWords(scale[index % len(scale)])
+                         for index, m in enumerate(framework.markers)},
+                priorities=[], co_production=None, actions=[])
+            view = compose_view_snapshot(
+                organisation={"name": f"Bulk organisation {number + 1}", "slug": viewer},
+                about=part, about_publication=PublicationRef(own + 1, "correction", today()),
+                their_snapshot=correction, framework=framework,
+                words={m.code: LocalWords(scale[(index + 1) % len(scale)], "People said so")
+                       for index, m in enumerate(framework.markers[:12])},
+                co_production=None, today=today())
+            rows.append(_publication_row(ids[viewed], own + 1, "correction", correction,
+                                         created))
+            rows.append(_publication_row(ids[viewer], 2 if (number + 1) % 3 == 0 else 1,
+                                         VIEW_KIND, view, created,
+                                         about_organisation_id=ids[viewed]))
+        for chunk in _chunks(rows):
+            connection.execute(insert(Publication).values(chunk))
+        views = connection.execute(
+            select(Publication.id, Publication.organisation_id,  # type: ignore[call-overload]
+                   Publication.about_organisation_id)
+            .where(Publication.kind == VIEW_KIND,
+                   col(Publication.about_organisation_id).in_(list(ids.values())))).all()
+        slugs = {org_id: slug for slug, org_id in ids.items()}
+        replies = []
+        for view_id, viewer_id, viewed_id in views:
+            number = int(slugs[viewed_id].removeprefix("bulk-"))
+            if number % 4 == 0:
+                replies.append(_publication_row(
+                    viewed_id, (1 if number % 3 == 0 else 0) + 2, REPLY_KIND,
+                    {"overall": "Thank you.", "markers": [{"code": "IA1", "text": "Noted."}]},
+                    created, about_organisation_id=viewer_id, in_reply_to_id=view_id))
+        for chunk in _chunks(replies):
+            connection.execute(insert(Publication).values(chunk))
+
+
+def _publication_row(organisation_id: int, number: int, kind: str, snapshot: dict[str, Any],
+                     created: Any, about_organisation_id: int | None = None,
+                     in_reply_to_id: int | None = None) -> dict[str, Any]:
+    return {"organisation_id": organisation_id, "framework_id": FRAMEWORK_ID,
+            "number": number, "kind": kind, "published_on": today() - timedelta(days=10),
+            "published_at": created, "what_changed": "", "snapshot": snapshot,
+            "hidden_reason": None, "about_organisation_id": about_organisation_id,
+            "in_reply_to_id": in_reply_to_id}
