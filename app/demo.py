@@ -1,8 +1,10 @@
 """Deterministic, realistic demo data: `mir demo --orgs N --seed S`.
 
 Rows are written with bulk inserts and ids assigned here, so 30 000 organisations load in
-minutes on either engine. The same seed on the same day gives the same data (dates are
-relative to today, so statuses such as "plan overdue" stay true to life).
+minutes on either engine. Every commitment stage is present, with plans and progress reports;
+DPULOs publish independent views of their council's latest plan, and some councils reply.
+The same seed on the same day gives the same data (dates are relative to today, so statuses
+such as "plan overdue" stay true to life).
 """
 
 from __future__ import annotations
@@ -23,15 +25,28 @@ import app.models  # noqa: F401  (every table on the metadata)
 from app.accounts.security import hash_password
 from app.areas.models import Area
 from app.areas.reference import AREAS_CSV
-from app.assessments.models import NOT_APPLICABLE
+from app.assessments.models import NOT_APPLICABLE, CoProduction
 from app.config import PROJECT_ROOT, Settings
 from app.db import engine_for
 from app.frameworks import Framework, load_catalogue
 from app.organisations.models import KIND_LABELS, OrganisationKind
 from app.organisations.service import slugify
 from app.publications.models import PublicationKind
-from app.publications.snapshot import ActionRecord, MarkerWords, compose_snapshot
+from app.publications.snapshot import (
+    ActionRecord,
+    MarkerWords,
+    co_production_snapshot,
+    compose_snapshot,
+)
 from app.schema import upgrade
+from app.views.models import REPLY_KIND, VIEW_KIND
+from app.views.snapshot import (
+    LocalWords,
+    PublicationRef,
+    compose_reply_snapshot,
+    compose_view_snapshot,
+    published_markers,
+)
 
 DEMO_PASSWORD = "making it real demo"
 DEMO_PEOPLE = {"admin@example.org": ("Demo Admin", True),
@@ -82,6 +97,29 @@ ACTIONS = ["Rewrite our information in Easy Read with members",
            "Co-produce the carers' strategy", "Map local groups and share the list"]
 LEADS = ["Head of Adult Social Care", "Service manager", "Co-production lead",
          "Board member", "Volunteer coordinator"]
+# Independent views: a DPULO looks at its council's latest published plan with its members.
+VIEW_SHARE = 0.6  # of DPULOs whose council has published a plan
+DPULO_NEAR_COUNCIL = 0.5  # DPULOs placed in an area whose council is in the demo
+VIEWS_PER_COUNCIL = 2  # at most, so that a council page stays readable
+REPLY_SHARE = 0.5  # of views the council answers
+# How far local people's level is from the council's, in steps along the scale.
+VIEW_STEPS, VIEW_STEP_WEIGHTS = [-2, -1, 0, 1], [10, 40, 35, 15]
+LOCAL_REASONS = ["Members told us they waited months for a call back.",
+                 "People at our forum said the new leaflets are clearer.",
+                 "Few of our members have been offered a direct payment.",
+                 "Carers said they still do not know who to contact.",
+                 "Members who use the drop-in say it makes a real difference.",
+                 "People said reviews are rushed and nobody asks what matters to them."]
+LOCAL_SAID = ["Members liked meeting in a community venue and asked for the notes in Easy Read.",
+              "People said an online survey alone would have left many of them out.",
+              "Members said they want to see the council act on what they told it."]
+REPLY_OVERALL = ["Thank you to everyone who took part. We accept most of what you found and "
+                 "will bring your members into our next review.",
+                 "We welcome this view. Some of it surprised us, and we will meet the forum "
+                 "to agree what to do first."]
+REPLY_MARKER = ["We agree, and this is now one of our priorities.",
+                "We have started to change this: see our latest progress report.",
+                "We see this differently, and would like to talk it through with your members."]
 
 
 @dataclass
@@ -105,6 +143,22 @@ class Rows:
 
     def count(self) -> int:
         return sum(len(rows) for rows in self.tables.values())
+
+
+@dataclass
+class CouncilPlan:
+    """A council's published plan, for the DPULOs of its area to look at."""
+
+    organisation_id: int
+    owner: int
+    part: dict[str, Any]
+    publication_id: int
+    number: int
+    published_on: date
+    snapshot: dict[str, Any]
+    next_number: int
+    views: int = 0
+    answer_first_view: bool = True
 
 
 def weighted(rng: random.Random, choices: Sequence[tuple[str, int]]) -> str:
@@ -146,7 +200,7 @@ def load_demo(settings: Settings, *, orgs: int, seed: int, only_if_empty: bool,
         ids = Ids({name: _next_id(connection, tables[name]) for name in
                    ("user", "organisation", "membership", "commitment", "assessment",
                     "rating", "co_production", "priority", "action", "action_update",
-                    "publication")})
+                    "publication", "independent_view", "view_rating", "view_co_production")})
         people = dict(connection.execute(
             select(tables["user"].c.email, tables["user"].c.id)
             .where(tables["user"].c.email.in_(DEMO_PEOPLE))).all())
@@ -173,7 +227,7 @@ def _next_id(connection: Connection, table: Table) -> int:
 def _write(connection: Connection, tables: dict[str, Table], rows: Rows) -> None:
     order = ["user", "organisation", "organisation_area", "membership", "commitment",
              "assessment", "rating", "co_production", "priority", "action", "action_update",
-             "publication"]
+             "publication", "independent_view", "view_rating", "view_co_production"]
     for name in order:
         batch = rows.tables.get(name)
         if batch:
@@ -201,18 +255,32 @@ class DemoGenerator:
         self.slugs = slugs
         self.first_run = not slugs
         self.people = people
+        self.council_plans: dict[str, CouncilPlan] = {}  # by area code
+        # The area of the first view, always written (on a second run, nowhere in particular).
+        self.first_view_for: str | None = None if self.first_run else ""
+        self.replies = 0
 
     def batches(self, orgs: int) -> Iterator[Rows]:
         rows = Rows()
         self._people(rows)
         councils = min(len(self.areas), max(1, orgs // 12))
+        council_areas = [self.areas[number * len(self.areas) // councils]
+                         for number in range(councils)]
         for number in range(orgs):
             if number < councils:
-                code, area = self.areas[number * len(self.areas) // councils]
+                code, area = council_areas[number]
                 self._organisation(rows, number, "council", code, area)
+                continue
+            kind = weighted(self.rng, KIND_WEIGHTS)
+            if kind == "dpulo" and self.first_view_for is None:
+                # The demo login's council: its owner finds a view to reply to.
+                code, area = council_areas[0]
+                self.first_view_for = code
+            elif kind == "dpulo" and self.rng.random() < DPULO_NEAR_COUNCIL:
+                code, area = self.rng.choice(council_areas)
             else:
                 code, area = self.rng.choice(self.areas)
-                self._organisation(rows, number, weighted(self.rng, KIND_WEIGHTS), code, area)
+            self._organisation(rows, number, kind, code, area)
             if len(rows.tables["organisation"]) >= BATCH:
                 yield rows
                 rows = Rows()
@@ -285,7 +353,16 @@ class DemoGenerator:
         summary = {"name": name, "slug": slug, "kind": kind,
                    "kind_label": KIND_LABELS[OrganisationKind(kind)],
                    "areas": [{"code": code, "name": area}]}
-        self._work(rows, org_id, owner, stage, signed, summary)
+        published = self._work(rows, org_id, owner, stage, signed, summary)
+        if kind == "council" and published:
+            plan = published[0]
+            self.council_plans[code] = CouncilPlan(
+                org_id, owner, summary, plan["id"], plan["number"], plan["published_on"],
+                plan["snapshot"], next_number=len(published) + 1,
+                # The demo login's council keeps its first view unanswered, to reply to.
+                answer_first_view=not (number == 0 and self.first_run))
+        elif kind == "dpulo":
+            self._view(rows, org_id, owner, summary, code, next_number=len(published) + 1)
 
     def _signed_up_on(self, stage: str) -> date:
         ranges = {"new": (5, 85), "assessing": (20, 200), "overdue": (100, 330),
@@ -294,9 +371,10 @@ class DemoGenerator:
         return self.today - timedelta(days=self.rng.randint(low, high))
 
     def _work(self, rows: Rows, org_id: int, owner: int, stage: str, signed: date,
-              summary: dict[str, Any]) -> None:
+              summary: dict[str, Any]) -> list[dict[str, Any]]:
+        """Assessment, plan and progress by stage; the publication rows written, in order."""
         if stage == "new" or (stage == "overdue" and self.rng.random() < 0.5):
-            return
+            return []
         rng, framework = self.rng, self.framework
         assessment_id = self.ids.take("assessment")
         started = signed + timedelta(days=rng.randint(5, 30))
@@ -322,7 +400,7 @@ class DemoGenerator:
                 "red_flags": [], "carried_over": False, "version": 2 if level else 1,
                 "updated_by_id": owner, "updated_at": at(started)})
         if partial:
-            return
+            return []
         co_production: dict[str, Any] = {"people_using_support": rng.randint(4, 60),
                          "family_carers": rng.randint(0, 20), "staff": rng.randint(2, 15),
                          "partner_organisations": rng.randint(0, 6),
@@ -348,13 +426,16 @@ class DemoGenerator:
                          "interviews": "Interviews", "online": "Online"}
         snapshot_co = {**co_production,
                        "methods": [method_labels[m] for m in co_production["methods"]]}
-        self._publish(rows, org_id, owner, assessment_id, PublicationKind.plan, plan_on, None,
-                      summary, words, priorities, snapshot_co, actions, number=1)
+        published = [self._publish(rows, org_id, owner, assessment_id, PublicationKind.plan,
+                                   plan_on, None, summary, words, priorities, snapshot_co,
+                                   actions, number=1)]
         if stage == "progress":
             report_on = self.today - timedelta(days=rng.randint(10, 300))
-            self._publish(rows, org_id, owner, None, PublicationKind.progress,
-                          max(report_on, plan_on + timedelta(days=30)), plan_on, summary, {},
-                          [], None, actions, number=2)
+            published.append(self._publish(
+                rows, org_id, owner, None, PublicationKind.progress,
+                max(report_on, plan_on + timedelta(days=30)), plan_on, summary, {}, [], None,
+                actions, number=2))
+        return published
 
     def _actions(self, rows: Rows, org_id: int, owner: int, codes: list[str], plan_on: date,
                  stage: str) -> list[ActionRecord]:
@@ -389,18 +470,107 @@ class DemoGenerator:
                  kind: PublicationKind, on: date, since: date | None,
                  summary: dict[str, Any], words: dict[str, MarkerWords],
                  priorities: list[tuple[str, str]], co_production: dict[str, Any] | None,
-                 actions: list[ActionRecord], number: int) -> None:
+                 actions: list[ActionRecord], number: int) -> dict[str, Any]:
         snapshot = compose_snapshot(
             organisation=summary, framework=self.framework, kind=kind, today=on, since=since,
             what_changed="", assessment_name=None if kind == PublicationKind.progress
             else "Our first look", ratings=words, priorities=priorities,
             co_production=co_production, actions=actions)
-        rows.add("publication", {
-            "id": self.ids.take("publication"), "organisation_id": org_id,
-            "framework_id": self.framework.id, "number": number, "kind": kind.value,
-            "published_on": on, "published_at": at(on), "published_by_id": owner,
-            "assessment_id": assessment_id, "what_changed": "", "snapshot": snapshot,
-            "hidden_reason": None})
+        return self._publication(rows, org_id, owner, kind.value, on, number, snapshot,
+                                 assessment_id=assessment_id)
+
+    def _publication(self, rows: Rows, org_id: int, owner: int, kind: str, on: date,
+                     number: int, snapshot: dict[str, Any], *, assessment_id: int | None = None,
+                     about_organisation_id: int | None = None,
+                     in_reply_to_id: int | None = None) -> dict[str, Any]:
+        row = {"id": self.ids.take("publication"), "organisation_id": org_id,
+               "framework_id": self.framework.id, "number": number, "kind": kind,
+               "published_on": on, "published_at": at(on), "published_by_id": owner,
+               "assessment_id": assessment_id, "what_changed": "", "snapshot": snapshot,
+               "hidden_reason": None, "about_organisation_id": about_organisation_id,
+               "in_reply_to_id": in_reply_to_id}
+        rows.add("publication", row)
+        return row
+
+    def _view(self, rows: Rows, org_id: int, owner: int, summary: dict[str, Any], code: str,
+              next_number: int) -> None:
+        """Perhaps a published independent view of the area's council's latest plan (never
+        its drafts: the council's levels come from the plan's snapshot), and its reply."""
+        council = self.council_plans.get(code)
+        rng, framework = self.rng, self.framework
+        first = council is not None and council.views == 0 and code == self.first_view_for
+        if council is None or council.views >= VIEWS_PER_COUNCIL \
+                or (rng.random() >= VIEW_SHARE and not first):
+            return
+        earliest = council.published_on + timedelta(days=14)  # time to meet members
+        if earliest > self.today:
+            return
+        council.views += 1
+        scale = [level.id for level in framework.scale]
+        theirs = published_markers(council.snapshot)
+        chosen = set(rng.sample([m.code for m in framework.markers], rng.randint(6, 12)))
+        words: dict[str, LocalWords] = {}
+        for marker in framework.markers:
+            if marker.code not in chosen:
+                continue
+            their_level = theirs.get(marker.code, {}).get("level")
+            if their_level in scale:
+                step = rng.choices(VIEW_STEPS, weights=VIEW_STEP_WEIGHTS)[0]
+                level = scale[max(0, min(len(scale) - 1, scale.index(their_level) + step))]
+            else:
+                level = weighted(rng, LEVEL_WEIGHTS)
+            words[marker.code] = LocalWords(level, rng.choice(LOCAL_REASONS))
+        view_on = earliest + timedelta(days=rng.randint(0, min(150, (self.today - earliest).days)))
+        started = view_on - timedelta(days=rng.randint(7, 14))
+        view_id = self.ids.take("independent_view")
+        rows.add("independent_view", {
+            "id": view_id, "organisation_id": org_id, "about_organisation_id":
+            council.organisation_id, "framework_id": framework.id,
+            "about_publication_id": council.publication_id, "created_by_id": owner,
+            "created_at": at(started)})
+        for marker in framework.markers:
+            said = words.get(marker.code)
+            rows.add("view_rating", {
+                "id": self.ids.take("view_rating"), "view_id": view_id,
+                "marker_code": marker.code, "level": said.level if said else None,
+                "reasons": said.reasons if said else "", "version": 2 if said else 1,
+                "updated_by_id": owner, "updated_at": at(view_on)})
+        co_production: dict[str, Any] = {
+            "people_using_support": rng.randint(6, 80), "family_carers": rng.randint(0, 25),
+            "staff": 0, "partner_organisations": rng.randint(0, 4),
+            "methods": rng.sample(["workshops", "survey", "interviews", "online"],
+                                  rng.randint(1, 2)),
+            "other_method": "", "what_people_said": rng.choice(LOCAL_SAID)}
+        rows.add("view_co_production", {"id": self.ids.take("view_co_production"),
+                                        "view_id": view_id, **co_production, "version": 1,
+                                        "updated_by_id": owner, "updated_at": at(view_on)})
+        snapshot = compose_view_snapshot(
+            organisation=summary, about=council.part,
+            about_publication=PublicationRef(council.number, PublicationKind.plan.value,
+                                             council.published_on),
+            their_snapshot=council.snapshot, framework=framework, words=words,
+            co_production=co_production_snapshot(CoProduction(assessment_id=0,
+                                                              **co_production)),
+            today=view_on)
+        view = self._publication(rows, org_id, owner, VIEW_KIND, view_on, next_number,
+                                 snapshot, about_organisation_id=council.organisation_id)
+        answer = council.answer_first_view or council.views > 1
+        # The first view that can be answered always is, so even a small demo has a reply.
+        if not answer or (self.today - view_on).days < 3 \
+                or (self.replies and rng.random() >= REPLY_SHARE):
+            return
+        self.replies += 1
+        reply_on = view_on + timedelta(days=rng.randint(3, min(45, (self.today - view_on).days)))
+        answered = rng.sample(sorted(words), min(len(words), rng.randint(1, 3)))
+        reply = compose_reply_snapshot(
+            organisation=council.part, viewer=summary,
+            view_publication=PublicationRef(next_number, VIEW_KIND, view_on),
+            view_snapshot=snapshot, framework=framework, overall=rng.choice(REPLY_OVERALL),
+            per_marker={code: rng.choice(REPLY_MARKER) for code in answered}, today=reply_on)
+        self._publication(rows, council.organisation_id, council.owner, REPLY_KIND, reply_on,
+                          council.next_number, reply, about_organisation_id=org_id,
+                          in_reply_to_id=view["id"])
+        council.next_number += 1
 
 
 def _season(day: date) -> str:

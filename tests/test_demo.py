@@ -1,20 +1,30 @@
-"""`mir demo`: deterministic, realistic, every stage present, and safe to run twice."""
+"""`mir demo`: deterministic, realistic, every stage present, independent views and replies
+about published plans only, and safe to run twice."""
 
 from __future__ import annotations
 
+import random
 from collections import Counter
+from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from markupsafe import escape
+from sqlmodel import Session, col, select
 
+from app.areas.reference import read_reference_areas
 from app.clock import today
 from app.config import Settings
 from app.db import engine_for
-from app.demo import load_demo
+from app.demo import FRAMEWORK, DemoGenerator, Ids, load_demo
 from app.frameworks import load_catalogue
+from app.organisations import repository
 from app.organisations.models import Organisation
 from app.organisations.service import commitment_views
 from app.publications.models import Publication
+from app.views import repository as views_repository
+from app.views.models import REPLY_KIND, VIEW_KIND, IndependentView
+from app.views.snapshot import published_markers, view_markers
+from tests.conftest import MARKERS_DIR
 
 
 def names(database_url: str) -> list[str]:
@@ -48,3 +58,85 @@ def test_demo_is_deterministic_and_covers_every_stage(settings: Settings, databa
                        .order_by(Organisation.id)).first()
     page = client.get(f"/organisations/{slug}")
     assert page.status_code == 200 and council in page.text
+
+
+def _generated(seed: int, orgs: int) -> list[dict[str, Any]]:
+    """The views and replies the generator makes, without a database."""
+    catalogue = load_catalogue(MARKERS_DIR)
+    areas = [(row["gss_code"], row["name"]) for row in read_reference_areas()[1]]
+    ids = Ids(dict.fromkeys(("user", "organisation", "membership", "commitment", "assessment",
+                             "rating", "co_production", "priority", "action", "action_update",
+                             "publication", "independent_view", "view_rating",
+                             "view_co_production"), 1))
+    generator = DemoGenerator(random.Random(seed), catalogue.get(FRAMEWORK) or catalogue.ids[0],  # type: ignore[arg-type]
+                              sorted(areas), ids, "hash", today(), {}, set())
+    return [row for rows in generator.batches(orgs)
+            for row in rows.tables.get("publication", []) if row["kind"] in (VIEW_KIND,
+                                                                              REPLY_KIND)]
+
+
+def test_demo_views_are_deterministic() -> None:
+    first = _generated(seed=3, orgs=600)
+    assert first and first == _generated(seed=3, orgs=600)
+    assert first != _generated(seed=4, orgs=600)
+
+
+def test_demo_views_and_replies_are_about_published_plans(settings: Settings,
+                                                          database_url: str,
+                                                          client: TestClient) -> None:
+    load_demo(settings, orgs=600, seed=3, only_if_empty=False)
+    with Session(engine_for(database_url)) as db:
+        published = db.exec(select(Publication).where(
+            col(Publication.kind).in_([VIEW_KIND, REPLY_KIND]))).all()
+        views = [p for p in published if p.kind == VIEW_KIND]
+        replies = [p for p in published if p.kind == REPLY_KIND]
+        assert views and replies and len(replies) < len(views)
+        drafts = {d.organisation_id: d for d in db.exec(select(IndependentView))}
+        for view in views:
+            viewer = db.get(Organisation, view.organisation_id)
+            council = db.get(Organisation, view.about_organisation_id)
+            assert viewer is not None and council is not None
+            assert (viewer.kind, council.kind) == ("dpulo", "council")
+            assert {a.gss_code for a in repository.areas_of(db, viewer.id or 0)} \
+                & {a.gss_code for a in repository.areas_of(db, council.id or 0)}
+            # About the council's latest published plan, and only its published words.
+            draft = drafts[viewer.id or 0]
+            about = views_repository.latest_assessed(db, council.id or 0, view.framework_id)
+            assert about is not None and draft.about_publication_id == about.id
+            assert about.kind == "plan" and about.published_on <= view.published_on <= today()
+            assert view.snapshot["about"]["publication_number"] == about.number
+            theirs = published_markers(about.snapshot)
+            said = view_markers(view.snapshot)
+            assert said and view.snapshot["co_production"]["what_people_said"]
+            levels = {r.marker_code: r.level for r in views_repository.ratings_of(
+                db, draft.id or 0).values() if r.level}
+            for code, marker in said.items():
+                assert marker["their_level"] == theirs[code]["level"]
+                assert marker["level"] == levels[code] and marker["reasons"]
+        for reply in replies:
+            answered = db.get(Publication, reply.in_reply_to_id)
+            assert answered is not None and answered.kind == VIEW_KIND
+            assert answered.about_organisation_id == reply.organisation_id
+            assert answered.published_on < reply.published_on <= today()
+            assert reply.snapshot["overall"] and reply.snapshot["markers"]
+            assert {m["code"] for m in reply.snapshot["markers"]} \
+                <= set(view_markers(answered.snapshot))
+        # The demo login's council has a view waiting for its reply.
+        login_council = db.exec(select(Organisation).order_by(col(Organisation.id))).first()
+        assert login_council is not None and login_council.kind == "council"
+        waiting = min((v for v in views if v.about_organisation_id == login_council.id),
+                      key=lambda v: v.id or 0)
+        assert not any(r.in_reply_to_id == waiting.id for r in replies)
+        # The public pages show them side by side.
+        view = next(v for v in views if any(r.in_reply_to_id == v.id for r in replies))
+        viewer, council = db.get(Organisation, view.organisation_id), \
+            db.get(Organisation, view.about_organisation_id)
+        assert viewer is not None and council is not None
+        [area] = repository.areas_of(db, council.id or 0)
+    page = client.get(f"/areas/{area.gss_code}").text
+    assert f"Independent view by {escape(viewer.name)}" in page
+    assert f"{escape(council.name)} replied on" in page
+    page = client.get(f"/organisations/{council.slug}/independent-views").text
+    assert f"What local people say, through {escape(viewer.name)}" in page
+    assert client.get(f"/organisations/{viewer.slug}/publications/{view.number}") \
+        .status_code == 200
