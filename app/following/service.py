@@ -126,10 +126,16 @@ def unfollow(db: Session, follower: Follower) -> None:
     db.delete(follower)
 
 
-def reminders_stopped(db: Session, *, user_id: int, organisation_id: int) -> bool:
+def reminder_opt_out(db: Session, *, user_id: int, organisation_id: int
+                     ) -> ReminderOptOut | None:
+    """The owner's request for no more reminders about the organisation, if they made one."""
     return db.exec(select(ReminderOptOut).where(
         ReminderOptOut.user_id == user_id,
-        ReminderOptOut.organisation_id == organisation_id)).first() is not None
+        ReminderOptOut.organisation_id == organisation_id)).first()
+
+
+def reminders_stopped(db: Session, *, user_id: int, organisation_id: int) -> bool:
+    return reminder_opt_out(db, user_id=user_id, organisation_id=organisation_id) is not None
 
 
 def stop_reminders(db: Session, *, user_id: int, organisation_id: int) -> None:
@@ -138,6 +144,17 @@ def stop_reminders(db: Session, *, user_id: int, organisation_id: int) -> None:
     db.add(ReminderOptOut(user_id=user_id, organisation_id=organisation_id))
     record(db, actor_id=user_id, action="reminders.unsubscribe", organisation_id=organisation_id,
            subject=f"user:{user_id}", before={"reminders": True}, after={"reminders": False})
+
+
+def restart_reminders(db: Session, *, user_id: int, organisation_id: int) -> None:
+    """The owner wants reminders about the organisation again (after unsubscribing)."""
+    opt_out = reminder_opt_out(db, user_id=user_id, organisation_id=organisation_id)
+    if opt_out is None:
+        return
+    db.delete(opt_out)
+    record(db, actor_id=user_id, action="reminders.resubscribe",
+           organisation_id=organisation_id, subject=f"user:{user_id}",
+           before={"reminders": False}, after={"reminders": True})
 
 
 # New publications ------------------------------------------------------------------------------

@@ -23,9 +23,13 @@ from app.moderation import limits
 from app.organisations import repository as organisations
 from app.organisations.models import Organisation
 from app.publications.web import listed_organisation
+from app.reminders import web as reminders_web
 from app.templating import render
 
 router = APIRouter(include_in_schema=False)
+# An owner's reminder emails, in the workspace: stopped here by the link in a reminder, and
+# started again there.
+router.include_router(reminders_web.router)
 
 FOLLOW_LIMIT = 10  # requests to follow from one address in FOLLOW_WINDOW
 FOLLOW_WINDOW = timedelta(hours=1)

@@ -149,6 +149,7 @@ def compose_reminder(db: Session, settings: Settings,
         "framework": reminder.framework_title, "due_on": reminder.due_on,
         "publish_path": f"{base}/plans/{reminder.framework_id}/publish",
         "plan_path": f"{base}/plans/{reminder.framework_id}",
+        "settings_path": f"{base}/reminders",
         "unsubscribe_path": "/unsubscribe/" + unsubscribe_token(settings, Unsubscribe(
             "reminders", user_id=user_id, organisation_id=reminder.organisation_id))})
         for user_id, name, email in owners]

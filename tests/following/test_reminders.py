@@ -1,5 +1,5 @@
 """Reminders: the rules at their boundaries, once only however often they run, owners only,
-and never to an owner who unsubscribed."""
+never to an owner who unsubscribed, and again once they start them in the workspace."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from app.audit.models import AuditEvent
 from app.cli import main
 from app.clock import now, today
 from app.config import Settings, get_settings
@@ -19,7 +20,14 @@ from app.following.models import Follower
 from app.organisations.repository import by_slug
 from app.reminders.models import ReminderSent
 from app.reminders.service import ReminderKind, reminders_due, send_reminders
-from tests.factories import add_member, csrf_token, make_commitment, make_organisation, make_user
+from tests.factories import (
+    add_member,
+    csrf_token,
+    login,
+    make_commitment,
+    make_organisation,
+    make_user,
+)
 from tests.views import mail
 from tests.views.factories import CATALOGUE, publish_plan
 
@@ -150,3 +158,86 @@ def test_the_command(signed_up: None, database_url: str,
     assert first.output.startswith("1 reminder sent (2 emails)")
     assert again.output.startswith("0 reminders sent (0 emails)")
     assert len(mail.sent(settings.outbox_dir)) == 2
+
+
+def _send(database_url: str, settings: Settings, monkeypatch: pytest.MonkeyPatch,
+          on: date) -> str:
+    """`mir reminders send --today ON`, as cron runs it."""
+    monkeypatch.setenv("MIR_DATABASE_URL", database_url)
+    monkeypatch.setenv("MIR_OUTBOX_DIR", str(settings.outbox_dir))
+    monkeypatch.setenv("MIR_BASE_URL", settings.base_url)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(main, ["reminders", "send", "--today", on.isoformat()])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_an_owner_who_unsubscribed_can_start_reminders_again(
+        client: TestClient, signed_up: None, database_url: str, settings: Settings,
+        monkeypatch: pytest.MonkeyPatch, db: Session) -> None:
+    assert _send(database_url, settings, monkeypatch, today()).startswith(
+        "1 reminder sent (2 emails)")
+    [message] = mail.to(mail.sent(settings.outbox_dir), "owner@example.org")
+    assert mail.link(message, "/manage/bury/reminders")
+    link = mail.link(message, "/unsubscribe/")
+    done = client.post(link, data={"csrf_token": csrf_token(client, link)},
+                       follow_redirects=True)
+    assert 'href="/manage/bury/reminders">start reminder emails again</a>' in done.text
+    # In the workspace, the owner sees that they stopped them, and starts them again.
+    login(client, "owner@example.org")
+    page = client.get("/manage/bury/reminders")
+    assert "<title>Bury Council: reminder emails" in page.text
+    assert "You do not get reminder emails about Bury Council: you stopped them on" in page.text
+    assert 'value="off" checked' in page.text
+    saved = client.post("/manage/bury/reminders",
+                        data={"csrf_token": csrf_token(client, "/manage/bury/reminders"),
+                              "reminders": "on"}, follow_redirects=True)
+    assert "You will get reminder emails about Bury Council again." in saved.text
+    assert "You get reminder emails about Bury Council." in saved.text
+    assert 'value="on" checked' in saved.text
+    [event] = db.exec(select(AuditEvent).where(AuditEvent.action == "reminders.resubscribe"))
+    assert (event.before, event.after, event.subject) == (
+        {"reminders": False}, {"reminders": True}, f"user:{event.actor_id}")
+    # The next reminder (the plan is now overdue) goes to both owners again.
+    later = today() + timedelta(days=11)
+    assert _send(database_url, settings, monkeypatch, later).startswith(
+        "1 reminder sent (2 emails)")
+    overdue = [m for m in mail.sent(settings.outbox_dir) if "overdue" in m["Subject"]]
+    assert sorted(str(m["To"]) for m in overdue) == ["owner@example.org", "second@example.org"]
+
+
+def test_an_owner_stops_reminders_in_the_workspace(
+        client: TestClient, signed_up: None, database_url: str, settings: Settings,
+        db: Session) -> None:
+    login(client, "second@example.org")
+    page = client.get("/manage/bury/reminders")
+    assert "You get reminder emails about Bury Council." in page.text
+    token = csrf_token(client, "/manage/bury/reminders")
+    # Nothing chosen (only a crafted form can do that): the question says so.
+    problem = client.post("/manage/bury/reminders", data={"csrf_token": token})
+    assert problem.status_code == 200
+    assert "<title>Error: Bury Council: reminder emails" in problem.text
+    assert 'href="#reminders">Choose whether to get reminder emails</a>' in problem.text
+    refused = client.post("/manage/bury/reminders", data={"reminders": "off"})
+    assert refused.status_code == 403  # no CSRF token
+    saved = client.post("/manage/bury/reminders",
+                        data={"csrf_token": token, "reminders": "off"}, follow_redirects=True)
+    assert "You will not get reminder emails about Bury Council." in saved.text
+    assert "you stopped them on" in saved.text
+    assert db.exec(select(AuditEvent).where(AuditEvent.action == "reminders.unsubscribe")
+                   ).one().actor_id is not None
+    # Only their own emails stop: the other owner still gets the reminder.
+    assert run(database_url, settings) == 1
+    assert [str(m["To"]) for m in mail.sent(settings.outbox_dir)] == ["owner@example.org"]
+    # Saving the same choice again changes nothing.
+    client.post("/manage/bury/reminders", data={"csrf_token": token, "reminders": "off"})
+    assert len(db.exec(select(AuditEvent).where(
+        AuditEvent.action == "reminders.unsubscribe")).all()) == 1
+
+
+def test_only_owners_choose_reminders(client: TestClient, signed_up: None) -> None:
+    login(client, "editor@example.org")
+    assert client.get("/manage/bury/reminders").status_code == 403
