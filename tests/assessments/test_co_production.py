@@ -157,6 +157,7 @@ def test_a_stale_save_shows_both_versions_and_keeps_the_words(app: FastAPI,
     second = client.post(url, data={**fields(mine.text), **FULL,
                                     "what_people_said": "Words from the editor, not lost."})
     assert second.status_code == 409
+    assert "<title>Error: Who took part" in second.text
     assert "Someone else saved this record while you were working on it" in second.text
     assert "What Olive saved" in second.text
     assert "Words from the owner." in second.text

@@ -113,6 +113,8 @@ def test_rate_with_htmx_returns_the_form_with_saved_time(client: TestClient,
     assert "Saved at" in response.text
     assert "<html" not in response.text  # only the form block
     assert 'name="version" value="2"' in response.text
+    # htmx gives focus back to the element with the id that had it: the Save button.
+    assert 'id="save-rating"' in page.text and 'id="save-rating"' in response.text
 
 
 def test_not_applicable_needs_a_reason(client: TestClient, team: None) -> None:
@@ -141,6 +143,7 @@ def test_second_save_from_a_stale_form_shows_both_versions(app: FastAPI, client:
         second = client.post(url, data={**form_fields(mine.text), "level": "getting_started",
                                          "working": "Words from the editor, not lost."})
     assert second.status_code == 409
+    assert "<title>Error: AC1: " in second.text
     assert "Someone else saved this marker while you were working on it" in second.text
     assert "Words from the owner about friends." in second.text
     assert "Words from the editor, not lost." in second.text
