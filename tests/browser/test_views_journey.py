@@ -1,7 +1,10 @@
 """Independent views in a real browser, with JavaScript on and off, on each database engine,
 with axe-core on every page: a DPULO writes and publishes a view of a council's published
-plan; someone reports a concern; the council replies; the public reads both side by side and
-follows the council; a site admin hides the view with a public reason."""
+plan and the council's owners are emailed; someone reports a concern; the council replies and
+the DPULO is emailed; a council owner stops and restarts their reminder emails; the public
+reads both side by side (on the council's page of its own, its profile and its area's page)
+and follows the council; a site admin hides the view with a public reason, shown in its place
+on the view's page and the area page."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from tests.views.factories import publish_plan
 pytestmark = pytest.mark.browser
 
 DRAFT_SECRET = "BROWSER-DRAFT-SECRET-5b7c"
+AREA = "E08000001"  # where make_organisation puts both organisations
 
 
 @pytest.fixture(params=["js", "nojs"])
@@ -127,7 +131,7 @@ def test_views_journey(live_server: str, settings: Settings, journey: JourneyBro
     expect(_heading(public)).to_have_text("Thank you for your report")
     check(public, "concern sent")
 
-    # The council replies.
+    # The council replies, and the DPULO's owners are told.
     council_page = journey.new_page()
     log_in(council_page, live_server, "council@example.org", PASSWORD)
     council_page.goto(reply_link)
@@ -135,9 +139,32 @@ def test_views_journey(live_server: str, settings: Settings, journey: JourneyBro
     check(council_page, "received view")
     council_page.get_by_label("Your reply to the whole view").fill("Thank you. We will act.")
     council_page.locator("#marker-IA1").fill("We are hiring two more advisers.")
+    before = outbox_names(settings.outbox_dir)
     _submit(council_page, "Publish reply")
     expect(_heading(council_page)).to_contain_text("Reply to an independent view, published")
     check(council_page, "reply publication")
+    replied = newest_email(settings.outbox_dir, to="dpulo@example.org", not_in=before)
+    page.goto(email_link(replied, live_server, "/organisations/bury-council/publications/"))
+    expect(page.get_by_text("We are hiring two more advisers.")).to_be_visible()
+
+    # A council owner stops their reminder emails, then starts them again.
+    council_page.goto(f"{live_server}/manage/bury-council/reminders")
+    expect(_heading(council_page)).to_have_text("Reminder emails")
+    expect(council_page.locator("#reminders-status")).to_have_text(
+        "You get reminder emails about Bury Council.")
+    check(council_page, "reminder emails")
+    council_page.get_by_label("No, do not email me reminders").check()
+    _submit(council_page, "Save")
+    expect(_flash(council_page)).to_contain_text(
+        "You will not get reminder emails about Bury Council.")
+    expect(council_page.locator("#reminders-status")).to_contain_text("you stopped them on")
+    check(council_page, "reminder emails stopped")
+    council_page.get_by_label("Yes, email me when something is due").check()
+    _submit(council_page, "Save")
+    expect(_flash(council_page)).to_contain_text(
+        "You will get reminder emails about Bury Council again.")
+    expect(council_page.locator("#reminders-status")).to_have_text(
+        "You get reminder emails about Bury Council.")
 
     # The public reads both side by side, and follows the council.
     public.goto(f"{live_server}/organisations/bury-council/independent-views")
@@ -148,6 +175,24 @@ def test_views_journey(live_server: str, settings: Settings, journey: JourneyBro
     expect(public.get_by_role("heading", name="What local people say", exact=True)) \
         .to_be_visible()
     check(public, "profile with side by side")
+    # The area's page: the view counted in words, marker by marker folded away.
+    public.goto(f"{live_server}/areas/{AREA}")
+    expect(public.get_by_role("heading", name="What local people say", exact=True)) \
+        .to_be_visible()
+    expect(public.get_by_text("Local people, through Bury Voice, give a lower level than "
+                              "Bury Council on 1 marker.")).to_be_visible()
+    reply_cell = public.get_by_role("cell", name="“We are hiring two more advisers.”")
+    expect(reply_cell).to_be_hidden()
+    public.locator("summary", has_text="Marker by marker").click()
+    expect(reply_cell).to_be_visible()
+    row = public.get_by_role("row", name=re.compile(r"^IA1 "))
+    expect(row.get_by_role("cell").nth(1)).to_have_text(
+        re.compile(r"^Getting started\. Local people, through Bury Voice, rate this one level "
+                   r"lower than Bury Council does\."))
+    check(public, "area with side by side")
+    public.get_by_role("link", name=re.compile(r"^Every word side by side")).click()
+    expect(_heading(public)).to_have_text("What local people say about Bury Council")
+    public.goto(f"{live_server}/organisations/bury-council")
     public.get_by_role("link", name="Get an email when Bury Council publishes something") \
         .click()
     expect(_heading(public)).to_have_text("Follow Bury Council")
@@ -180,6 +225,13 @@ def test_views_journey(live_server: str, settings: Settings, journey: JourneyBro
     expect(public.get_by_text("It names someone who did not agree.")).to_be_visible()
     expect(public.get_by_text("People wait months for a call back.")).to_have_count(0)
     check(public, "hidden view")
+    # Someone else (this browser may keep the area page for a minute: max-age=60).
+    neighbour = journey.new_page()
+    neighbour.goto(f"{live_server}/areas/{AREA}")
+    expect(neighbour.get_by_text("A site administrator has hidden the view by Bury Voice: "
+                                 "It names someone who did not agree.")).to_be_visible()
+    expect(neighbour.get_by_text("Marker by marker")).to_have_count(0)
+    check(neighbour, "area with the view hidden")
     journey.assert_accessible()
     if journey.js:
         journey.assert_no_console_errors()
