@@ -120,8 +120,10 @@ def render(
     values["current_user"] = getattr(request.state, "viewer", None)
     if session is not None and not is_htmx(request) and "flash" not in (context or {}):
         values["flash"] = session.pop_flash()
+    # True when only `block` goes back to htmx: a template can add out-of-band pieces then.
+    values["htmx_partial"] = block is not None and is_htmx(request)
     values.update(context or {})
-    if block is not None and is_htmx(request):
+    if values["htmx_partial"]:
         response: Response = templates.TemplateResponse(
             request, template, values, status_code=status_code, block_name=block
         )

@@ -110,7 +110,10 @@ def test_rate_with_htmx_returns_the_form_with_saved_time(client: TestClient,
     response = client.post(url, data={"version": fields["version"], "level": "real"},
                            headers={"HX-Request": "true", "X-CSRF-Token": fields["csrf_token"]})
     assert response.status_code == 200
-    assert "Saved at" in response.text
+    # "Saved at" goes out of band into the page's one lasting live region, so it is read out.
+    assert 'id="rating-status" class="mir-rating-status" role="status"' in page.text
+    assert re.search(r'<div id="rating-status" hx-swap-oob="innerHTML">'
+                     r'<p [^>]*>Saved at \d\d:\d\d</p>', response.text)
     assert "<html" not in response.text  # only the form block
     assert 'name="version" value="2"' in response.text
     # htmx gives focus back to the element with the id that had it: the Save button.

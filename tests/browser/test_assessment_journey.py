@@ -293,7 +293,7 @@ def _save(person: Person, code: str) -> None:
     else:
         person.button("Save this marker", within=page.locator("#rating-form"))
     if person.js:
-        expect(page.locator("#rating-form .mir-saved")).to_have_text(SAVED_AT)
+        expect(page.locator("#rating-status .mir-saved")).to_have_text(SAVED_AT)
         assert page.evaluate(STILL_HERE), "the page reloaded instead of saving inline"
         assert page.url == url
         save = page.locator("#rating-form").get_by_role("button", name="Save this marker")

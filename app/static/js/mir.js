@@ -3,7 +3,8 @@
 // - starts GOV.UK Frontend's components (needs init.js to have run first);
 // - sends the CSRF token from <meta name="csrf-token" content="..."> as the
 //   X-CSRF-Token header on every non-GET htmx request;
-// - starts GOV.UK Frontend components inside content that htmx swaps in.
+// - starts GOV.UK Frontend components inside content that htmx swaps in;
+// - warns before leaving a page with unsaved words in a form (data-mir-unsaved).
 import { initAll } from '/static/dist/govuk-frontend.min.js'
 
 function reportError (error) {
@@ -105,5 +106,31 @@ enhanceAreaSelects(document)
 document.addEventListener('htmx:load', (event) => {
   if (event.target instanceof Element) {
     enhanceAreaSelects(event.target)
+  }
+})
+
+// Forms marked data-mir-unsaved: before leaving the page (a link, "Next marker", adding
+// evidence) with words typed and not yet saved, the browser asks whether to leave.
+function unsavedForm (target) {
+  return target instanceof Element ? target.closest('form[data-mir-unsaved]') : null
+}
+function markUnsaved (event) {
+  const form = unsavedForm(event.target)
+  if (form) {
+    form.dataset.mirChanged = 'true'
+  }
+}
+document.addEventListener('input', markUnsaved)
+document.addEventListener('change', markUnsaved)
+document.addEventListener('submit', (event) => {
+  const form = unsavedForm(event.target)
+  if (form) {
+    delete form.dataset.mirChanged
+  }
+}, true)
+window.addEventListener('beforeunload', (event) => {
+  if (document.querySelector('form[data-mir-unsaved][data-mir-changed]')) {
+    event.preventDefault()
+    event.returnValue = ''
   }
 })
