@@ -4,7 +4,8 @@
 // - sends the CSRF token from <meta name="csrf-token" content="..."> as the
 //   X-CSRF-Token header on every non-GET htmx request;
 // - starts GOV.UK Frontend components inside content that htmx swaps in;
-// - warns before leaving a page with unsaved words in a form (data-mir-unsaved).
+// - warns before leaving a page with unsaved words in a form (data-mir-unsaved);
+// - opens a <details> that a link on the page points into.
 import { initAll } from '/static/dist/govuk-frontend.min.js'
 
 function reportError (error) {
@@ -134,3 +135,15 @@ window.addEventListener('beforeunload', (event) => {
     event.returnValue = ''
   }
 })
+
+// A link to a section folded in <details> ("Words changed" on the compare page) opens it.
+function openLinkedDetails () {
+  const id = decodeURIComponent(window.location.hash.slice(1))
+  const target = id ? document.getElementById(id) : null
+  const details = target ? target.closest('details') : null
+  if (details) {
+    details.open = true
+  }
+}
+window.addEventListener('hashchange', openLinkedDetails)
+openLinkedDetails()
