@@ -4,6 +4,7 @@ about published plans only, and safe to run twice."""
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
 from typing import Any
 
@@ -140,3 +141,16 @@ def test_demo_views_and_replies_are_about_published_plans(settings: Settings,
     assert f"What local people say, through {escape(viewer.name)}" in page
     assert client.get(f"/organisations/{viewer.slug}/publications/{view.number}") \
         .status_code == 200
+    # The open data lists views and replies among the publications, labelled.
+    for slug, kind, label in ((viewer.slug, "view", "Independent view"),
+                              (council.slug, "reply", "Reply to an independent view")):
+        detail = client.get(f"/api/v1/organisations/{slug}")
+        assert detail.status_code == 200
+        assert {"kind": kind, "kind_label": label} in [
+            {"kind": p["kind"], "kind_label": p["kind_label"]}
+            for p in detail.json()["publications"]]
+    # On the area page the council's latest publication is its own plan or progress
+    # report, not its (later) reply to the view.
+    area_page = client.get(f"/areas/{area.gss_code}").text
+    latest = re.search(r"Latest publication: <a [^>]*>([^<]*)</a>", area_page)
+    assert latest is not None and latest.group(1).startswith(("Action plan", "Progress report"))

@@ -59,7 +59,9 @@ class OrganisationItem(Schema):
 
 class PublicationItem(Schema):
     number: int
-    kind: Literal["plan", "progress", "correction"]
+    kind: Literal["plan", "progress", "correction", "view", "reply"] = Field(
+        description="plan, progress and correction are the organisation's own; a view is its "
+                    "independent view of another organisation, a reply answers a view of it")
     kind_label: str = Field(examples=["Action plan"])
     framework: str
     published_on: date

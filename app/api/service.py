@@ -42,9 +42,9 @@ from app.directory.service import (
     NOT_SIGNED_UP,
     STATUSES,
     OrganisationCard,
-    publication_kind_label,
 )
 from app.frameworks import Framework, FrameworkCatalogue
+from app.views.snapshot import publication_kind_label
 
 LICENCE = {
     "name": "CC-BY-4.0",

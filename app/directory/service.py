@@ -20,7 +20,7 @@ from app.directory.repository import AreaRow, Filters, PublicationRow, StatusRul
 from app.frameworks import FrameworkCatalogue
 from app.organisations.models import KIND_LABELS, Organisation, OrganisationKind
 from app.organisations.status import STATUS_LABELS, CommitmentStatus
-from app.publications.models import PUBLICATION_KIND_LABELS, PublicationKind
+from app.publications.models import PublicationKind
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -38,13 +38,6 @@ def rules_for(catalogue: FrameworkCatalogue, today: date) -> StatusRules:
 
 def kind_label(kind: str) -> str:
     return KINDS.get(kind, kind)
-
-
-def publication_kind_label(kind: str) -> str:
-    try:
-        return PUBLICATION_KIND_LABELS[PublicationKind(kind)]
-    except ValueError:
-        return kind
 
 
 # Filters ------------------------------------------------------------------------------------
@@ -256,6 +249,9 @@ class AreaPage:
     not_signed_up: int
 
 
+OWN_KINDS = frozenset(kind.value for kind in PublicationKind)
+
+
 def area_page(db: Session, area: AreaRow, rules: StatusRules,
               catalogue: FrameworkCatalogue) -> AreaPage:
     organisations = repository.listed_in_area(db, area.code)
@@ -263,7 +259,8 @@ def area_page(db: Session, area: AreaRow, rules: StatusRules,
     councils = [card for card in found if card.kind == OrganisationKind.council]
     latest: dict[int, PublicationRow] = {}
     for row in repository.publications_of(db, [card.id for card in councils]):
-        latest.setdefault(row.organisation_id, row)
+        if row.kind in OWN_KINDS:  # the council's own plan or progress, not a reply to a view
+            latest.setdefault(row.organisation_id, row)
     groups = []
     for kind in OrganisationKind:
         members = [card for card in found if card.kind == kind and card.signed_up]

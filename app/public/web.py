@@ -12,8 +12,8 @@ from app.clock import today
 from app.deps import CatalogueDep, SessionDep
 from app.directory import service as directory
 from app.frameworks import Framework
-from app.publications.models import PUBLICATION_KIND_LABELS
 from app.templating import EASY_READ_COOKIE, render
+from app.views.snapshot import ALL_KIND_LABELS
 
 router = APIRouter(include_in_schema=False)
 
@@ -41,8 +41,7 @@ def home(request: Request, catalogue: CatalogueDep, db: SessionDep) -> Response:
         "frameworks": list(catalogue),
         "figures": directory.home_figures(db, rules),
         "framework_titles": {framework.id: framework.title for framework in catalogue},
-        "publication_kinds": {kind.value: label
-                              for kind, label in PUBLICATION_KIND_LABELS.items()},
+        "publication_kinds": ALL_KIND_LABELS,
     })
 
 

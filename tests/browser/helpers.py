@@ -97,6 +97,7 @@ def _inject_axe(page: Page) -> None:
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     """Run axe-core (WCAG 2.0–2.2 A/AA and best practice) on the page as it is now."""
+    page.wait_for_load_state("load")  # not half-way through a navigation a click started
     _inject_axe(page)
     violations: list[dict[str, Any]] = page.evaluate(_RUN_AXE, AXE_TAGS)
     return violations
@@ -378,6 +379,7 @@ class JourneyBrowser:
         return page
 
     def axe_violations(self, page: Page) -> list[dict[str, Any]]:
+        page.wait_for_load_state("load")
         if self.js:
             # Evaluate axe-core through DevTools straight away: trying a <script> tag first
             # (as `axe_violations` does) logs a Content-Security-Policy error in the console,
