@@ -85,7 +85,7 @@ def test_views_journey(live_server: str, settings: Settings, journey: JourneyBro
     page.get_by_label("Why: what people told you").fill("People wait months for a call back.")
     _submit(page, "Save this marker")
     if journey.js:
-        expect(page.locator(".mir-saved")).to_contain_text("Saved at")
+        expect(page.locator("#rating-status .mir-saved")).to_contain_text("Saved at")
         assert page.url == f"{base}/markers/IA1"
     else:
         expect(_flash(page)).to_contain_text("Saved IA1 at")

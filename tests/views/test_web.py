@@ -96,6 +96,7 @@ def write_view(app: FastAPI) -> str:
     rate(editor, base, "IA1", "getting_started", "People wait months for an answer.")
     htmx = client_htmx_save(editor, base)
     assert "<html" not in htmx and "Saved at" in htmx
+    assert 'hx-swap-oob="innerHTML"' in htmx and 'id="save-rating"' in htmx  # announced, focus
     post(editor, f"{base}/markers/IA1/evidence",
          {"kind": "note", "note_text": f"{SECRET} private note", "note_publishable": "no"},
          f"{base}/markers/IA1")
@@ -220,6 +221,7 @@ def test_a_stale_save_shows_both_versions(app: FastAPI, world: None) -> None:
     assert clash.status_code == 409
     assert "Someone else saved this marker" in clash.text
     assert "Their words" in clash.text and "My words" in clash.text
+    assert "<title>Error: IA3" in clash.text
 
 
 def test_viewers_read_but_cannot_start(app: FastAPI, world: None, db: Session) -> None:
