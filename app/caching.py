@@ -18,10 +18,12 @@ that depends on it, so no visitor ever sees another visitor's token.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -120,20 +122,46 @@ class PublicCache:
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
         self.max_entries = max_entries
         self._entries: OrderedDict[tuple[str, ...], CachedResponse] = OrderedDict()
+        self._filling: dict[tuple[str, ...], tuple[asyncio.Lock, int]] = {}
         self.hits = 0
         self.misses = 0
+        self.renders = 0  # pages rendered to fill the cache
+
+    @contextlib.asynccontextmanager
+    async def filling(self, key: tuple[str, ...]) -> AsyncIterator[None]:
+        """One render of a page at a time in this process: when many visitors miss the
+        same page at once (after a publication, or at start-up), the first renders it and
+        the others wait and are served its copy, instead of all rendering it together."""
+        lock, waiting = self._filling.get(key, (asyncio.Lock(), 0))
+        self._filling[key] = (lock, waiting + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, waiting = self._filling[key]
+            if waiting == 1:
+                del self._filling[key]
+            else:
+                self._filling[key] = (lock, waiting - 1)
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def get(self, key: tuple[str, ...], stamp: tuple[int, date]) -> CachedResponse | None:
-        entry = self._entries.get(key)
-        if entry is None or entry.stamp != stamp \
-                or time.monotonic() - entry.stored_at > ENTRY_LIFETIME:
+        entry = self.peek(key, stamp)
+        if entry is None:
             self.misses += 1
             return None
         self._entries.move_to_end(key)
         self.hits += 1
+        return entry
+
+    def peek(self, key: tuple[str, ...], stamp: tuple[int, date]) -> CachedResponse | None:
+        """Like get, without counting a hit or a miss."""
+        entry = self._entries.get(key)
+        if entry is None or entry.stamp != stamp \
+                or time.monotonic() - entry.stored_at > ENTRY_LIFETIME:
+            return None
         return entry
 
     def put(self, key: tuple[str, ...], entry: CachedResponse) -> None:
@@ -250,17 +278,22 @@ class PublicCacheMiddleware:
         key = _cache_key(scope, headers)
         entry = cache.get(key, stamp)
         if entry is None:
-            captured = _Captured()
-            # Bodies must come as bytes to be kept: no zero-copy file sending.
-            extensions = {name: value for name, value in scope.get("extensions", {}).items()
-                          if name != "http.response.pathsend"}
-            await self.app({**scope, "extensions": extensions}, receive, captured)
-            entry = self._entry(captured, session, stamp)
-            if entry is None:
-                await self._replay(captured, send, private=bool(session.user_id
-                                                                or session.flash))
-                return
-            cache.put(key, entry)
+            async with cache.filling(key):
+                entry = cache.peek(key, stamp)  # filled while this request waited?
+                if entry is None:
+                    captured = _Captured()
+                    # Bodies must come as bytes to be kept: no zero-copy file sending.
+                    extensions = {name: value
+                                  for name, value in scope.get("extensions", {}).items()
+                                  if name != "http.response.pathsend"}
+                    await self.app({**scope, "extensions": extensions}, receive, captured)
+                    cache.renders += 1
+                    entry = self._entry(captured, session, stamp)
+                    if entry is None:
+                        await self._replay(captured, send, private=bool(session.user_id
+                                                                        or session.flash))
+                        return
+                    cache.put(key, entry)
         await self._respond(entry, session.csrf, headers.get("If-None-Match"), send)
 
     @staticmethod

@@ -436,7 +436,9 @@ def benchmark(args: argparse.Namespace, wrk: str) -> tuple[list[Row], dict[str, 
             paths = fill_placeholders(args.paths, base)
             organisations = count_organisations(base)
             for path in [BASELINE, *paths]:
-                statuses = {get_status(base + path) for _ in range(WARMUP_REQUESTS)}
+                # Each worker process keeps its own cache: warm them all.
+                statuses = {get_status(base + path)
+                            for _ in range(WARMUP_REQUESTS * args.workers)}
                 if not statuses <= set(range(200, 400)):
                     print(f"warning: warming {path} answered {sorted(statuses)}", flush=True)
             baseline = run_wrk(wrk, base + BASELINE, args)

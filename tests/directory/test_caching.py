@@ -3,13 +3,23 @@ in-process cache and its invalidation through the data version, and gzip."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+from types import SimpleNamespace
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import select
+from starlette.types import Message, Receive, Scope, Send
 
-from app.caching import PublicDataVersion, bump_public_version, cache_of, is_public_path
+from app.caching import (
+    PublicCacheMiddleware,
+    PublicDataVersion,
+    bump_public_version,
+    cache_of,
+    is_public_path,
+)
 from tests.conftest import checked_client
 from tests.directory.builders import database
 from tests.factories import login, make_organisation, make_user
@@ -159,3 +169,45 @@ def test_head_requests_get_the_headers_of_a_get(app: FastAPI) -> None:
     assert head.headers["etag"] == got.headers["etag"]
     assert head.headers["content-length"] == got.headers["content-length"]
     assert client.head("/api/v1/frameworks").status_code == 200
+
+
+def test_visitors_missing_the_same_page_at_once_share_one_render(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After a publication every worker's copy is stale: a crowd arriving together gets one
+    render between them, not one each (which on a busy page made visitors time out)."""
+    monkeypatch.setattr("app.caching.read_public_version", lambda engine: 7)
+    calls = 0
+
+    async def slow_page(scope: Scope, receive: Receive, send: Send) -> None:
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0.05)  # a page that takes a while to render
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/html")]})
+        await send({"type": "http.response.body", "body": f"map {calls}".encode()})
+
+    application = SimpleNamespace(state=SimpleNamespace(engine=None))
+    middleware = PublicCacheMiddleware(slow_page)
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def visit() -> tuple[int, bytes]:
+        sent: list[Message] = []
+
+        async def send(message: Message) -> None:
+            sent.append(message)
+
+        session = SimpleNamespace(user_id=None, flash=None, csrf="")
+        scope: Scope = {"type": "http", "method": "GET", "path": "/map", "query_string": b"",
+                        "headers": [], "state": {"session": session}, "app": application}
+        await middleware(scope, receive, send)
+        return sent[0]["status"], sent[1]["body"]
+
+    async def crowd() -> list[tuple[int, bytes]]:
+        return await asyncio.gather(*(visit() for _ in range(8)))
+
+    answers = asyncio.run(crowd())
+    assert answers == [(200, b"map 1")] * 8
+    assert calls == 1 and cache_of(application).renders == 1
