@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from app.config import Settings
 from app.main import create_app
-from tests.browser.helpers import AXE_PATH, CHROMIUM, CHROMIUM_ARGS
+from tests.browser.helpers import AXE_PATH, CHROMIUM, CHROMIUM_ARGS, JourneyBrowser
 
 STARTUP_TIMEOUT = 15.0
 
@@ -43,6 +43,15 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
                                                   args=CHROMIUM_ARGS)
     yield browser
     browser.close()
+
+
+@pytest.fixture(params=["js", "nojs"])
+def journey(request: pytest.FixtureRequest, browser: Browser) -> Iterator[JourneyBrowser]:
+    """Fresh browser contexts with JavaScript on ("js") or off ("nojs"): a journey test
+    taking it runs once each way (a test module may define its own, e.g. with keyboard)."""
+    journey = JourneyBrowser(browser, js=request.param == "js")
+    yield journey
+    journey.close()
 
 
 class _ThreadedServer:

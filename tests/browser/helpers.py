@@ -19,7 +19,16 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, Request, Route
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Error,
+    Locator,
+    Page,
+    Request,
+    Route,
+)
 
 from app.config import PROJECT_ROOT
 from app.frameworks import FrameworkCatalogue, load_catalogue
@@ -436,3 +445,17 @@ def assert_no_csp_violations(watcher: ConsoleWatcher, where: str = "") -> None:
     found = csp_violations(watcher)
     assert not found, f"Content-Security-Policy violations{' on ' + where if where else ''}" \
         ":\n" + "\n".join(found)
+
+
+def heading(page: Page) -> Locator:
+    """The page's one <h1>."""
+    return page.get_by_role("heading", level=1)
+
+
+def flash(page: Page) -> Locator:
+    """The green banner that says something was done."""
+    return page.locator(".govuk-notification-banner--success")
+
+
+def submit(page: Page, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).click()

@@ -5,10 +5,9 @@ a password, the account page, and doing the login and register forms by keyboard
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
 from app.config import Settings
@@ -21,6 +20,7 @@ from tests.browser.helpers import (
     email_text,
     focus_indicator,
     has_visible_focus,
+    heading,
     log_in,
     newest_email,
     outbox_names,
@@ -34,18 +34,6 @@ FRAMEWORKS = list(CATALOGUE)  # newest first, as the register form lists them
 AREA_LABEL = "Council area where it works"
 NEW_PASSWORD = "a brand new battery staple"
 TITLE_SUFFIX = " – Making It Real toolkit"
-
-
-@pytest.fixture(params=["js", "nojs"])
-def journey(request: pytest.FixtureRequest, browser: Browser) -> Iterator[JourneyBrowser]:
-    """Fresh browser contexts with JavaScript on ("js") or off ("nojs")."""
-    journey = JourneyBrowser(browser, js=request.param == "js")
-    yield journey
-    journey.close()
-
-
-def _heading(page: Page) -> Locator:
-    return page.get_by_role("heading", level=1)
 
 
 def _choose_area(page: Page, js: bool, typed: str = "Bolt", area: str = "Bolton") -> None:
@@ -88,7 +76,7 @@ def test_register_confirm_and_see_the_public_page_journey(
 ) -> None:
     page = journey.new_page()
     page.goto(f"{live_server}/register")
-    expect(_heading(page)).to_have_text("Sign up your organisation")
+    expect(heading(page)).to_have_text("Sign up your organisation")
     org_name = "Bolton Together Forum"
     commitment = "We will look at every marker with the people we support."
     _fill_register_form(page, journey.js, name="Rosa Register", email="Rosa@Example.org",
@@ -97,18 +85,18 @@ def test_register_confirm_and_see_the_public_page_journey(
     page.get_by_role("button", name="Sign up", exact=True).click()
 
     expect(page).to_have_url(f"{live_server}/register/check-your-email")
-    expect(_heading(page)).to_have_text("Check your email")
+    expect(heading(page)).to_have_text("Check your email")
     expect(page.locator("#main-content")).to_contain_text("rosa@example.org")
 
     message = newest_email(settings.outbox_dir, to="rosa@example.org")
     assert org_name in email_text(message)
     page.goto(email_link(message, live_server, "/confirm/"))
-    expect(_heading(page)).to_have_text("Confirm your email address")
+    expect(heading(page)).to_have_text("Confirm your email address")
     journey.check_axe(page, "confirm your email address")
     page.get_by_role("button", name="Confirm my email address").click()
 
     expect(page).to_have_url(f"{live_server}/manage")
-    expect(_heading(page)).to_have_text("Your organisations")
+    expect(heading(page)).to_have_text("Your organisations")
     expect(page.get_by_role("alert")).to_contain_text("Your email address is confirmed")
     link = page.get_by_role("link", name=org_name, exact=True)
     expect(link).to_be_visible()
@@ -118,7 +106,7 @@ def test_register_confirm_and_see_the_public_page_journey(
     assert href and href.startswith("/manage/"), href
 
     page.goto(live_server + href.replace("/manage/", "/organisations/", 1))
-    expect(_heading(page)).to_have_text(org_name)
+    expect(heading(page)).to_have_text(org_name)
     main = page.locator("#main-content")
     expect(main).to_contain_text("Disabled people's user-led organisation")
     expect(main).to_contain_text("Bolton")
@@ -224,15 +212,15 @@ def test_log_in_log_out_and_reset_password_journey(live_server: str, settings: S
     # Forgotten the password: ask for a link, follow it, choose a new one.
     page.goto(f"{live_server}/login")
     page.get_by_role("link", name="Forgotten your password?").click()
-    expect(_heading(page)).to_have_text("Reset your password")
+    expect(heading(page)).to_have_text("Reset your password")
     page.get_by_label("Email address").fill("lee@example.org")
     page.get_by_role("button", name="Send the link").click()
-    expect(_heading(page)).to_have_text("Check your email")
+    expect(heading(page)).to_have_text("Check your email")
     expect(page.locator("#main-content")).to_contain_text("lee@example.org")
     link = email_link(newest_email(settings.outbox_dir, to="lee@example.org"), live_server,
                       "/password-reset/")
     page.goto(link)
-    expect(_heading(page)).to_have_text("Choose a new password")
+    expect(heading(page)).to_have_text("Choose a new password")
     page.get_by_label("New password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Save the new password").click()
     expect(page).to_have_url(f"{live_server}/manage")
@@ -247,7 +235,7 @@ def test_log_in_log_out_and_reset_password_journey(live_server: str, settings: S
     # The link works only once.
     response = page.goto(link)
     assert response is not None and response.status == 410, response and response.status
-    expect(_heading(page)).to_have_text("This link does not work")
+    expect(heading(page)).to_have_text("This link does not work")
     expect(page.locator("#main-content")).to_contain_text("already been used")
     journey.check_axe(page, "a used password reset link")
     journey.assert_accessible()
@@ -264,7 +252,7 @@ def test_account_page_journey(live_server: str, settings: Settings,
     log_in(page, live_server, "ada@example.org", PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Your account").click()
     expect(page).to_have_url(f"{live_server}/account")
-    expect(_heading(page)).to_have_text("Your account")
+    expect(heading(page)).to_have_text("Your account")
     expect(page.locator("#main-content")).to_contain_text("ada@example.org")
     journey.check_axe(page, "the account page")
 
@@ -323,7 +311,7 @@ def test_keyboard_only_log_in_and_register_journey(live_server: str, settings: S
     expect(page.locator(":focus")).to_have_text("Log in")
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{live_server}/manage")
-    expect(_heading(page)).to_have_text("Your organisations")
+    expect(heading(page)).to_have_text("Your organisations")
 
     # Log out by keyboard: from the skip link onwards, Tab to the header button.
     tab_to(page, "button.mir-header__button")

@@ -30,8 +30,10 @@ from app.frameworks.model import Marker
 from tests.browser.helpers import (
     CATALOGUE,
     JourneyBrowser,
+    flash,
     focus_indicator,
     has_visible_focus,
+    heading,
     log_in,
     tab_to,
 )
@@ -91,14 +93,6 @@ def journey(mode: str, browser: Browser) -> Iterator[JourneyBrowser]:
     journey = JourneyBrowser(browser, js=mode != "nojs")
     yield journey
     journey.close()
-
-
-def _heading(page: Page) -> Locator:
-    return page.get_by_role("heading", level=1)
-
-
-def _flash(page: Page) -> Locator:
-    return page.locator(".govuk-notification-banner--success")
 
 
 def _error_summary(page: Page) -> Locator:
@@ -301,18 +295,18 @@ def _save(person: Person, code: str) -> None:
         if person.keyboard:
             person.assert_focus_visible()
     else:
-        expect(_flash(page)).to_contain_text(f"Saved {code} at ")
+        expect(flash(page)).to_contain_text(f"Saved {code} at ")
         assert page.url.split("#")[0] == url.split("#")[0]
 
 
 def _next_marker(person: Person, code: str) -> None:
     person.follow(person.page.get_by_role("link", name=re.compile(r"^Next marker")))
-    expect(_heading(person.page)).to_have_text(_marker(code).statement)
+    expect(heading(person.page)).to_have_text(_marker(code).statement)
 
 
 def _previous_marker(person: Person, code: str) -> None:
     person.follow(person.page.get_by_role("link", name=re.compile(r"^Previous marker")))
-    expect(_heading(person.page)).to_have_text(_marker(code).statement)
+    expect(heading(person.page)).to_have_text(_marker(code).statement)
 
 
 def _marker(code: str) -> Marker:
@@ -353,13 +347,13 @@ def test_assessment_journey(live_server: str, settings: Settings, journey: Journ
     owner.page.goto(workspace)
     owner.follow(owner.page.get_by_role("navigation", name=ORG_NAME)
                  .get_by_role("link", name="Assessments"))
-    expect(_heading(owner.page)).to_have_text("Assessments")
+    expect(heading(owner.page)).to_have_text("Assessments")
     check(owner.page, "assessments list")
     expect(owner.page.get_by_label(FRAMEWORK.title, exact=True)).to_be_checked()
     owner.fill(owner.page.get_by_label("Name", exact=True), FIRST_CYCLE)
     owner.button("Start")
-    expect(_heading(owner.page)).to_have_text(FIRST_CYCLE)
-    expect(_flash(owner.page)).to_contain_text(f"You have started “{FIRST_CYCLE}”.")
+    expect(heading(owner.page)).to_have_text(FIRST_CYCLE)
+    expect(flash(owner.page)).to_contain_text(f"You have started “{FIRST_CYCLE}”.")
     expect(owner.page.locator("#main-content")).to_contain_text("0 of 26 markers rated")
     check(owner.page, "overview, nothing rated")
     first_cycle = owner.page.url
@@ -375,13 +369,13 @@ def test_assessment_journey(live_server: str, settings: Settings, journey: Journ
         page = person.page
         person.follow(page.locator(".mir-theme-links").get_by_role(
             "link", name=themes[0].title, exact=True))
-        expect(_heading(page)).to_have_text(themes[0].title)
+        expect(heading(page)).to_have_text(themes[0].title)
         expect(page.get_by_role("table")).to_contain_text("Not rated yet")
         if who == "owner":
             check(page, "theme, nothing rated")
         person.follow(page.get_by_role("link", name=themes[0].markers[0].statement,
                                        exact=True))
-        expect(_heading(page)).to_have_text(themes[0].markers[0].statement)
+        expect(heading(page)).to_have_text(themes[0].markers[0].statement)
     check(owner.page, "marker, not rated")
 
     # Taking turns, a theme at a time (the Next link leads on into the next theme).
@@ -516,7 +510,7 @@ def _add_evidence(person: Person, journey: JourneyBrowser, tmp_path: Path) -> No
     person.open_details("Add a note")
     person.fill(page.get_by_label("Note", exact=True), "Eight of ten callers got through.")
     person.button("Add note")
-    expect(_flash(page)).to_contain_text(f"Your note has been added to {code}.")
+    expect(flash(page)).to_contain_text(f"Your note has been added to {code}.")
     expect(evidence.locator(".mir-evidence__item")).to_have_count(1)
 
     # A link: a javascript: address is refused, and the words are kept.
@@ -538,7 +532,7 @@ def _add_evidence(person: Person, journey: JourneyBrowser, tmp_path: Path) -> No
         expect(page.get_by_label("Web address")).to_be_focused()
     person.fill(page.get_by_label("Web address"), "https://www.example.org/helpline-survey")
     person.button("Add link")
-    expect(_flash(page)).to_contain_text(f"Your link has been added to {code}.")
+    expect(flash(page)).to_contain_text(f"Your link has been added to {code}.")
     expect(evidence.get_by_role("link", name="https://www.example.org/helpline-survey")) \
         .to_have_attribute("href", "https://www.example.org/helpline-survey")
 
@@ -564,7 +558,7 @@ def _add_evidence(person: Person, journey: JourneyBrowser, tmp_path: Path) -> No
         expect(page.locator("#file_upload")).to_be_focused()
     _choose_file(person, real)
     person.button("Upload file")
-    expect(_flash(page)).to_contain_text(f"Your file has been added to {code}.")
+    expect(flash(page)).to_contain_text(f"Your file has been added to {code}.")
     download = evidence.get_by_role("link", name="Helpline minutes.pdf")
     href = download.get_attribute("href")
     assert href is not None
@@ -579,7 +573,7 @@ def _add_evidence(person: Person, journey: JourneyBrowser, tmp_path: Path) -> No
     person.fill(page.get_by_label("Their name (optional)"), "Pat")
     person.choose("quote_publishable", "yes")
     person.button("Add quote")
-    expect(_flash(page)).to_contain_text(f"Your quote has been added to {code}.")
+    expect(flash(page)).to_contain_text(f"Your quote has been added to {code}.")
     items = evidence.locator(".mir-evidence__item")
     expect(items).to_have_count(4)
     expect(items.nth(3)).to_contain_text("I rang once and got the answer I needed.")
@@ -595,7 +589,7 @@ def _co_production(person: Person, journey: JourneyBrowser, cycle: str) -> None:
     page = person.page
     page.goto(cycle)
     person.follow(page.get_by_role("link", name="fill in the co-production record", exact=True))
-    expect(_heading(page)).to_have_text("Who took part, and how")
+    expect(heading(page)).to_have_text("Who took part, and how")
     journey.check_axe(page, "co-production")
     person.fill(page.get_by_label("People who use support"), "12")
     person.fill(page.get_by_label("Family carers"), "4")
@@ -614,7 +608,7 @@ def _co_production(person: Person, journey: JourneyBrowser, cycle: str) -> None:
     journey.check_axe(page, "co-production, with an error")
     person.fill(page.get_by_label("Staff", exact=True), "3")
     person.button("Save")
-    expect(_flash(page)).to_contain_text("Saved who took part and how.")
+    expect(flash(page)).to_contain_text("Saved who took part and how.")
     expect(page.locator("#main-content")).to_contain_text(
         "This record is complete enough to publish with the assessment.")
     expect(page.get_by_label("Family carers")).to_have_value("4")
@@ -626,7 +620,7 @@ def _co_production(person: Person, journey: JourneyBrowser, cycle: str) -> None:
 def _conflict(owner: Person, editor: Person, journey: JourneyBrowser, url: str) -> None:
     for person in (owner, editor):
         person.page.goto(url)
-        expect(_heading(person.page)).to_have_text(_marker(CONFLICT).statement)
+        expect(heading(person.page)).to_have_text(_marker(CONFLICT).statement)
 
     theirs = "Eden: the **new phone line** works."
     _rate(editor, CONFLICT, level="real", working=theirs, needs_change="Eden's change.",
@@ -721,7 +715,7 @@ def _second_cycle(person: Person, journey: JourneyBrowser, workspace: str) -> No
                               "this framework")
     expect(carry).to_be_checked()
     person.button("Start")
-    expect(_heading(page)).to_have_text(SECOND_CYCLE)
+    expect(heading(page)).to_have_text(SECOND_CYCLE)
     main = page.locator("#main-content")
     expect(main.locator(".mir-progress__text")).to_have_text("26 of 26 markers rated")
     expect(page.locator("#carried-over ~ ul").first.get_by_role("link")).to_have_count(26)
@@ -739,7 +733,7 @@ def _second_cycle(person: Person, journey: JourneyBrowser, workspace: str) -> No
 
     page.goto(page.url.rsplit("/markers/", 1)[0])
     person.follow(page.get_by_role("link", name="Compare with your last assessment"))
-    expect(_heading(page)).to_have_text("Compare two assessments")
+    expect(heading(page)).to_have_text("Compare two assessments")
     expect(page).to_have_title(re.compile(f"^{FIRST_CYCLE} and {SECOND_CYCLE} compared"))
     summary = page.locator(".mir-compare-summary")
     expect(summary.locator("[data-change=up]")).to_have_text("1 marker")

@@ -10,19 +10,18 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 from sqlmodel import Session
 
 from app.clock import today
 from app.config import Settings
 from app.db import engine_for
 from app.exports.service import CSV_COLUMNS
-from tests.browser.helpers import CATALOGUE, JourneyBrowser, log_in
+from tests.browser.helpers import CATALOGUE, JourneyBrowser, flash, heading, log_in, submit
 from tests.factories import (
     PASSWORD,
     make_commitment,
@@ -45,26 +44,6 @@ LEAFLET = "Rewrite the leaflet with members"
 LEAFLET_WHAT = "Plain words and big print, tested with five members."
 TRAINING = "Train the front door team"
 UPDATE = "The first workshop on the leaflet was held with eight members."
-
-
-@pytest.fixture(params=["js", "nojs"])
-def journey(request: pytest.FixtureRequest, browser: Browser) -> Iterator[JourneyBrowser]:
-    """Fresh browser contexts with JavaScript on ("js") or off ("nojs")."""
-    journey = JourneyBrowser(browser, js=request.param == "js")
-    yield journey
-    journey.close()
-
-
-def _heading(page: Page) -> Locator:
-    return page.get_by_role("heading", level=1)
-
-
-def _flash(page: Page) -> Locator:
-    return page.locator(".govuk-notification-banner--success")
-
-
-def _submit(page: Page, name: str) -> None:
-    page.get_by_role("button", name=name, exact=True).click()
 
 
 def _long(day: date) -> str:
@@ -160,18 +139,18 @@ def test_plan_journey(live_server: str, settings: Settings, journey: JourneyBrow
         .click()
     page.get_by_role("link", name="Spring 2026", exact=True).click()
     expect(page).to_have_url(assessment_url)
-    expect(_heading(page)).to_have_text("Spring 2026")
+    expect(heading(page)).to_have_text("Spring 2026")
     expect(page.locator("#main-content")).to_contain_text("Every marker has a level.")
     check(page, "assessment overview")
 
     # Priorities: too few first, then three, each with why ----------------------------------
     page.get_by_role("link", name=re.compile(r"^Then choose your priorities")).click()
     expect(page).to_have_url(f"{assessment_url}/priorities")
-    expect(_heading(page)).to_have_text("Choose your priorities")
+    expect(heading(page)).to_have_text("Choose your priorities")
     check(page, "priorities")
     _marker(page, "IA1").check()
     page.get_by_label("Why is IA1 a priority?").fill(REASONS["IA1"])
-    _submit(page, "Save the priorities")
+    submit(page, "Save the priorities")
     expect(page).to_have_title(re.compile(r"^Error: "))
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("There is a problem")
@@ -186,10 +165,10 @@ def test_plan_journey(live_server: str, settings: Settings, journey: JourneyBrow
     for code in ("AC2", "WF3"):
         _marker(page, code).check()
         page.get_by_label(f"Why is {code} a priority?").fill(REASONS[code])
-    _submit(page, "Save the priorities")
+    submit(page, "Save the priorities")
     expect(page).to_have_url(plan_url)
-    expect(_flash(page)).to_contain_text("You have chosen 3 priorities.")
-    expect(_heading(page)).to_have_text("Action plan")
+    expect(flash(page)).to_contain_text("You have chosen 3 priorities.")
+    expect(heading(page)).to_have_text("Action plan")
     expect(page.locator("#action-list")).to_contain_text("No actions yet.")
     check(page, "action plan, empty")
 
@@ -200,7 +179,7 @@ def test_plan_journey(live_server: str, settings: Settings, journey: JourneyBrow
     page.get_by_label("Who leads it").fill("Head of Adult Social Care")
     _fill_date(page, "When is it due by? (optional)", "31", "2", str(due.year))
     page.get_by_label("In progress", exact=True).check()
-    _submit(page, "Add the action")
+    submit(page, "Add the action")
     expect(page).to_have_title(re.compile(r"^Error: "))
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("There is a problem")
@@ -222,15 +201,15 @@ def test_plan_journey(live_server: str, settings: Settings, journey: JourneyBrow
 
     _fill_date(page, "When is it due by? (optional)", str(due.day), str(due.month),
                str(due.year))
-    _submit(page, "Add the action")
+    submit(page, "Add the action")
     expect(page).to_have_url(plan_url)
-    expect(_flash(page)).to_contain_text(f"Added the action “{LEAFLET}”.")
+    expect(flash(page)).to_contain_text(f"Added the action “{LEAFLET}”.")
     page.get_by_label("Title", exact=True).fill(TRAINING)
     page.get_by_label("Who leads it").fill("Front door manager")
     _fill_date(page, "When is it due by? (optional)", str(overdue.day), str(overdue.month),
                str(overdue.year))
-    _submit(page, "Add the action")
-    expect(_flash(page)).to_contain_text(f"Added the action “{TRAINING}”.")
+    submit(page, "Add the action")
+    expect(flash(page)).to_contain_text(f"Added the action “{TRAINING}”.")
     assert _action_titles(page) == [LEAFLET, TRAINING]
     training = page.locator(".mir-action").filter(has_text=TRAINING)
     expect(training).to_contain_text("Overdue")
@@ -255,7 +234,7 @@ def test_plan_journey(live_server: str, settings: Settings, journey: JourneyBrow
 
     # One action on a page of its own.
     page.get_by_role("link", name=LEAFLET, exact=True).click()
-    expect(_heading(page)).to_have_text(LEAFLET)
+    expect(heading(page)).to_have_text(LEAFLET)
     expect(page.get_by_label("What you will do")).to_have_value(LEAFLET_WHAT)
     check(page, "action")
 
@@ -263,7 +242,7 @@ def test_plan_journey(live_server: str, settings: Settings, journey: JourneyBrow
     page.get_by_role("link", name="Action plan", exact=True).click()
     page.get_by_role("link", name="Preview and publish").click()
     expect(page).to_have_url(f"{plan_url}/publish")
-    expect(_heading(page)).to_have_text("Preview and publish")
+    expect(heading(page)).to_have_text("Preview and publish")
     checklist = page.locator(".mir-checklist li")
     expect(checklist).to_have_count(3)
     expect(checklist.filter(has_text="To do")).to_have_count(0)
@@ -276,11 +255,11 @@ def test_plan_journey(live_server: str, settings: Settings, journey: JourneyBrow
     check(page, "preview and publish")
     page.get_by_label("Anything to add about this plan? (optional)").fill(
         "Agreed with members at the November meeting.")
-    _submit(page, "Publish now")
+    submit(page, "Publish now")
     publication_url = f"{live_server}/organisations/{SLUG}/publications/1"
     expect(page).to_have_url(publication_url)
-    expect(_flash(page)).to_contain_text("Published as publication number 1. It is now public.")
-    expect(_heading(page)).to_have_text(f"Action plan, published {_long(now)}")
+    expect(flash(page)).to_contain_text("Published as publication number 1. It is now public.")
+    expect(heading(page)).to_have_text(f"Action plan, published {_long(now)}")
     main = page.locator("#main-content")
     for text in (*REASONS.values(), LEAFLET, TRAINING, "Agreed with members at the November",
                  "12 people who use support", "What is working on PB4"):
@@ -291,7 +270,7 @@ def test_plan_journey(live_server: str, settings: Settings, journey: JourneyBrow
     # Anyone, without an account, sees it on the organisation's public profile.
     public = journey.new_page()
     public.goto(f"{live_server}/organisations/{SLUG}")
-    expect(_heading(public)).to_have_text(ORG_NAME)
+    expect(heading(public)).to_have_text(ORG_NAME)
     expect(public.locator(".mir-commitment")).to_contain_text("Plan published")
     expect(public.get_by_role("heading", name=re.compile(r"^Latest publication"))) \
         .to_have_text(f"Latest publication: action plan, {_long(now)}")
@@ -305,7 +284,7 @@ def test_plan_journey(live_server: str, settings: Settings, journey: JourneyBrow
     page.get_by_role("link", name=ORG_NAME, exact=True).click()  # the breadcrumb
     page.get_by_role("link", name="Download the action plan").click()
     expect(page).to_have_url(f"{live_server}/organisations/{SLUG}/action-plan")
-    expect(_heading(page)).to_have_text(f"{FRAMEWORK.title} action plan")
+    expect(heading(page)).to_have_text(f"{FRAMEWORK.title} action plan")
     check(page, "action plan exports")
     files = _check_exports(page, tmp_path / "plan", titles=[TRAINING, LEAFLET])
     assert all(row["latest_update"] == "" for row in _csv_rows(files["csv"]))
@@ -314,28 +293,28 @@ def test_plan_journey(live_server: str, settings: Settings, journey: JourneyBrow
     # A progress report ----------------------------------------------------------------------
     page.goto(plan_url)
     page.get_by_role("link", name=TRAINING, exact=True).click()
-    expect(_heading(page)).to_have_text(TRAINING)
+    expect(heading(page)).to_have_text(TRAINING)
     expect(page.locator("#main-content")).to_contain_text(f"It was due by {_long(overdue)}.")
     page.get_by_label("Done", exact=True).check()
-    _submit(page, "Save the action")
-    expect(_flash(page)).to_contain_text(f"Saved the action “{TRAINING}”.")
+    submit(page, "Save the action")
+    expect(flash(page)).to_contain_text(f"Saved the action “{TRAINING}”.")
     page.get_by_role("link", name=LEAFLET, exact=True).click()
     page.get_by_label("What has happened?").fill(UPDATE)
-    _submit(page, "Add the update")
-    expect(_flash(page)).to_contain_text("Progress update added.")
+    submit(page, "Add the update")
+    expect(flash(page)).to_contain_text("Progress update added.")
     expect(page.locator("#main-content")).to_contain_text(f"{_long(now)}: {UPDATE}")
     check(page, "action with an update")
 
     page.get_by_role("link", name="Action plan", exact=True).click()
     page.get_by_role("link", name="Preview and publish").click()
     page.get_by_label("Progress report", exact=True).check()
-    _submit(page, "Show the preview")
+    submit(page, "Show the preview")
     expect(page).to_have_url(f"{plan_url}/publish?kind=progress")
     expect(page.locator(".mir-preview")).to_contain_text(UPDATE)
     check(page, "preview a progress report")
-    _submit(page, "Publish now")
+    submit(page, "Publish now")
     expect(page).to_have_url(f"{live_server}/organisations/{SLUG}/publications/2")
-    expect(_heading(page)).to_have_text(f"Progress report, published {_long(now)}")
+    expect(heading(page)).to_have_text(f"Progress report, published {_long(now)}")
     expect(page.locator("#main-content")).to_contain_text(UPDATE)
     expect(page.get_by_role("row", name=re.compile(TRAINING))).to_contain_text("Done")
     check(page, "progress report")

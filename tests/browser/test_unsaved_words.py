@@ -10,13 +10,19 @@ from sqlmodel import Session
 from app.assessments.service import start_assessment
 from app.config import Settings
 from app.db import engine_for
+from app.frameworks import Framework
 from tests.browser.helpers import CATALOGUE, log_in
 from tests.factories import PASSWORD, make_commitment, make_organisation, make_user
 
 pytestmark = pytest.mark.browser
 
-FRAMEWORK = CATALOGUE.get("making-it-real-2012")
-assert FRAMEWORK is not None
+def _framework() -> Framework:
+    framework = CATALOGUE.get("making-it-real-2012")
+    assert framework is not None
+    return framework
+
+
+FRAMEWORK = _framework()
 
 
 def _marker_url(settings: Settings, live_server: str) -> str:
@@ -58,7 +64,7 @@ def test_leaving_a_marker_with_unsaved_words_asks_first(
 
     page.get_by_role("button", name="Save this marker").click()
     expect(page.locator("#rating-status")).to_contain_text("Saved at")
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.on("dialog", stay)
     page.get_by_role("link", name="Next marker").click()
     expect(page).not_to_have_url(url)  # saved: no question, off to the next marker
     assert dialogs == ["beforeunload"]

@@ -9,15 +9,23 @@ on the view's page and the area page."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import expect
 from sqlmodel import Session
 
 from app.config import Settings
 from app.db import engine_for
-from tests.browser.helpers import JourneyBrowser, email_link, log_in, newest_email, outbox_names
+from tests.browser.helpers import (
+    JourneyBrowser,
+    email_link,
+    flash,
+    heading,
+    log_in,
+    newest_email,
+    outbox_names,
+    submit,
+)
 from tests.factories import PASSWORD, make_organisation, make_user
 from tests.views.factories import publish_plan
 
@@ -25,26 +33,6 @@ pytestmark = pytest.mark.browser
 
 DRAFT_SECRET = "BROWSER-DRAFT-SECRET-5b7c"
 AREA = "E08000001"  # where make_organisation puts both organisations
-
-
-@pytest.fixture(params=["js", "nojs"])
-def journey(request: pytest.FixtureRequest, browser: Browser) -> Iterator[JourneyBrowser]:
-    """Fresh browser contexts with JavaScript on ("js") or off ("nojs")."""
-    journey = JourneyBrowser(browser, js=request.param == "js")
-    yield journey
-    journey.close()
-
-
-def _heading(page: Page) -> Locator:
-    return page.get_by_role("heading", level=1)
-
-
-def _flash(page: Page) -> Locator:
-    return page.locator(".govuk-notification-banner--success")
-
-
-def _submit(page: Page, name: str) -> None:
-    page.get_by_role("button", name=name, exact=True).click()
 
 
 def test_views_journey(live_server: str, settings: Settings, journey: JourneyBrowser) -> None:
@@ -64,14 +52,14 @@ def test_views_journey(live_server: str, settings: Settings, journey: JourneyBro
     page = journey.new_page()
     log_in(page, live_server, "dpulo@example.org", PASSWORD)
     page.goto(f"{live_server}/manage/bury-voice/views")
-    expect(_heading(page)).to_have_text("Independent views")
+    expect(heading(page)).to_have_text("Independent views")
     check(page, "views list")
     choose = page.get_by_label("Which organisation, and which framework?")
     choose.select_option(index=1)  # the only other organisation with a publication
     expect(choose.locator("option:checked")).to_contain_text("Bury Council")
-    _submit(page, "Start a view")
-    expect(_heading(page)).to_have_text("Your view of Bury Council")
-    expect(_flash(page)).to_contain_text("You have started a view")
+    submit(page, "Start a view")
+    expect(heading(page)).to_have_text("Your view of Bury Council")
+    expect(flash(page)).to_contain_text("You have started a view")
     expect(page.get_by_text(DRAFT_SECRET)).to_have_count(0)
     check(page, "view overview")
     base = page.url
@@ -83,33 +71,33 @@ def test_views_journey(live_server: str, settings: Settings, journey: JourneyBro
     check(page, "marker")
     page.get_by_label("Getting started", exact=True).check()
     page.get_by_label("Why: what people told you").fill("People wait months for a call back.")
-    _submit(page, "Save this marker")
+    submit(page, "Save this marker")
     if journey.js:
         expect(page.locator("#rating-status .mir-saved")).to_contain_text("Saved at")
         assert page.url == f"{base}/markers/IA1"
     else:
-        expect(_flash(page)).to_contain_text("Saved IA1 at")
+        expect(flash(page)).to_contain_text("Saved IA1 at")
     check(page, "marker saved")
 
     # How local people's views were gathered.
     page.goto(f"{base}/co-production")
-    expect(_heading(page)).to_have_text("How local people's views were gathered")
+    expect(heading(page)).to_have_text("How local people's views were gathered")
     check(page, "co-production")
     page.get_by_label("People who use support").fill("14")
     page.get_by_label("Workshops or meetings").check()
     page.get_by_label("In their own words, what did people say about the way you did "
                       "this?").fill("People liked meeting at the library.")
-    _submit(page, "Save")
-    expect(_flash(page)).to_contain_text("Saved who took part and how.")
+    submit(page, "Save")
+    expect(flash(page)).to_contain_text("Saved who took part and how.")
     check(page, "co-production saved")
 
     # Publish: the council's owners are told.
     before = outbox_names(settings.outbox_dir)
     page.goto(f"{base}/publish")
-    expect(_heading(page)).to_have_text("Preview and publish")
+    expect(heading(page)).to_have_text("Preview and publish")
     check(page, "publish")
-    _submit(page, "Publish now")
-    expect(_heading(page)).to_contain_text("Independent view, published")
+    submit(page, "Publish now")
+    expect(heading(page)).to_contain_text("Independent view, published")
     expect(page.get_by_text("rate this one level lower than Bury Council does.")).to_be_visible()
     check(page, "view publication")
     view_url = page.url
@@ -120,28 +108,28 @@ def test_views_journey(live_server: str, settings: Settings, journey: JourneyBro
     public = journey.new_page()
     public.goto(view_url)
     public.get_by_role("link", name="Report a concern about this publication").click()
-    expect(_heading(public)).to_have_text("Report a concern about this publication")
+    expect(heading(public)).to_have_text("Report a concern about this publication")
     check(public, "concern form")
-    _submit(public, "Send the report")
+    submit(public, "Send the report")
     expect(public.locator(".govuk-error-summary")).to_contain_text(
         "Tell us what is wrong with this publication")
     check(public, "concern form with an error")
     public.get_by_label("What is the problem?").fill("It quotes my neighbour by name.")
-    _submit(public, "Send the report")
-    expect(_heading(public)).to_have_text("Thank you for your report")
+    submit(public, "Send the report")
+    expect(heading(public)).to_have_text("Thank you for your report")
     check(public, "concern sent")
 
     # The council replies, and the DPULO's owners are told.
     council_page = journey.new_page()
     log_in(council_page, live_server, "council@example.org", PASSWORD)
     council_page.goto(reply_link)
-    expect(_heading(council_page)).to_have_text("Bury Voice's view of Bury Council")
+    expect(heading(council_page)).to_have_text("Bury Voice's view of Bury Council")
     check(council_page, "received view")
     council_page.get_by_label("Your reply to the whole view").fill("Thank you. We will act.")
     council_page.locator("#marker-IA1").fill("We are hiring two more advisers.")
     before = outbox_names(settings.outbox_dir)
-    _submit(council_page, "Publish reply")
-    expect(_heading(council_page)).to_contain_text("Reply to an independent view, published")
+    submit(council_page, "Publish reply")
+    expect(heading(council_page)).to_contain_text("Reply to an independent view, published")
     check(council_page, "reply publication")
     replied = newest_email(settings.outbox_dir, to="dpulo@example.org", not_in=before)
     page.goto(email_link(replied, live_server, "/organisations/bury-council/publications/"))
@@ -149,26 +137,26 @@ def test_views_journey(live_server: str, settings: Settings, journey: JourneyBro
 
     # A council owner stops their reminder emails, then starts them again.
     council_page.goto(f"{live_server}/manage/bury-council/reminders")
-    expect(_heading(council_page)).to_have_text("Reminder emails")
+    expect(heading(council_page)).to_have_text("Reminder emails")
     expect(council_page.locator("#reminders-status")).to_have_text(
         "You get reminder emails about Bury Council.")
     check(council_page, "reminder emails")
     council_page.get_by_label("No, do not email me reminders").check()
-    _submit(council_page, "Save")
-    expect(_flash(council_page)).to_contain_text(
+    submit(council_page, "Save")
+    expect(flash(council_page)).to_contain_text(
         "You will not get reminder emails about Bury Council.")
     expect(council_page.locator("#reminders-status")).to_contain_text("you stopped them on")
     check(council_page, "reminder emails stopped")
     council_page.get_by_label("Yes, email me when something is due").check()
-    _submit(council_page, "Save")
-    expect(_flash(council_page)).to_contain_text(
+    submit(council_page, "Save")
+    expect(flash(council_page)).to_contain_text(
         "You will get reminder emails about Bury Council again.")
     expect(council_page.locator("#reminders-status")).to_have_text(
         "You get reminder emails about Bury Council.")
 
     # The public reads both side by side, and follows the council.
     public.goto(f"{live_server}/organisations/bury-council/independent-views")
-    expect(_heading(public)).to_have_text("What local people say about Bury Council")
+    expect(heading(public)).to_have_text("What local people say about Bury Council")
     expect(public.get_by_text("We are hiring two more advisers.")).to_be_visible()
     check(public, "side by side")
     public.goto(f"{live_server}/organisations/bury-council")
@@ -191,22 +179,22 @@ def test_views_journey(live_server: str, settings: Settings, journey: JourneyBro
                    r"lower than Bury Council does\."))
     check(public, "area with side by side")
     public.get_by_role("link", name=re.compile(r"^Every word side by side")).click()
-    expect(_heading(public)).to_have_text("What local people say about Bury Council")
+    expect(heading(public)).to_have_text("What local people say about Bury Council")
     public.goto(f"{live_server}/organisations/bury-council")
     public.get_by_role("link", name="Get an email when Bury Council publishes something") \
         .click()
-    expect(_heading(public)).to_have_text("Follow Bury Council")
+    expect(heading(public)).to_have_text("Follow Bury Council")
     check(public, "follow")
     before = outbox_names(settings.outbox_dir)
     public.get_by_label("Email address").fill("fan@example.org")
-    _submit(public, "Follow")
-    expect(_heading(public)).to_have_text("Check your email")
+    submit(public, "Follow")
+    expect(heading(public)).to_have_text("Check your email")
     check(public, "check your email")
     confirm = newest_email(settings.outbox_dir, to="fan@example.org", not_in=before)
     public.goto(email_link(confirm, live_server, "/follow/confirm/"))
     check(public, "confirm following")
-    _submit(public, "Yes, send me these emails")
-    expect(_heading(public)).to_have_text("You are following Bury Council")
+    submit(public, "Yes, send me these emails")
+    expect(heading(public)).to_have_text("You are following Bury Council")
     check(public, "following")
 
     # A site admin hides the view; its reason is shown in its place.
@@ -218,8 +206,8 @@ def test_views_journey(live_server: str, settings: Settings, journey: JourneyBro
     admin.get_by_role("link", name=re.compile(r"^Bury Voice: independent view")).click()
     check(admin, "admin publication")
     admin.get_by_label("Why is it hidden?").fill("It names someone who did not agree.")
-    _submit(admin, "Hide the publication")
-    expect(_flash(admin)).to_contain_text("The publication is hidden.")
+    submit(admin, "Hide the publication")
+    expect(flash(admin)).to_contain_text("The publication is hidden.")
     check(admin, "admin publication hidden")
     public.goto(view_url)
     expect(public.get_by_text("It names someone who did not agree.")).to_be_visible()

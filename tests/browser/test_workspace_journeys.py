@@ -5,10 +5,9 @@ a framework, and inviting someone who then makes an account and has their role c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 from sqlmodel import Session
 
 from app.config import Settings
@@ -17,6 +16,8 @@ from tests.browser.helpers import (
     CATALOGUE,
     JourneyBrowser,
     email_link,
+    flash,
+    heading,
     log_in,
     newest_email,
     outbox_names,
@@ -30,24 +31,8 @@ ORG_NAME = "Bolton Voices Together"
 INVITEE_PASSWORD = "invited and very welcome"
 
 
-@pytest.fixture(params=["js", "nojs"])
-def journey(request: pytest.FixtureRequest, browser: Browser) -> Iterator[JourneyBrowser]:
-    """Fresh browser contexts with JavaScript on ("js") or off ("nojs")."""
-    journey = JourneyBrowser(browser, js=request.param == "js")
-    yield journey
-    journey.close()
-
-
-def _heading(page: Page) -> Locator:
-    return page.get_by_role("heading", level=1)
-
-
 def _workspace_nav(page: Page) -> Locator:
     return page.get_by_role("navigation", name=ORG_NAME)
-
-
-def _flash(page: Page) -> Locator:
-    return page.locator(".govuk-notification-banner--success")
 
 
 def test_workspace_owner_journey(live_server: str, settings: Settings,
@@ -67,7 +52,7 @@ def test_workspace_owner_journey(live_server: str, settings: Settings,
     # Overview --------------------------------------------------------------------------
     page.get_by_role("link", name=ORG_NAME, exact=True).click()
     expect(page).to_have_url(base)
-    expect(_heading(page)).to_have_text(ORG_NAME)
+    expect(heading(page)).to_have_text(ORG_NAME)
     expect(_workspace_nav(page)).to_contain_text("you are an owner")
     expect(_workspace_nav(page).get_by_role("link", name="Overview")).to_have_attribute(
         "aria-current", "page")
@@ -78,7 +63,7 @@ def test_workspace_owner_journey(live_server: str, settings: Settings,
     # Profile: an error first, then the description and the map position --------------------
     _workspace_nav(page).get_by_role("link", name="Profile").click()
     expect(page).to_have_url(f"{base}/profile")
-    expect(_heading(page)).to_have_text("Your organisation's profile")
+    expect(heading(page)).to_have_text("Your organisation's profile")
     expect(page.get_by_label("Name", exact=True)).to_have_value(ORG_NAME)
     if journey.js:  # the area picker shows the area already chosen
         expect(page.locator("input#areas[role=combobox]")).to_have_value("Bolton")
@@ -106,7 +91,7 @@ def test_workspace_owner_journey(live_server: str, settings: Settings,
     page.get_by_label("Latitude", exact=True).fill("53.578")
     page.get_by_role("button", name="Save the profile").click()
     expect(page).to_have_url(base)
-    expect(_flash(page)).to_contain_text("Your organisation's details have been saved.")
+    expect(flash(page)).to_contain_text("Your organisation's details have been saved.")
     _workspace_nav(page).get_by_role("link", name="Profile").click()
     expect(description).to_have_value("A user-led group for disabled people in Bolton.")
     expect(page.get_by_label("Latitude", exact=True)).to_have_value("53.578")
@@ -119,14 +104,14 @@ def test_workspace_owner_journey(live_server: str, settings: Settings,
     # Frameworks: sign up to the other one, then withdraw from it ----------------------------
     _workspace_nav(page).get_by_role("link", name="Frameworks").click()
     expect(page).to_have_url(f"{base}/frameworks")
-    expect(_heading(page)).to_have_text("Frameworks")
+    expect(heading(page)).to_have_text("Frameworks")
     journey.check_axe(page, "frameworks")
     page.get_by_label(OTHER.title, exact=True).check()
     page.get_by_label("What does your organisation commit to?").fill(
         "We will review the 2012 markers with our members.")
     page.get_by_role("button", name="Sign up", exact=True).click()
     expect(page).to_have_url(f"{base}/frameworks")
-    expect(_flash(page)).to_contain_text(f"You have signed up to {OTHER.title}.")
+    expect(flash(page)).to_contain_text(f"You have signed up to {OTHER.title}.")
     table = page.get_by_role("table")
     expect(table.get_by_role("row")).to_have_count(3)  # the header and two sign-ups
     expect(page.get_by_role("row", name=re.compile(re.escape(OTHER.title)))).to_contain_text(
@@ -139,7 +124,7 @@ def test_workspace_owner_journey(live_server: str, settings: Settings,
     reason.fill("We are merging with another group.")
     withdraw.get_by_role("button", name="Withdraw").click()
     expect(page).to_have_url(f"{base}/frameworks")
-    expect(_flash(page)).to_contain_text("You have withdrawn.")
+    expect(flash(page)).to_contain_text("You have withdrawn.")
     expect(page.get_by_role("row", name=re.compile(re.escape(OTHER.title)))).to_contain_text(
         "We are merging with another group.")
     expect(page.locator("details").filter(has_text=f"Withdraw from {OTHER.title}")) \
@@ -151,7 +136,7 @@ def test_workspace_owner_journey(live_server: str, settings: Settings,
     # Members: an error, then invite someone as a viewer --------------------------------------
     _workspace_nav(page).get_by_role("link", name="Members").click()
     expect(page).to_have_url(f"{base}/members")
-    expect(_heading(page)).to_have_text("Members")
+    expect(heading(page)).to_have_text("Members")
     expect(page.get_by_role("row", name=re.compile("Owen Owner"))).to_contain_text("(you)")
     journey.check_axe(page, "members")
 
@@ -171,14 +156,14 @@ def test_workspace_owner_journey(live_server: str, settings: Settings,
     before = outbox_names(settings.outbox_dir)
     page.get_by_role("button", name="Send the invitation").click()
     expect(page).to_have_url(f"{base}/members")
-    expect(_flash(page)).to_contain_text("We have emailed an invitation to ivy@example.org.")
+    expect(flash(page)).to_contain_text("We have emailed an invitation to ivy@example.org.")
     invitation = newest_email(settings.outbox_dir, to="ivy@example.org", not_in=before)
     link = email_link(invitation, live_server, "/invitations/")
 
     # The invitee, in a browser of their own, makes an account and lands in the workspace.
     invitee = journey.new_page()
     invitee.goto(link)
-    expect(_heading(invitee)).to_have_text(f"Join {ORG_NAME}")
+    expect(heading(invitee)).to_have_text(f"Join {ORG_NAME}")
     expect(invitee.locator("#main-content")).to_contain_text("as a viewer")
     expect(invitee.locator("#main-content")).to_contain_text("ivy@example.org")
     journey.check_axe(invitee, "invitation")
@@ -186,7 +171,7 @@ def test_workspace_owner_journey(live_server: str, settings: Settings,
     invitee.get_by_label("Create a password", exact=True).fill(INVITEE_PASSWORD)
     invitee.get_by_role("button", name="Make my account and join").click()
     expect(invitee).to_have_url(base)
-    expect(_flash(invitee)).to_contain_text(f"You are now a member of {ORG_NAME}.")
+    expect(flash(invitee)).to_contain_text(f"You are now a member of {ORG_NAME}.")
     expect(_workspace_nav(invitee)).to_contain_text("you are a viewer")
     expect(_workspace_nav(invitee).get_by_role("link", name="Profile")).to_have_count(0)
 
@@ -199,7 +184,7 @@ def test_workspace_owner_journey(live_server: str, settings: Settings,
     role.select_option("editor")
     page.get_by_role("button", name="Change role of Ivy Invitee").click()
     expect(page).to_have_url(f"{base}/members")
-    expect(_flash(page)).to_contain_text("The role has been changed.")
+    expect(flash(page)).to_contain_text("The role has been changed.")
     expect(page.get_by_label("Role of Ivy Invitee")).to_have_value("editor")
 
     invitee.reload()
