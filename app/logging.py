@@ -20,9 +20,10 @@ import re
 import time
 import traceback
 import uuid
-from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+
+from asgi_correlation_id import CorrelationIdMiddleware, correlation_id
 
 if TYPE_CHECKING:  # uvicorn imports this module in each worker before it answers health
     # checks: keep it to the standard library so that a worker starts quickly.
@@ -34,7 +35,6 @@ SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 # Path parameters whose values must never reach a log line.
 _SECRET_PARAM = re.compile(r"token|secret|password|key", re.IGNORECASE)
 
-request_id_var: ContextVar[str | None] = ContextVar("mir_request_id", default=None)
 access_logger = logging.getLogger("mir.access")
 
 # Attributes every LogRecord has; anything else was passed with `extra=` and is logged.
@@ -56,7 +56,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        request_id = getattr(record, "request_id", None) or request_id_var.get()
+        request_id = getattr(record, "request_id", None) or correlation_id.get()
         if request_id:
             entry["request_id"] = request_id
         for name, value in vars(record).items():
@@ -101,14 +101,12 @@ def configure_logging(force: bool = False) -> None:
         logging.config.dictConfig(LOGGING_CONFIG)
 
 
-def request_id_from(scope: Scope) -> str:
-    """The client's X-Request-ID if it looks safe, else a new random one."""
-    for key, value in scope.get("headers", []):
-        if key == b"x-request-id":
-            candidate = bytes(value).decode("latin-1")
-            if SAFE_REQUEST_ID.match(candidate):
-                return candidate
-            break
+def safe_request_id(candidate: str) -> bool:
+    """Whether a client's (or load balancer's) X-Request-ID is short and plain enough to keep."""
+    return SAFE_REQUEST_ID.match(candidate) is not None
+
+
+def new_request_id() -> str:
     return uuid.uuid4().hex
 
 
@@ -124,7 +122,7 @@ def loggable_path(scope: Scope) -> str:
 
 
 class RequestLogMiddleware:
-    """Gives each request an id (X-Request-ID, also on the response) and logs one line."""
+    """Logs one line per request, with the id asgi-correlation-id gave it (see with_request_id)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -133,28 +131,19 @@ class RequestLogMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = request_id_from(scope)
+        request_id = correlation_id.get() or new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id
-        token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
 
-        async def send_with_id(message: Message) -> None:
+        async def send_noting_status(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = int(message["status"])
-                message["headers"] = [
-                    *[
-                        (name, value)
-                        for name, value in message.get("headers", [])
-                        if name.lower() != b"x-request-id"
-                    ],
-                    (b"x-request-id", request_id.encode("latin-1")),
-                ]
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive, send_noting_status)
         finally:
             duration = round((time.perf_counter() - started) * 1000, 2)
             access_logger.info(
@@ -167,4 +156,10 @@ class RequestLogMiddleware:
                     "duration_ms": duration,
                 },
             )
-            request_id_var.reset(token)
+
+
+def with_request_id(app: ASGIApp) -> ASGIApp:
+    """Each request gets an id (the client's X-Request-ID if safe, else a new one), sent back
+    on the response and put on every log line; then one access line is logged."""
+    return CorrelationIdMiddleware(RequestLogMiddleware(app), header_name=REQUEST_ID_HEADER,
+                                   generator=new_request_id, validator=safe_request_id)

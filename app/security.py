@@ -12,7 +12,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import Settings
-from app.logging import RequestLogMiddleware
+from app.logging import with_request_id
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -78,6 +78,6 @@ def install_security(app: FastAPI, settings: Settings) -> None:
     build = app.build_middleware_stack
 
     def build_with_security() -> ASGIApp:
-        return RequestLogMiddleware(SecurityHeadersMiddleware(build(), settings))
+        return with_request_id(SecurityHeadersMiddleware(build(), settings))
 
     app.build_middleware_stack = build_with_security  # type: ignore[method-assign]

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from app.logging import JsonFormatter, request_id_from
+from app.logging import JsonFormatter
 from app.main import create_app
 from tests.factories import csrf_token
 
@@ -79,11 +79,16 @@ def test_form_contents_never_reach_the_log(
 
 
 @pytest.mark.parametrize("sent", ["<script>", "a" * 200, "x y", "", "é", "../../etc"])
-def test_unsafe_request_ids_are_replaced(sent: str) -> None:
-    scope = {"headers": [(b"x-request-id", sent.encode())]}
-    generated = request_id_from(scope)
+def test_unsafe_request_ids_are_replaced(
+    settings: Settings, access_log: pytest.LogCaptureFixture, sent: str
+) -> None:
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/healthz", headers={"X-Request-ID": sent.encode()})
+    [generated] = response.headers.get_list("x-request-id")
     assert generated != sent
     assert len(generated) == 32 and generated.isalnum()
+    [record] = _requests(access_log)
+    assert record.request_id == generated  # type: ignore[attr-defined]
 
 
 def test_errors_are_logged_by_type_and_place_not_message() -> None:
