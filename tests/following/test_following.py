@@ -143,7 +143,7 @@ def test_unknown_targets_and_bad_links(client: TestClient, organisations: None) 
 
 
 def test_following_is_rate_limited(client: TestClient, organisations: None) -> None:
-    for number in range(FOLLOW_LIMIT):
+    for number in range(FOLLOW_LIMIT.count):
         follow(client, organisation="bury-council", email=f"p{number}@example.org")
     refused = follow(client, organisation="bury-council", email="one.more@example.org")
     assert refused.status_code == 429
