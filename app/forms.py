@@ -14,6 +14,8 @@ from typing import Any, ClassVar, TypeVar
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
 
+from app.text import without_control_characters
+
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 EMAIL_MESSAGE = "Enter an email address in the correct format, like name@example.com"
 
@@ -29,13 +31,15 @@ Errors = dict[str, str]
 
 
 def form_values(form: FormData) -> dict[str, Any]:
-    """Trimmed text values; repeated fields (checkboxes, multi-selects) become lists."""
+    """Trimmed text values without control characters (a NUL breaks PostgreSQL and Word
+    files; only tab and new lines are kept); repeated fields (checkboxes, multi-selects)
+    become lists."""
     values: dict[str, Any] = {}
     for key in form:
         if key == "csrf_token":
             continue
         items = [item for item in form.getlist(key) if not isinstance(item, UploadFile)]
-        texts = [str(item).strip() for item in items]
+        texts = [without_control_characters(str(item)).strip() for item in items]
         if len(texts) > 1:  # repeated fields: drop the ones left empty
             texts = [text for text in texts if text]
         values[key] = texts if len(texts) > 1 or key.endswith("[]") else (texts[0] if texts

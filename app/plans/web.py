@@ -84,9 +84,10 @@ async def save_priorities(request: Request, assessment_id: int, access: EditorAc
                           db: SessionDep, catalogue: CatalogueDep,
                           web: WebSessionDep) -> Response:
     assessment, framework = load_assessment(db, access, assessment_id, catalogue)
-    form = await request.form()
-    picked = [str(code) for code in form.getlist("priority")]
-    chosen = {code: str(form.get(f"why-{code}", "")).strip() for code in picked
+    values = form_values(await request.form())
+    picked = values.get("priority", [])
+    picked = [picked] if isinstance(picked, str) else picked
+    chosen = {code: str(values.get(f"why-{code}", "")) for code in picked
               if framework.marker(code) is not None}
     errors = {f"why-{code}": f"Say why {code} is a priority" for code, why in chosen.items()
               if not why}
