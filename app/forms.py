@@ -9,12 +9,18 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from starlette.datastructures import FormData, UploadFile
 
 from app.text import without_control_characters
+
+# The largest whole number a database integer column holds (PostgreSQL `integer`). An id or
+# number beyond it cannot exist; bounding it makes such an address "not found" (404) and
+# such a form value a form error, instead of a query the database refuses (500).
+MAX_DB_INT = 2**31 - 1
+DbInt = Annotated[int, Field(ge=0, le=MAX_DB_INT)]
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 EMAIL_MESSAGE = "Enter an email address in the correct format, like name@example.com"
@@ -117,8 +123,8 @@ def date_from_parts(values: dict[str, Any], name: str, label: str,
         return None, f"{label[0].upper()}{label[1:]} must include a {missing[0]}"
     try:
         day, month, year = (int(part) for part in parts)
-        if year < 1000:
+        if not 1000 <= year <= 9999:  # a typo, or beyond what a date can hold
             raise ValueError
         return date(year, month, day), None
-    except ValueError:
+    except (ValueError, OverflowError):  # a day or month too big for C's int overflows
         return None, f"{label[0].upper()}{label[1:]} must be a real date, like 31 3 2027"

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from app import ratelimit
 from app.accounts import service
 from app.accounts.forms import (
     AccountNameForm,
@@ -20,7 +21,6 @@ from app.accounts.forms import (
     RegisterForm,
 )
 from app.accounts.security import TokenProblem, find_token
-from app import ratelimit
 from app.clock import today
 from app.deps import (
     CatalogueDep,

@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from app import ratelimit
 from app.deps import OutboxDep, SessionDep, SettingsDep
-from app.forms import Errors, form_values, parse
+from app.forms import DbInt, Errors, form_values, parse
 from app.moderation import service
 from app.moderation.forms import ConcernForm
 from app.organisations.models import Organisation
@@ -31,13 +31,13 @@ def _page(request: Request, organisation: Organisation, publication: Publication
 
 
 @router.get("/organisations/{slug}/publications/{number}/concern")
-def concern_page(request: Request, slug: str, number: int, db: SessionDep) -> Response:
+def concern_page(request: Request, slug: str, number: DbInt, db: SessionDep) -> Response:
     organisation = listed_organisation(db, slug)
     return _page(request, organisation, _publication(db, organisation, number), {}, {})
 
 
 @router.post("/organisations/{slug}/publications/{number}/concern")
-async def report(request: Request, slug: str, number: int, db: SessionDep,
+async def report(request: Request, slug: str, number: DbInt, db: SessionDep,
                  settings: SettingsDep, outbox: OutboxDep) -> Response:
     organisation = listed_organisation(db, slug)
     publication = _publication(db, organisation, number)
@@ -56,7 +56,7 @@ async def report(request: Request, slug: str, number: int, db: SessionDep,
 
 
 @router.get("/organisations/{slug}/publications/{number}/concern/sent")
-def concern_sent(request: Request, slug: str, number: int, db: SessionDep) -> Response:
+def concern_sent(request: Request, slug: str, number: DbInt, db: SessionDep) -> Response:
     organisation = listed_organisation(db, slug)
     publication = _publication(db, organisation, number)
     return render(request, "moderation/sent.html", {
