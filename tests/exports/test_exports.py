@@ -7,9 +7,9 @@ import io
 import re
 import subprocess
 import zlib
-from xml.etree import ElementTree
 from datetime import date
 from pathlib import Path
+from xml.etree import ElementTree
 
 import docx
 from fastapi.testclient import TestClient

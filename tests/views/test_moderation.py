@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from app import ratelimit
 from app.audit.models import AuditEvent
 from app.config import Settings
 from app.db import engine_for
@@ -135,3 +136,13 @@ def test_a_hidden_plan_shows_its_reason(app: FastAPI, published: None, db: Sessi
     page = checked_client(app).get(PLAN).text
     assert "This publication has been hidden" in page and "Published by mistake." in page
     assert "Public words on IA1" not in page
+
+
+def test_admins_get_a_few_concern_emails_an_hour_and_every_report_is_kept(
+        app: FastAPI, published: None, db: Session, settings: Settings) -> None:
+    for number in range(8):
+        visitor = checked_client(app, client=(f"192.0.2.{number}", 50000))
+        assert report(visitor, concern=f"Report {number}").status_code == 303
+    assert len(db.exec(select(ConcernReport)).all()) == 8
+    assert len(mail.to(mail.sent(settings.outbox_dir), "admin@example.org")) \
+        == ratelimit.EMAILS_PER_HOUR
