@@ -63,11 +63,17 @@ def retry_at(db: Session, limit: Limit, subject: str) -> datetime | None:
     if limit.then_every is not None:
         allowed = newest + limit.then_every
         return allowed if allowed > now() else None
-    return oldest + limit.window  # type: ignore[no-any-return]
+    return oldest + limit.window
+
+
+# No limit looks further back than this: older counts are dropped as new ones come in.
+KEEP = timedelta(days=1)
 
 
 def hit(db: Session, limit: Limit, subject: str) -> None:
-    """Count one use (in the request's transaction)."""
+    """Count one use (in the request's transaction), and forget counts no limit needs."""
+    assert limit.window <= KEEP
+    db.exec(delete(RateLimitHit).where(col(RateLimitHit.at) < now() - KEEP))
     db.add(RateLimitHit(key=_key(limit, subject)))
 
 
@@ -82,11 +88,6 @@ def allow(db: Session, limit: Limit, subject: str) -> bool:
 def forget(db: Session, limit: Limit, subject: str) -> None:
     """Start counting again (a successful login clears its failures)."""
     db.exec(delete(RateLimitHit).where(col(RateLimitHit.key) == _key(limit, subject)))
-
-
-def forget_older_than(db: Session, age: timedelta) -> None:
-    """Drop counts no limit looks at any more, so the table stays small."""
-    db.exec(delete(RateLimitHit).where(col(RateLimitHit.at) < now() - age))
 
 
 # Emails: never the same kind of email to one address more than a few times an hour, whoever
