@@ -9,9 +9,10 @@ from email.message import EmailMessage
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
-from sqlmodel import Session, select
+from sqlalchemy import and_
+from sqlmodel import Session, col, select
 
-from app.accounts.models import User
+from app.accounts.models import EndedSession, User
 from app.accounts.sessions import Session as WebSession
 from app.accounts.sessions import get_session as get_web_session
 from app.config import Settings
@@ -75,12 +76,17 @@ class Viewer:
 
 
 def load_current_user(request: Request, web: WebSessionDep, db: SessionDep) -> User | None:
-    """The logged-in user, or None. A disabled account or an old session epoch logs out."""
+    """The logged-in user, or None. A disabled account, an old session epoch or a session
+    its owner logged out of (a copied cookie) logs out."""
     request.state.viewer = None
     if web.user_id is None:
         return None
-    user = db.get(User, web.user_id)
-    if user is None or user.is_disabled or user.session_epoch != web.epoch:
+    row = db.exec(select(User, EndedSession.sid)
+                  .outerjoin(EndedSession, and_(col(EndedSession.sid) == web.sid,
+                                                col(EndedSession.user_id) == User.id))
+                  .where(User.id == web.user_id)).first()
+    user, ended = row if row is not None else (None, None)
+    if user is None or user.is_disabled or user.session_epoch != web.epoch or ended:
         web.log_out()
         return None
     request.state.viewer = Viewer(user.id or 0, user.name, user.email, user.is_admin)

@@ -44,6 +44,10 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 async def validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    if exc.errors() and all(tuple(error["loc"])[:1] == ("path",) for error in exc.errors()):
+        # An address with a part that cannot be (an id beyond any database's range, a
+        # word where a number goes) is an address with no page.
+        return await http_error(request, StarletteHTTPException(404, None))
     if _wants_json(request):
         return JSONResponse({"detail": exc.errors()}, status_code=422)
     return render(request, "errors/error.html",

@@ -9,10 +9,18 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from starlette.datastructures import FormData, UploadFile
+
+from app.text import without_control_characters
+
+# The largest whole number a database integer column holds (PostgreSQL `integer`). An id or
+# number beyond it cannot exist; bounding it makes such an address "not found" (404) and
+# such a form value a form error, instead of a query the database refuses (500).
+MAX_DB_INT = 2**31 - 1
+DbInt = Annotated[int, Field(ge=0, le=MAX_DB_INT)]
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 EMAIL_MESSAGE = "Enter an email address in the correct format, like name@example.com"
@@ -29,13 +37,15 @@ Errors = dict[str, str]
 
 
 def form_values(form: FormData) -> dict[str, Any]:
-    """Trimmed text values; repeated fields (checkboxes, multi-selects) become lists."""
+    """Trimmed text values without control characters (a NUL breaks PostgreSQL and Word
+    files; only tab and new lines are kept); repeated fields (checkboxes, multi-selects)
+    become lists."""
     values: dict[str, Any] = {}
     for key in form:
         if key == "csrf_token":
             continue
         items = [item for item in form.getlist(key) if not isinstance(item, UploadFile)]
-        texts = [str(item).strip() for item in items]
+        texts = [without_control_characters(str(item)).strip() for item in items]
         if len(texts) > 1:  # repeated fields: drop the ones left empty
             texts = [text for text in texts if text]
         values[key] = texts if len(texts) > 1 or key.endswith("[]") else (texts[0] if texts
@@ -113,8 +123,8 @@ def date_from_parts(values: dict[str, Any], name: str, label: str,
         return None, f"{label[0].upper()}{label[1:]} must include a {missing[0]}"
     try:
         day, month, year = (int(part) for part in parts)
-        if year < 1000:
+        if not 1000 <= year <= 9999:  # a typo, or beyond what a date can hold
             raise ValueError
         return date(year, month, day), None
-    except ValueError:
+    except (ValueError, OverflowError):  # a day or month too big for C's int overflows
         return None, f"{label[0].upper()}{label[1:]} must be a real date, like 31 3 2027"

@@ -1,6 +1,6 @@
 """Every table model, imported in one place so that Alembic sees the whole schema."""
 
-from app.accounts.models import LoginAttempt, Token, User
+from app.accounts.models import EndedSession, Token, User
 from app.areas.models import Area, FormerAreaCode, Region
 from app.assessments.models import Assessment, CoProduction, Evidence, Rating
 from app.audit.models import AuditEvent
@@ -10,6 +10,7 @@ from app.moderation.models import ConcernReport
 from app.organisations.models import Commitment, Membership, Organisation, OrganisationArea
 from app.plans.models import Action, ActionUpdate, Priority
 from app.publications.models import Publication
+from app.ratelimit import RateLimitHit
 from app.reminders.models import ReminderOptOut, ReminderSent
 from app.views.models import IndependentView, ViewCoProduction, ViewEvidence, ViewRating
 
@@ -22,18 +23,19 @@ __all__ = [
     "CoProduction",
     "Commitment",
     "ConcernReport",
+    "EndedSession",
     "Evidence",
     "Follower",
     "FollowerNotice",
     "FormerAreaCode",
     "IndependentView",
-    "LoginAttempt",
     "Membership",
     "Organisation",
     "OrganisationArea",
     "Priority",
     "PublicDataVersion",
     "Publication",
+    "RateLimitHit",
     "Rating",
     "Region",
     "ReminderOptOut",

@@ -7,6 +7,8 @@ scripts in app/static/js/. HSTS is sent only when MIR_ENV=production (served ove
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -29,6 +31,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 HSTS = "max-age=31536000; includeSubDomains"
+INSECURE_COOKIE_WARNING = (
+    "MIR_BASE_URL is https but MIR_ENV is not production: session cookies go out without "
+    "the Secure flag and there is no HSTS. Set MIR_ENV=production (docs/operations.md).")
+
+logger = logging.getLogger("mir.security")
 
 
 def security_headers(production: bool) -> list[tuple[bytes, bytes]]:
@@ -75,6 +82,8 @@ def install_security(app: FastAPI, settings: Settings) -> None:
     add_middleware() would put these inside ServerErrorMiddleware, so a 500 page would go
     out without the headers and without being logged with its request id.
     """
+    if settings.base_url.startswith("https://") and not settings.is_production:
+        logger.warning(INSECURE_COOKIE_WARNING)
     build = app.build_middleware_stack
 
     def build_with_security() -> ASGIApp:

@@ -1,7 +1,9 @@
-"""People's own words: a small, safe Markdown subset rendered to HTML."""
+"""People's own words: a small, safe Markdown subset rendered to HTML; text made safe for
+spreadsheets and documents."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import nh3
@@ -30,3 +32,22 @@ def long_date(value: date | str) -> str:
     if isinstance(value, str):
         value = date.fromisoformat(value)
     return f"{value.day} {value:%B %Y}"
+
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: str) -> str:
+    """A text cell a spreadsheet shows and never runs: every CSV the service writes uses it."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+# C0 and C1 control characters other than tab and newline (and carriage return, which a
+# browser sends in every line break of a text box): nobody types them on purpose, and
+# XML (so DOCX and the Atom feeds) cannot hold them at all.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def without_control_characters(value: str) -> str:
+    return _CONTROL.sub("", value)

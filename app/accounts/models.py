@@ -1,4 +1,4 @@
-"""People, their one-time tokens, and login attempts (for rate limiting)."""
+"""People, their one-time tokens, and the sessions they logged out of."""
 
 from __future__ import annotations
 
@@ -40,11 +40,13 @@ class Token(SQLModel, table=True):
     used_at: datetime | None = None
 
 
-class LoginAttempt(SQLModel, table=True):
-    """A failed login, kept in the database so that every worker sees the same count."""
+class EndedSession(SQLModel, table=True):
+    """A session its owner logged out of: its signed cookie, if copied, opens nothing.
 
-    __tablename__ = "login_attempt"
+    Kept for as long as a session cookie lives (two weeks), then forgotten."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=300, index=True)  # "ip:1.2.3.4" or "account:name@example.org"
-    at: datetime = Field(default_factory=now, index=True)
+    __tablename__ = "ended_session"
+
+    sid: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    ended_at: datetime = Field(default_factory=now, index=True)

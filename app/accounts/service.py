@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlmodel import Session, col, delete, func, select
+from sqlmodel import Session, col, delete, select, update
 
+from app import ratelimit
 from app.accounts.forms import RegisterForm
-from app.accounts.models import LoginAttempt, User
+from app.accounts.models import EndedSession, Token, User
 from app.accounts.security import (
     TokenProblem,
     hash_password,
@@ -16,15 +17,22 @@ from app.accounts.security import (
     use_token,
     verify_password,
 )
+from app.accounts.sessions import SESSION_MAX_AGE
 from app.audit.service import record
 from app.clock import now
 from app.organisations import repository as organisations
 from app.organisations.models import Membership, Organisation
 from app.organisations.service import RuleBroken, create_organisation, sign_up
 
-LOGIN_WINDOW = timedelta(minutes=15)
-ACCOUNT_LIMIT = 5
-IP_LIMIT = 20
+SESSION_LIFETIME = timedelta(seconds=SESSION_MAX_AGE)
+# Failed logins (docs/operations.md, "Rate limits"). One account from one address: 5 in
+# 15 minutes, then wait. One address, any accounts: 20 in 15 minutes. One account from
+# anywhere: 20 in an hour, then one try a minute. That slows guessing from many addresses
+# without letting a stranger lock the owner out: the owner's own address is counted apart.
+LOGIN_ACCOUNT_AND_ADDRESS = ratelimit.Limit("login:account+address", 5, timedelta(minutes=15))
+LOGIN_ADDRESS = ratelimit.Limit("login:address", 20, timedelta(minutes=15))
+LOGIN_ACCOUNT = ratelimit.Limit("login:account", 20, timedelta(hours=1),
+                                then_every=timedelta(minutes=1))
 
 
 @dataclass
@@ -97,20 +105,17 @@ WRONG_DETAILS = ("The email address or password is not right, or the email addre
                  "been confirmed yet. Check them and try again.")
 
 
-def _attempt_keys(email: str, ip: str) -> tuple[str, str]:
-    return f"account:{email.strip().lower()}", f"ip:{ip}"
+def _login_limits(email: str, ip: str) -> list[tuple[ratelimit.Limit, str]]:
+    account = email.strip().lower()
+    return [(LOGIN_ACCOUNT_AND_ADDRESS, f"{account} {ip}"), (LOGIN_ADDRESS, ip),
+            (LOGIN_ACCOUNT, account)]
 
 
-def retry_time(db: Session, *, email: str, ip: str) -> object | None:
-    """When this person may try again, if they have had too many failed attempts."""
-    since = now() - LOGIN_WINDOW
-    account_key, ip_key = _attempt_keys(email, ip)
-    for key, limit in ((account_key, ACCOUNT_LIMIT), (ip_key, IP_LIMIT)):
-        count, oldest = db.exec(select(func.count(), func.min(LoginAttempt.at))
-                                .where(LoginAttempt.key == key, LoginAttempt.at > since)).one()
-        if count >= limit and oldest is not None:
-            return oldest + LOGIN_WINDOW
-    return None
+def retry_time(db: Session, *, email: str, ip: str) -> datetime | None:
+    """When this person may try again, if there have been too many failed attempts."""
+    waits = [found for limit, subject in _login_limits(email, ip)
+             if (found := ratelimit.retry_at(db, limit, subject)) is not None]
+    return max(waits) if waits else None
 
 
 def authenticate(db: Session, *, email: str, password: str, ip: str) -> User:
@@ -120,12 +125,27 @@ def authenticate(db: Session, *, email: str, password: str, ip: str) -> User:
     user = find_user(db, email)
     good = verify_password(password, user.password_hash if user else None)
     if user is None or not good or user.is_disabled or user.email_confirmed_at is None:
-        for key in _attempt_keys(email, ip):
-            db.add(LoginAttempt(key=key))
+        for limit, subject in _login_limits(email, ip):
+            ratelimit.hit(db, limit, subject)
         raise LoginRefused(WRONG_DETAILS)
-    db.exec(delete(LoginAttempt).where(col(LoginAttempt.key) == _attempt_keys(email, ip)[0]))
+    ratelimit.forget(db, *_login_limits(email, ip)[0])
     record(db, actor_id=user.id, action="user.login", subject=f"user:{user.id}")
     return user
+
+
+def log_out(db: Session, *, user_id: int, sid: str) -> None:
+    """End this one session on the server too: a copy of its cookie opens nothing."""
+    db.exec(delete(EndedSession).where(col(EndedSession.ended_at) < now() - SESSION_LIFETIME))
+    if db.get(EndedSession, sid) is None:
+        db.add(EndedSession(sid=sid, user_id=user_id))
+    record(db, actor_id=user_id, action="user.logout", subject=f"user:{user_id}")
+
+
+def log_out_everywhere(db: Session, user: User) -> None:
+    """End every session of this account, on every device, this one included."""
+    user.session_epoch += 1
+    db.add(user)
+    record(db, actor_id=user.id, action="user.logout_everywhere", subject=f"user:{user.id}")
 
 
 def request_password_reset(db: Session, email: str) -> tuple[User, str] | None:
@@ -150,6 +170,10 @@ def _set_password(db: Session, user: User, password: str, *, action: str) -> Non
     user.password_hash = hash_password(password)
     user.session_epoch += 1  # every other session ends
     db.add(user)
+    # Every reset link still in someone's inbox stops working: only the newest password counts.
+    db.exec(update(Token).where(col(Token.user_id) == user.id,
+                                col(Token.purpose) == "reset_password",
+                                col(Token.used_at).is_(None)).values(used_at=now()))
     record(db, actor_id=user.id, action=action, subject=f"user:{user.id}")
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from app import ratelimit
 from app.accounts import service
 from app.accounts.forms import (
     AccountNameForm,
@@ -20,10 +21,11 @@ from app.accounts.forms import (
     RegisterForm,
 )
 from app.accounts.security import TokenProblem, find_token
-from app.clock import now, today
+from app.clock import today
 from app.deps import (
     CatalogueDep,
     CurrentUser,
+    OptionalUser,
     OutboxDep,
     SessionDep,
     SettingsDep,
@@ -44,16 +46,15 @@ def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+# Emails anyone can make the site send (docs/operations.md, "Rate limits"): per client
+# address here; per recipient, ratelimit.may_email (a few of each kind an hour).
+REGISTER_LIMIT = ratelimit.Limit("register:address", 10, timedelta(hours=1))
+RESET_LIMIT = ratelimit.Limit("password-reset:address", 10, timedelta(hours=1))
 
 
-def too_many_attempts(request: Request, retry_at: datetime) -> Response:
-    wait = max(1, int((retry_at - now()).total_seconds()))
-    response = render(request, "accounts/too_many.html",
-                      {"retry_at": retry_at, "minutes": (wait + 59) // 60}, status_code=429)
-    response.headers["Retry-After"] = str(wait)
-    return response
+def _too_many_logins(request: Request, retry_at: datetime) -> Response:
+    return ratelimit.too_many(request, retry_at, doing="attempts to log in",
+                              next_step=("reset your password", "/password-reset"))
 
 
 # Register -------------------------------------------------------------------------------
@@ -89,12 +90,16 @@ async def register(request: Request, db: SessionDep, catalogue: CatalogueDep,
     duplicates = list(organisations.same_name_in_areas(db, form.org_name, form.areas))
     if duplicates and not form.not_a_duplicate:
         return _register_page(request, db, catalogue, values, {}, duplicates)
+    if (refused := ratelimit.per_address(request, db, REGISTER_LIMIT,
+                                         doing="sign-ups from your connection")):
+        return refused
     result = service.register(db, form, today=today())
-    if result.token is not None:
+    if result.token is not None and ratelimit.may_email(db, "confirm_email", result.email):
         outbox.append(compose(settings, to=result.email, template="confirm_email",
                               context={"name": form.name, "token": result.token,
                                        "organisation": form.org_name}))
-    elif result.existing_user is not None:
+    elif result.existing_user is not None \
+            and ratelimit.may_email(db, "already_registered", result.email):
         outbox.append(compose(settings, to=result.email, template="already_registered",
                               context={"name": result.existing_user.name}))
     if duplicates:
@@ -159,10 +164,10 @@ async def login(request: Request, db: SessionDep, web: WebSessionDep) -> Respons
         return render(request, "accounts/login.html", {"values": values, "errors": errors})
     try:
         user = service.authenticate(db, email=form.email, password=form.password,
-                                    ip=client_ip(request))
+                                    ip=ratelimit.client_address(request))
     except service.LoginRefused as refused:
         if isinstance(refused.retry_at, datetime):
-            return too_many_attempts(request, refused.retry_at)
+            return _too_many_logins(request, refused.retry_at)
         values.pop("password", None)
         return render(request, "accounts/login.html",
                       {"values": values, "errors": {"email": str(refused)}})
@@ -171,10 +176,20 @@ async def login(request: Request, db: SessionDep, web: WebSessionDep) -> Respons
 
 
 @router.post("/logout")
-def logout(web: WebSessionDep) -> Response:
+def logout(web: WebSessionDep, user: OptionalUser, db: SessionDep) -> Response:
+    if user is not None:
+        service.log_out(db, user_id=user.id or 0, sid=web.sid)
     web.log_out()
     web.add_flash("You have logged out.")
     return redirect("/")
+
+
+@router.post("/account/log-out-everywhere")
+def log_out_everywhere(user: CurrentUser, db: SessionDep, web: WebSessionDep) -> Response:
+    service.log_out_everywhere(db, user)
+    web.log_out()
+    web.add_flash("You have logged out on every device, this one too.")
+    return redirect("/login")
 
 
 # Password reset --------------------------------------------------------------------------
@@ -192,7 +207,12 @@ async def reset_request(request: Request, db: SessionDep, settings: SettingsDep,
     if form is None:
         return render(request, "accounts/reset_request.html",
                       {"values": values, "errors": errors})
-    found = service.request_password_reset(db, form.email)
+    if (refused := ratelimit.per_address(request, db, RESET_LIMIT,
+                                         doing="password reset requests from your connection")):
+        return refused
+    # The same page whether or not an email went: nothing says who has an account.
+    found = service.request_password_reset(db, form.email) \
+        if ratelimit.may_email(db, "reset_password", form.email) else None
     if found is not None:
         user, token = found
         outbox.append(compose(settings, to=user.email, template="reset_password",
@@ -255,7 +275,7 @@ async def account_email(request: Request, user: CurrentUser, db: SessionDep,
     if form is None:
         return _account_page(request, user, {"name": user.name, **values}, errors)
     token = service.request_email_change(db, user, form.email)
-    if token is not None:
+    if token is not None and ratelimit.may_email(db, "change_email", form.email):
         outbox.append(compose(settings, to=form.email, template="change_email",
                               context={"name": user.name, "token": token}))
     web.add_flash(f"We have sent a link to {form.email}. Your email address changes when "

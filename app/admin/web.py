@@ -25,7 +25,7 @@ from app.admin.repository import Page
 from app.audit.models import AuditEvent
 from app.clock import today
 from app.deps import AdminUser, CatalogueDep, SessionDep, WebSessionDep, require_admin
-from app.forms import Errors, form_values, parse
+from app.forms import DbInt, Errors, form_values, parse
 from app.moderation import repository as moderation
 from app.moderation import service as moderation_service
 from app.moderation.forms import HidePublicationForm
@@ -137,13 +137,13 @@ def _organisation_page(request: Request, db: SessionDep, catalogue: CatalogueDep
 
 
 @router.get("/organisations/{organisation_id}")
-def organisation_page(request: Request, organisation_id: int, db: SessionDep,
+def organisation_page(request: Request, organisation_id: DbInt, db: SessionDep,
                       catalogue: CatalogueDep) -> Response:
     return _organisation_page(request, db, catalogue, _organisation_or_404(db, organisation_id))
 
 
 @router.post("/organisations/{organisation_id}/verify")
-def verify(organisation_id: int, db: SessionDep, admin: AdminUser,
+def verify(organisation_id: DbInt, db: SessionDep, admin: AdminUser,
            web: WebSessionDep) -> Response:
     organisation = _organisation_or_404(db, organisation_id)
     service.set_verified(db, actor=admin, organisation=organisation, verified=True)
@@ -152,7 +152,7 @@ def verify(organisation_id: int, db: SessionDep, admin: AdminUser,
 
 
 @router.post("/organisations/{organisation_id}/unverify")
-def unverify(organisation_id: int, db: SessionDep, admin: AdminUser,
+def unverify(organisation_id: DbInt, db: SessionDep, admin: AdminUser,
              web: WebSessionDep) -> Response:
     organisation = _organisation_or_404(db, organisation_id)
     service.set_verified(db, actor=admin, organisation=organisation, verified=False)
@@ -161,7 +161,7 @@ def unverify(organisation_id: int, db: SessionDep, admin: AdminUser,
 
 
 @router.post("/organisations/{organisation_id}/hide")
-async def hide(request: Request, organisation_id: int, db: SessionDep,
+async def hide(request: Request, organisation_id: DbInt, db: SessionDep,
                catalogue: CatalogueDep, admin: AdminUser, web: WebSessionDep) -> Response:
     organisation = _organisation_or_404(db, organisation_id)
     values = form_values(await request.form())
@@ -174,7 +174,7 @@ async def hide(request: Request, organisation_id: int, db: SessionDep,
 
 
 @router.post("/organisations/{organisation_id}/unhide")
-def unhide(organisation_id: int, db: SessionDep, admin: AdminUser,
+def unhide(organisation_id: DbInt, db: SessionDep, admin: AdminUser,
            web: WebSessionDep) -> Response:
     organisation = _organisation_or_404(db, organisation_id)
     service.unhide(db, actor=admin, organisation=organisation)
@@ -183,7 +183,7 @@ def unhide(organisation_id: int, db: SessionDep, admin: AdminUser,
 
 
 @router.post("/organisations/{organisation_id}/not-duplicate")
-def not_duplicate(organisation_id: int, db: SessionDep, admin: AdminUser,
+def not_duplicate(organisation_id: DbInt, db: SessionDep, admin: AdminUser,
                   web: WebSessionDep) -> Response:
     organisation = _organisation_or_404(db, organisation_id)
     service.not_a_duplicate(db, actor=admin, organisation=organisation)
@@ -210,14 +210,14 @@ def _merge_page(request: Request, db: SessionDep, source: Organisation,
 
 
 @router.get("/organisations/{organisation_id}/merge")
-def merge_page(request: Request, organisation_id: int, db: SessionDep) -> Response:
+def merge_page(request: Request, organisation_id: DbInt, db: SessionDep) -> Response:
     source = _organisation_or_404(db, organisation_id)
     values = _query(request, "target") if "target" in request.query_params else {}
     return _merge_page(request, db, source, values)
 
 
 @router.post("/organisations/{organisation_id}/merge")
-async def merge(request: Request, organisation_id: int, db: SessionDep, admin: AdminUser,
+async def merge(request: Request, organisation_id: DbInt, db: SessionDep, admin: AdminUser,
                 web: WebSessionDep) -> Response:
     source = _organisation_or_404(db, organisation_id)
     values = form_values(await request.form())
@@ -263,7 +263,7 @@ def _user_page(request: Request, db: SessionDep, user: User, admin: User,
 
 
 @router.get("/users/{user_id}")
-def user_page(request: Request, user_id: int, db: SessionDep, admin: AdminUser) -> Response:
+def user_page(request: Request, user_id: DbInt, db: SessionDep, admin: AdminUser) -> Response:
     return _user_page(request, db, _user_or_404(db, user_id), admin)
 
 
@@ -283,28 +283,28 @@ def _change_user(request: Request, db: SessionDep, admin: User, web: WebSessionD
 
 
 @router.post("/users/{user_id}/disable")
-def disable_user(request: Request, user_id: int, db: SessionDep, admin: AdminUser,
+def disable_user(request: Request, user_id: DbInt, db: SessionDep, admin: AdminUser,
                  web: WebSessionDep) -> Response:
     return _change_user(request, db, admin, web, user_id, disabled=True,
                         message="{name} can no longer log in.")
 
 
 @router.post("/users/{user_id}/enable")
-def enable_user(request: Request, user_id: int, db: SessionDep, admin: AdminUser,
+def enable_user(request: Request, user_id: DbInt, db: SessionDep, admin: AdminUser,
                 web: WebSessionDep) -> Response:
     return _change_user(request, db, admin, web, user_id, disabled=False,
                         message="{name} can log in again.")
 
 
 @router.post("/users/{user_id}/make-admin")
-def make_admin(request: Request, user_id: int, db: SessionDep, admin: AdminUser,
+def make_admin(request: Request, user_id: DbInt, db: SessionDep, admin: AdminUser,
                web: WebSessionDep) -> Response:
     return _change_user(request, db, admin, web, user_id, is_admin=True,
                         message="{name} is now a site administrator.")
 
 
 @router.post("/users/{user_id}/remove-admin")
-def remove_admin(request: Request, user_id: int, db: SessionDep, admin: AdminUser,
+def remove_admin(request: Request, user_id: DbInt, db: SessionDep, admin: AdminUser,
                  web: WebSessionDep) -> Response:
     return _change_user(request, db, admin, web, user_id, is_admin=False,
                         message="{name} is no longer a site administrator.")
@@ -368,7 +368,7 @@ def concerns(request: Request, db: SessionDep) -> Response:
 
 
 @router.post("/concerns/{concern_id}/close")
-def close_concern(concern_id: int, db: SessionDep, admin: AdminUser,
+def close_concern(concern_id: DbInt, db: SessionDep, admin: AdminUser,
                   web: WebSessionDep) -> Response:
     report = db.get(ConcernReport, concern_id)
     if report is None:
@@ -399,12 +399,12 @@ def _publication_page(request: Request, db: SessionDep, publication_id: int,
 
 
 @router.get("/publications/{publication_id}")
-def publication_page(request: Request, publication_id: int, db: SessionDep) -> Response:
+def publication_page(request: Request, publication_id: DbInt, db: SessionDep) -> Response:
     return _publication_page(request, db, publication_id)
 
 
 @router.post("/publications/{publication_id}/hide")
-async def hide_publication(request: Request, publication_id: int, db: SessionDep,
+async def hide_publication(request: Request, publication_id: DbInt, db: SessionDep,
                            admin: AdminUser, web: WebSessionDep) -> Response:
     publication, _organisation = _publication_or_404(db, publication_id)
     values = form_values(await request.form())
@@ -418,7 +418,7 @@ async def hide_publication(request: Request, publication_id: int, db: SessionDep
 
 
 @router.post("/publications/{publication_id}/unhide")
-def unhide_publication(publication_id: int, db: SessionDep, admin: AdminUser,
+def unhide_publication(publication_id: DbInt, db: SessionDep, admin: AdminUser,
                        web: WebSessionDep) -> Response:
     publication, _organisation = _publication_or_404(db, publication_id)
     moderation_service.unhide_publication(db, actor=admin, publication=publication)

@@ -44,6 +44,7 @@ from app.directory.service import (
     OrganisationCard,
 )
 from app.frameworks import Framework, FrameworkCatalogue
+from app.text import spreadsheet_cell
 from app.views.snapshot import publication_kind_label
 
 LICENCE = {
@@ -236,6 +237,8 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return spreadsheet_cell(value)  # numbers (a longitude of -2.4) stay numbers
     return str(value)
 
 

@@ -12,7 +12,7 @@ from app.assessments.evidence_forms import METHODS, CoProductionForm
 from app.assessments.models import Assessment
 from app.assessments.web import assessment_url, load_assessment, redirect
 from app.deps import CatalogueDep, EditorAccess, OrgAccess, SessionDep, ViewerAccess, WebSessionDep
-from app.forms import Errors, form_values, parse
+from app.forms import DbInt, Errors, form_values, parse
 from app.organisations import repository as organisations
 from app.templating import render
 
@@ -42,7 +42,7 @@ def _page(request: Request, access: OrgAccess, db: SessionDep, assessment: Asses
 
 
 @router.get("/manage/{slug}/assessments/{assessment_id}/co-production")
-def co_production(request: Request, assessment_id: int, access: ViewerAccess,
+def co_production(request: Request, assessment_id: DbInt, access: ViewerAccess,
                   db: SessionDep, catalogue: CatalogueDep) -> Response:
     assessment, _framework = load_assessment(db, access, assessment_id, catalogue)
     saved = repository.co_production_of(db, assessment.id or 0)
@@ -50,7 +50,7 @@ def co_production(request: Request, assessment_id: int, access: ViewerAccess,
 
 
 @router.post("/manage/{slug}/assessments/{assessment_id}/co-production")
-async def save(request: Request, assessment_id: int, access: EditorAccess, db: SessionDep,
+async def save(request: Request, assessment_id: DbInt, access: EditorAccess, db: SessionDep,
                catalogue: CatalogueDep, web: WebSessionDep) -> Response:
     assessment, _framework = load_assessment(db, access, assessment_id, catalogue)
     values = form_values(await request.form())

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, ValidationInfo, field_validator
 
 from app.assessments.models import SourceKind
-from app.forms import Errors, Form
+from app.forms import DbInt, Errors, Form
 
 NOTE_MAX = 5000
 URL_MAX = 2000
@@ -168,7 +168,7 @@ class CoProductionForm(Form):
     methods: list[str] = Field(default_factory=list)
     other_method: str = ""
     what_people_said: str = ""
-    version: int
+    version: DbInt
 
     @field_validator(*PEOPLE_FIELDS, mode="before")
     @classmethod

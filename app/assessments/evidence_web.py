@@ -36,7 +36,7 @@ from app.deps import (
     ViewerAccess,
     WebSessionDep,
 )
-from app.forms import Errors, form_values, parse
+from app.forms import DbInt, Errors, form_values, parse
 from app.frameworks import Framework
 from app.templating import render
 
@@ -141,7 +141,7 @@ def _read(kind: str, values: dict[str, Any]) -> tuple[evidence.NewEvidence | Non
 
 
 @router.post("/manage/{slug}/assessments/{assessment_id}/markers/{code}/evidence")
-async def add(request: Request, assessment_id: int, code: str, access: EditorAccess,
+async def add(request: Request, assessment_id: DbInt, code: str, access: EditorAccess,
               db: SessionDep, catalogue: CatalogueDep, settings: SettingsDep,
               web: WebSessionDep) -> Response:
     assessment, framework = load_assessment(db, access, assessment_id, catalogue)
@@ -193,7 +193,7 @@ def content_disposition(file_name: str) -> str:
 
 
 @router.get("/manage/{slug}/assessments/{assessment_id}/evidence/{evidence_id}/download")
-def download(assessment_id: int, evidence_id: int, access: ViewerAccess, db: SessionDep,
+def download(assessment_id: DbInt, evidence_id: DbInt, access: ViewerAccess, db: SessionDep,
              catalogue: CatalogueDep, settings: SettingsDep) -> Response:
     _assessment, _framework, item, _rating = _load_evidence(db, access, assessment_id,
                                                             evidence_id, catalogue)
@@ -209,7 +209,7 @@ def download(assessment_id: int, evidence_id: int, access: ViewerAccess, db: Ses
 
 
 @router.post("/manage/{slug}/assessments/{assessment_id}/evidence/{evidence_id}/delete")
-def delete(assessment_id: int, evidence_id: int, access: EditorAccess, db: SessionDep,
+def delete(assessment_id: DbInt, evidence_id: DbInt, access: EditorAccess, db: SessionDep,
            catalogue: CatalogueDep, settings: SettingsDep, web: WebSessionDep) -> Response:
     assessment, _framework, item, rating = _load_evidence(db, access, assessment_id,
                                                           evidence_id, catalogue)
@@ -222,7 +222,7 @@ def delete(assessment_id: int, evidence_id: int, access: EditorAccess, db: Sessi
 
 
 @router.post("/manage/{slug}/assessments/{assessment_id}/evidence/{evidence_id}/publishable")
-async def publishable(request: Request, assessment_id: int, evidence_id: int,
+async def publishable(request: Request, assessment_id: DbInt, evidence_id: DbInt,
                       access: EditorAccess, db: SessionDep, catalogue: CatalogueDep,
                       web: WebSessionDep) -> Response:
     assessment, framework, item, rating = _load_evidence(db, access, assessment_id,

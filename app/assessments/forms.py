@@ -7,7 +7,7 @@ from typing import ClassVar
 from pydantic import Field, field_validator
 
 from app.assessments.models import NOT_APPLICABLE
-from app.forms import Form
+from app.forms import DbInt, Form
 
 LONG_TEXT = 20_000
 
@@ -31,7 +31,7 @@ class RatingForm(Form):
     working: str = Field(default="", max_length=LONG_TEXT)
     needs_change: str = Field(default="", max_length=LONG_TEXT)
     red_flags: list[str] = Field(default_factory=list)
-    version: int
+    version: DbInt
 
     @field_validator("red_flags", mode="before")
     @classmethod

@@ -12,6 +12,7 @@ from app.assessments import overview, repository
 from app.assessments.models import Assessment
 from app.assessments.web import assessment_url, load_assessment
 from app.deps import CatalogueDep, SessionDep, ViewerAccess
+from app.forms import DbInt
 from app.frameworks import FrameworkCatalogue
 from app.templating import render
 
@@ -69,7 +70,7 @@ def compare(request: Request, access: ViewerAccess, db: SessionDep, catalogue: C
 
 
 @router.get("/manage/{slug}/assessments/{assessment_id}")
-def overview_page(request: Request, assessment_id: int, access: ViewerAccess, db: SessionDep,
+def overview_page(request: Request, assessment_id: DbInt, access: ViewerAccess, db: SessionDep,
                   catalogue: CatalogueDep) -> Response:
     assessment, framework = load_assessment(db, access, assessment_id, catalogue)
     base = assessment_url(access, assessment)

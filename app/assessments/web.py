@@ -15,7 +15,7 @@ from app.assessments.forms import RatingForm, StartAssessmentForm
 from app.assessments.models import NOT_APPLICABLE, SOURCE_LABELS, Assessment, Rating
 from app.clock import now
 from app.deps import CatalogueDep, EditorAccess, OrgAccess, SessionDep, ViewerAccess, WebSessionDep
-from app.forms import form_values, parse
+from app.forms import DbInt, form_values, parse
 from app.frameworks import Framework, FrameworkCatalogue
 from app.organisations import repository as organisations
 from app.templating import is_htmx, render
@@ -90,7 +90,7 @@ async def start(request: Request, access: EditorAccess, db: SessionDep,
 # Themes and markers -----------------------------------------------------------------------
 
 @router.get("/manage/{slug}/assessments/{assessment_id}/themes/{theme_id}")
-def theme_page(request: Request, assessment_id: int, theme_id: str, access: ViewerAccess,
+def theme_page(request: Request, assessment_id: DbInt, theme_id: str, access: ViewerAccess,
                db: SessionDep, catalogue: CatalogueDep) -> Response:
     assessment, framework = load_assessment(db, access, assessment_id, catalogue)
     theme = framework.theme(theme_id)
@@ -154,7 +154,7 @@ def _load_rating(db: Session, assessment: Assessment, framework: Framework,
 
 
 @router.get("/manage/{slug}/assessments/{assessment_id}/markers/{code}")
-def marker_page(request: Request, assessment_id: int, code: str, access: ViewerAccess,
+def marker_page(request: Request, assessment_id: DbInt, code: str, access: ViewerAccess,
                 db: SessionDep, catalogue: CatalogueDep) -> Response:
     assessment, framework = load_assessment(db, access, assessment_id, catalogue)
     rating = _load_rating(db, assessment, framework, code)
@@ -164,7 +164,7 @@ def marker_page(request: Request, assessment_id: int, code: str, access: ViewerA
 
 
 @router.post("/manage/{slug}/assessments/{assessment_id}/markers/{code}")
-async def save_marker(request: Request, assessment_id: int, code: str, access: EditorAccess,
+async def save_marker(request: Request, assessment_id: DbInt, code: str, access: EditorAccess,
                       db: SessionDep, catalogue: CatalogueDep,
                       web: WebSessionDep) -> Response:
     assessment, framework = load_assessment(db, access, assessment_id, catalogue)

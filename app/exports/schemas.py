@@ -7,15 +7,24 @@ be added within a version. Every value comes from published snapshots, never fro
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.text import without_control_characters
 
 SCHEMA_VERSION = 1
 
 
 class _Exported(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _printable(cls, value: Any) -> Any:
+        """Snapshots written before forms refused control characters may hold some: Word
+        files (XML) cannot, so every export leaves them out."""
+        return without_control_characters(value) if isinstance(value, str) else value
 
 
 class AreaOut(_Exported):

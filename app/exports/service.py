@@ -56,14 +56,12 @@ from app.organisations.models import Organisation
 from app.publications import repository as publications
 from app.publications.models import Publication, PublicationKind
 from app.templating import templates
-from app.text import long_date
+from app.text import long_date, spreadsheet_cell
 
 PLAN_KINDS = (PublicationKind.plan.value, PublicationKind.correction.value)
 CSV_COLUMNS = ("organisation", "framework", "publication_number", "published_on", "action",
                "description", "markers", "lead", "due_on", "status", "dropped_reason",
                "latest_update_on", "latest_update")
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -197,11 +195,6 @@ def to_json(export: ActionPlanExport) -> bytes:
     return (export.model_dump_json(indent=2) + "\n").encode("utf-8")
 
 
-def _cell(value: str) -> str:
-    """A text cell a spreadsheet will show, never run."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 def to_csv(export: ActionPlanExport) -> bytes:
     """One row per action; UTF-8 with a byte order mark so that Excel reads it right."""
     shown = export.progress or export.plan
@@ -210,7 +203,7 @@ def to_csv(export: ActionPlanExport) -> bytes:
     writer.writerow(CSV_COLUMNS)
     for action in export.actions:
         latest = action.updates[-1] if action.updates else None
-        writer.writerow([_cell(value) for value in (
+        writer.writerow([spreadsheet_cell(value) for value in (
             export.organisation.name, export.framework.title, str(shown.number),
             shown.published_on.isoformat(), action.title, action.description,
             ";".join(action.markers), action.lead,

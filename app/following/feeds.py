@@ -9,6 +9,7 @@ from xml.etree import ElementTree
 from app.config import Settings
 from app.organisations.models import Organisation
 from app.publications.models import Publication
+from app.text import without_control_characters
 from app.views.models import REPLY_KIND, VIEW_KIND
 from app.views.snapshot import publication_kind_label
 
@@ -26,7 +27,7 @@ def _add(parent: ElementTree.Element, name: str, text: str | None = None,
          **attributes: str) -> ElementTree.Element:
     element = ElementTree.SubElement(parent, f"{{{ATOM}}}{name}", attributes)
     if text is not None:
-        element.text = text
+        element.text = without_control_characters(text)  # old data may hold some: XML cannot
     return element
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from app import ratelimit
 from app.areas.models import Area
 from app.audit.service import record
 from app.clock import now
@@ -99,6 +100,8 @@ def ask_to_follow(db: Session, settings: Settings, *, email: str,
         db.flush()
         record(db, actor_id=None, action="follower.ask", subject=f"follower:{follower.id}",
                organisation_id=organisation_id, after=_described(follower))
+    if not ratelimit.may_email(db, "follow_confirm", email):
+        return None  # a few an hour at most: nobody can flood an inbox with these
     unsubscribe = unsubscribe_token(settings, Unsubscribe("follower", follower_id=follower.id or 0,
                                                           email=email))
     message = compose(settings, to=email, template="follow_confirm", context={

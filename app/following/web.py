@@ -10,8 +10,8 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
+from app import ratelimit
 from app.accounts.models import User
-from app.accounts.web import client_ip
 from app.areas.models import Area
 from app.deps import OutboxDep, SessionDep, SettingsDep
 from app.following import repository, service
@@ -19,7 +19,6 @@ from app.following.feeds import MEDIA_TYPE, atom_feed
 from app.following.forms import FollowForm
 from app.following.tokens import LinkProblem, read_confirm_token, read_unsubscribe_token
 from app.forms import Errors, form_values, parse
-from app.moderation import limits
 from app.organisations import repository as organisations
 from app.organisations.models import Organisation
 from app.publications.web import listed_organisation
@@ -31,8 +30,9 @@ router = APIRouter(include_in_schema=False)
 # started again there.
 router.include_router(reminders_web.router)
 
-FOLLOW_LIMIT = 10  # requests to follow from one address in FOLLOW_WINDOW
-FOLLOW_WINDOW = timedelta(hours=1)
+# Requests to follow from one client address; each address followed gets a few
+# confirmation emails an hour at most (ratelimit.may_email, in the service).
+FOLLOW_LIMIT = ratelimit.Limit("follow:address", 10, timedelta(hours=1))
 
 
 def _follow_page(request: Request, db: Session, wanted: service.Target | None,
@@ -63,12 +63,11 @@ async def follow(request: Request, db: SessionDep, settings: SettingsDep,
         if values.get("organisation"):
             raise HTTPException(404, "There is no organisation at this address to follow.")
         errors["area"] = FollowForm.MESSAGES["area"]
-    key = f"follow:ip:{client_ip(request)}"
-    if limits.retry_at(db, key, limit=FOLLOW_LIMIT, window=FOLLOW_WINDOW) is not None:
-        return render(request, "following/too_many.html", {}, status_code=429)
     if form is None or wanted is None or errors:
         return _follow_page(request, db, wanted, values, errors)
-    limits.note(db, key)
+    if (refused := ratelimit.per_address(request, db, FOLLOW_LIMIT,
+                                         doing="requests to follow from your connection")):
+        return refused
     message = service.ask_to_follow(db, settings, email=form.email, wanted=wanted)
     if message is not None:
         outbox.append(message)

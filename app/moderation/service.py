@@ -2,41 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email.message import EmailMessage
 
 from sqlmodel import Session
 
+from app import ratelimit
 from app.accounts.models import User
 from app.audit.service import record
 from app.caching import bump_public_version
 from app.clock import now
 from app.config import Settings
 from app.email import compose
-from app.moderation import limits
 from app.moderation.models import ConcernReport
 from app.organisations import repository as organisations
 from app.organisations.models import Organisation
 from app.publications.models import Publication
 from app.views.snapshot import publication_kind_label
 
-CONCERN_LIMIT = 5  # reports from one address in CONCERN_WINDOW
-CONCERN_WINDOW = timedelta(hours=1)
-
-
-def concern_key(ip: str) -> str:
-    return f"concern:ip:{ip}"
-
-
-def concern_retry_at(db: Session, ip: str) -> datetime | None:
-    return limits.retry_at(db, concern_key(ip), limit=CONCERN_LIMIT, window=CONCERN_WINDOW)
+# Reports from one client address. Every report is kept and listed for the site admins;
+# each admin is emailed about a few an hour at most (ratelimit.may_email).
+CONCERN_LIMIT = ratelimit.Limit("concern:address", 5, timedelta(hours=1))
 
 
 def report_concern(db: Session, settings: Settings, *, publication: Publication,
-                   organisation: Organisation, concern: str, email: str,
-                   ip: str) -> list[EmailMessage]:
-    """Keep the report, count it against the sender's address, and tell the site admins."""
-    limits.note(db, concern_key(ip))
+                   organisation: Organisation, concern: str,
+                   email: str) -> list[EmailMessage]:
+    """Keep the report and tell the site admins (not more than a few times an hour)."""
     report = ConcernReport(publication_id=publication.id or 0, concern=concern, email=email)
     db.add(report)
     db.flush()
@@ -50,7 +42,8 @@ def report_concern(db: Session, settings: Settings, *, publication: Publication,
         "publication_path": f"/organisations/{organisation.slug}/publications/"
                             f"{publication.number}",
         "admin_path": f"/admin/publications/{publication.id}"})
-        for admin in organisations.site_admins(db)]
+        for admin in organisations.site_admins(db)
+        if ratelimit.may_email(db, "concern_reported", admin.email)]
 
 
 def hide_publication(db: Session, *, actor: User, publication: Publication,

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from app.accounts.web import client_ip
-from app.clock import now
+from app import ratelimit
 from app.deps import OutboxDep, SessionDep, SettingsDep
-from app.forms import Errors, form_values, parse
+from app.forms import DbInt, Errors, form_values, parse
 from app.moderation import service
 from app.moderation.forms import ConcernForm
 from app.organisations.models import Organisation
@@ -32,41 +30,33 @@ def _page(request: Request, organisation: Organisation, publication: Publication
         "errors": errors})
 
 
-def _too_many(request: Request, retry_at: datetime) -> Response:
-    wait = max(0, int((retry_at - now()).total_seconds()))
-    response = render(request, "moderation/too_many.html",
-                      {"retry_at": retry_at, "minutes": (wait + 59) // 60}, status_code=429)
-    response.headers["Retry-After"] = str(wait)
-    return response
-
-
 @router.get("/organisations/{slug}/publications/{number}/concern")
-def concern_page(request: Request, slug: str, number: int, db: SessionDep) -> Response:
+def concern_page(request: Request, slug: str, number: DbInt, db: SessionDep) -> Response:
     organisation = listed_organisation(db, slug)
     return _page(request, organisation, _publication(db, organisation, number), {}, {})
 
 
 @router.post("/organisations/{slug}/publications/{number}/concern")
-async def report(request: Request, slug: str, number: int, db: SessionDep,
+async def report(request: Request, slug: str, number: DbInt, db: SessionDep,
                  settings: SettingsDep, outbox: OutboxDep) -> Response:
     organisation = listed_organisation(db, slug)
     publication = _publication(db, organisation, number)
-    retry_at = service.concern_retry_at(db, client_ip(request))
-    if retry_at is not None:
-        return _too_many(request, retry_at)
     values = form_values(await request.form())
     form, errors = parse(ConcernForm, values)
     if form is None:
         return _page(request, organisation, publication, values, errors)
+    if (refused := ratelimit.per_address(request, db, service.CONCERN_LIMIT,
+                                         doing="reports from your connection")):
+        return refused
     outbox.extend(service.report_concern(db, settings, publication=publication,
                                          organisation=organisation, concern=form.concern,
-                                         email=form.email, ip=client_ip(request)))
+                                         email=form.email))
     return RedirectResponse(f"/organisations/{slug}/publications/{number}/concern/sent",
                             status_code=303)
 
 
 @router.get("/organisations/{slug}/publications/{number}/concern/sent")
-def concern_sent(request: Request, slug: str, number: int, db: SessionDep) -> Response:
+def concern_sent(request: Request, slug: str, number: DbInt, db: SessionDep) -> Response:
     organisation = listed_organisation(db, slug)
     publication = _publication(db, organisation, number)
     return render(request, "moderation/sent.html", {

@@ -27,7 +27,7 @@ from app.deps import (
     WebSessionDep,
 )
 from app.email import compose
-from app.forms import form_values, parse
+from app.forms import DbInt, form_values, parse
 from app.organisations import repository, service
 from app.organisations.forms import (
     AcceptInvitationForm,
@@ -176,7 +176,7 @@ async def sign_up(request: Request, access: OwnerAccess, db: SessionDep,
 
 
 @router.post("/manage/{slug}/frameworks/{commitment_id}/withdraw")
-async def withdraw(request: Request, commitment_id: int, access: OwnerAccess, db: SessionDep,
+async def withdraw(request: Request, commitment_id: DbInt, access: OwnerAccess, db: SessionDep,
                    catalogue: CatalogueDep, web: WebSessionDep) -> Response:
     commitment = next((c for c in repository.commitments_of(db, access.organisation.id or 0)
                        if c.id == commitment_id), None)
@@ -235,7 +235,7 @@ async def invite(request: Request, access: OwnerAccess, db: SessionDep,
 
 
 @router.post("/manage/{slug}/members/{membership_id}/role")
-async def change_role(request: Request, membership_id: int, access: OwnerAccess,
+async def change_role(request: Request, membership_id: DbInt, access: OwnerAccess,
                       db: SessionDep, web: WebSessionDep) -> Response:
     membership = _membership(db, access, membership_id)
     form, errors = parse(RoleForm, form_values(await request.form()))
@@ -252,7 +252,7 @@ async def change_role(request: Request, membership_id: int, access: OwnerAccess,
 
 
 @router.post("/manage/{slug}/members/{membership_id}/remove")
-def remove_member(request: Request, membership_id: int, access: ViewerAccess, db: SessionDep,
+def remove_member(request: Request, membership_id: DbInt, access: ViewerAccess, db: SessionDep,
                   web: WebSessionDep) -> Response:
     """Owners remove anyone; any member may remove themselves (leave)."""
     membership = _membership(db, access, membership_id)

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field, field_validator
 
-from app.forms import Form
+from app.forms import DbInt, Form
 from app.plans.models import ActionStatus
 
 
@@ -21,7 +21,7 @@ class ActionForm(Form):
     owner: str = Field(default="", max_length=200)
     status: ActionStatus = ActionStatus.planned
     dropped_reason: str = Field(default="", max_length=2000)
-    version: int | None = None
+    version: DbInt | None = None
 
     @field_validator("marker_codes", mode="before")
     @classmethod

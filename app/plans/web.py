@@ -25,7 +25,7 @@ from app.deps import (
     WebSessionDep,
 )
 from app.following import service as following
-from app.forms import date_from_parts, form_values, parse
+from app.forms import DbInt, date_from_parts, form_values, parse
 from app.frameworks import Framework
 from app.organisations import repository as organisations
 from app.organisations.service import RuleBroken
@@ -73,20 +73,21 @@ def _priorities_page(request: Request, access: OrgAccess, db: Session, catalogue
 
 
 @router.get("/manage/{slug}/assessments/{assessment_id}/priorities")
-def priorities_page(request: Request, assessment_id: int, access: ViewerAccess,
+def priorities_page(request: Request, assessment_id: DbInt, access: ViewerAccess,
                     db: SessionDep, catalogue: CatalogueDep) -> Response:
     chosen = {p.marker_code: p.why for p in repository.priorities_of(db, assessment_id)}
     return _priorities_page(request, access, db, catalogue, assessment_id, chosen, {})
 
 
 @router.post("/manage/{slug}/assessments/{assessment_id}/priorities")
-async def save_priorities(request: Request, assessment_id: int, access: EditorAccess,
+async def save_priorities(request: Request, assessment_id: DbInt, access: EditorAccess,
                           db: SessionDep, catalogue: CatalogueDep,
                           web: WebSessionDep) -> Response:
     assessment, framework = load_assessment(db, access, assessment_id, catalogue)
-    form = await request.form()
-    picked = [str(code) for code in form.getlist("priority")]
-    chosen = {code: str(form.get(f"why-{code}", "")).strip() for code in picked
+    values = form_values(await request.form())
+    picked = values.get("priority", [])
+    picked = [picked] if isinstance(picked, str) else picked
+    chosen = {code: str(values.get(f"why-{code}", "")) for code in picked
               if framework.marker(code) is not None}
     errors = {f"why-{code}": f"Say why {code} is a priority" for code, why in chosen.items()
               if not why}
@@ -192,7 +193,7 @@ def _action_page(request: Request, access: OrgAccess, db: Session, framework: Fr
 
 
 @router.get("/manage/{slug}/plans/{framework_id}/actions/{action_id}")
-def action_page(request: Request, framework_id: str, action_id: int, access: ViewerAccess,
+def action_page(request: Request, framework_id: str, action_id: DbInt, access: ViewerAccess,
                 db: SessionDep, catalogue: CatalogueDep) -> Response:
     framework = _framework(access, db, catalogue, framework_id)
     action = _action(db, access, framework, action_id)
@@ -200,7 +201,7 @@ def action_page(request: Request, framework_id: str, action_id: int, access: Vie
 
 
 @router.post("/manage/{slug}/plans/{framework_id}/actions/{action_id}")
-async def save_action(request: Request, framework_id: str, action_id: int,
+async def save_action(request: Request, framework_id: str, action_id: DbInt,
                       access: EditorAccess, db: SessionDep, catalogue: CatalogueDep,
                       web: WebSessionDep) -> Response:
     framework = _framework(access, db, catalogue, framework_id)
@@ -224,7 +225,7 @@ async def save_action(request: Request, framework_id: str, action_id: int,
 
 
 @router.post("/manage/{slug}/plans/{framework_id}/actions/{action_id}/move")
-async def move_action(request: Request, framework_id: str, action_id: int,
+async def move_action(request: Request, framework_id: str, action_id: DbInt,
                       access: EditorAccess, db: SessionDep, catalogue: CatalogueDep) -> Response:
     framework = _framework(access, db, catalogue, framework_id)
     direction = str((await request.form()).get("direction", ""))
@@ -246,7 +247,7 @@ async def move_action(request: Request, framework_id: str, action_id: int,
 
 
 @router.post("/manage/{slug}/plans/{framework_id}/actions/{action_id}/updates")
-async def add_update(request: Request, framework_id: str, action_id: int,
+async def add_update(request: Request, framework_id: str, action_id: DbInt,
                      access: EditorAccess, db: SessionDep, catalogue: CatalogueDep,
                      web: WebSessionDep) -> Response:
     framework = _framework(access, db, catalogue, framework_id)

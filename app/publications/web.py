@@ -11,6 +11,7 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from app.deps import SessionDep, SettingsDep
+from app.forms import DbInt
 from app.organisations import repository as organisations
 from app.organisations.models import Organisation
 from app.publications import repository
@@ -45,7 +46,7 @@ def kind_label(publication: Publication) -> str:
 
 
 @router.get("/organisations/{slug}/publications/{number}")
-def publication_page(request: Request, slug: str, number: int, db: SessionDep) -> Response:
+def publication_page(request: Request, slug: str, number: DbInt, db: SessionDep) -> Response:
     organisation = listed_organisation(db, slug)
     publication = _publication(db, organisation, number)
     history = repository.publications_of(db, organisation.id or 0)
@@ -57,7 +58,7 @@ def publication_page(request: Request, slug: str, number: int, db: SessionDep) -
 
 
 @router.get("/organisations/{slug}/publications/{number}/files/{stored_name}")
-def publication_file(slug: str, number: int, stored_name: str, db: SessionDep,
+def publication_file(slug: str, number: DbInt, stored_name: str, db: SessionDep,
                      settings: SettingsDep) -> Response:
     organisation = listed_organisation(db, slug)
     publication = _publication(db, organisation, number)
@@ -71,8 +72,8 @@ def publication_file(slug: str, number: int, stored_name: str, db: SessionDep,
 
 
 @router.get("/organisations/{slug}/changes")
-def changes_page(request: Request, slug: str, db: SessionDep, earlier: int | None = None,
-                 later: int | None = None) -> Response:
+def changes_page(request: Request, slug: str, db: SessionDep, earlier: DbInt | None = None,
+                 later: DbInt | None = None) -> Response:
     organisation = listed_organisation(db, slug)
     # Only the organisation's own publications compare: not its views of others, or replies.
     history = [p for p in repository.publications_of(db, organisation.id or 0)

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from app.forms import Form
+from app.forms import DbInt, Form
 
 LONG_TEXT = 20_000
 
@@ -15,7 +15,7 @@ class StartViewForm(Form):
     MESSAGES: ClassVar[dict[str, str]] = {
         "about": "Choose the organisation and framework your view is about",
     }
-    about: int
+    about: DbInt
 
 
 class ViewRatingForm(Form):
@@ -24,7 +24,7 @@ class ViewRatingForm(Form):
     }
     level: str | None = None
     reasons: str = Field(default="", max_length=LONG_TEXT)
-    version: int
+    version: DbInt
 
 
 class ReplyForm(Form):

@@ -36,7 +36,7 @@ from app.deps import (
     WebSessionDep,
 )
 from app.following import service as following
-from app.forms import Errors, form_values, parse
+from app.forms import DbInt, Errors, form_values, parse
 from app.frameworks import Framework, FrameworkCatalogue
 from app.organisations import repository as organisations
 from app.organisations.models import Organisation, Role
@@ -161,14 +161,14 @@ def _received_page(request: Request, access: OrgAccess, db: Session,
 
 
 @router.get("/manage/{slug}/views/received/{publication_id}")
-def received_page(request: Request, publication_id: int, access: ViewerAccess,
+def received_page(request: Request, publication_id: DbInt, access: ViewerAccess,
                   db: SessionDep, catalogue: CatalogueDep) -> Response:
     publication, viewer, _framework = _received(db, access, publication_id, catalogue)
     return _received_page(request, access, db, publication, viewer, {}, {})
 
 
 @router.post("/manage/{slug}/views/received/{publication_id}")
-async def reply(request: Request, publication_id: int, access: OwnerAccess, db: SessionDep,
+async def reply(request: Request, publication_id: DbInt, access: OwnerAccess, db: SessionDep,
                 catalogue: CatalogueDep, settings: SettingsDep, outbox: OutboxDep,
                 web: WebSessionDep) -> Response:
     publication, viewer, framework = _received(db, access, publication_id, catalogue)
@@ -199,7 +199,7 @@ async def reply(request: Request, publication_id: int, access: OwnerAccess, db: 
 # One view: its markers at a glance -----------------------------------------------------------
 
 @router.get("/manage/{slug}/views/{view_id}")
-def view_page(request: Request, view_id: int, access: ViewerAccess, db: SessionDep,
+def view_page(request: Request, view_id: DbInt, access: ViewerAccess, db: SessionDep,
               catalogue: CatalogueDep) -> Response:
     view, framework, about = load_view(db, access, view_id, catalogue)
     ratings = repository.ratings_of(db, view.id or 0)
@@ -218,7 +218,7 @@ def view_page(request: Request, view_id: int, access: ViewerAccess, db: SessionD
 
 
 @router.post("/manage/{slug}/views/{view_id}/newer")
-def look_at_newer(view_id: int, access: EditorAccess, db: SessionDep,
+def look_at_newer(view_id: DbInt, access: EditorAccess, db: SessionDep,
                   catalogue: CatalogueDep, web: WebSessionDep) -> Response:
     view, _framework, about = load_view(db, access, view_id, catalogue)
     try:
@@ -266,7 +266,7 @@ def _marker_context(access: OrgAccess, db: Session, view: IndependentView,
 
 
 @router.get("/manage/{slug}/views/{view_id}/markers/{code}")
-def marker_page(request: Request, view_id: int, code: str, access: ViewerAccess,
+def marker_page(request: Request, view_id: DbInt, code: str, access: ViewerAccess,
                 db: SessionDep, catalogue: CatalogueDep) -> Response:
     view, framework, about = load_view(db, access, view_id, catalogue)
     rating = _load_rating(db, view, framework, code)
@@ -276,7 +276,7 @@ def marker_page(request: Request, view_id: int, code: str, access: ViewerAccess,
 
 
 @router.post("/manage/{slug}/views/{view_id}/markers/{code}")
-async def save_marker(request: Request, view_id: int, code: str, access: EditorAccess,
+async def save_marker(request: Request, view_id: DbInt, code: str, access: EditorAccess,
                       db: SessionDep, catalogue: CatalogueDep,
                       web: WebSessionDep) -> Response:
     view, framework, about = load_view(db, access, view_id, catalogue)
@@ -321,7 +321,7 @@ def _marker_page_with(request: Request, access: OrgAccess, db: Session,
 
 
 @router.post("/manage/{slug}/views/{view_id}/markers/{code}/evidence")
-async def add_evidence(request: Request, view_id: int, code: str, access: EditorAccess,
+async def add_evidence(request: Request, view_id: DbInt, code: str, access: EditorAccess,
                        db: SessionDep, catalogue: CatalogueDep, settings: SettingsDep,
                        web: WebSessionDep) -> Response:
     view, framework, about = load_view(db, access, view_id, catalogue)
@@ -380,7 +380,7 @@ def download(view_id: int, view_evidence_id: int, access: ViewerAccess, db: Sess
 
 
 @router.post("/manage/{slug}/views/{view_id}/evidence/{view_evidence_id}/delete")
-def delete_evidence(view_id: int, view_evidence_id: int, access: EditorAccess,
+def delete_evidence(view_id: DbInt, view_evidence_id: DbInt, access: EditorAccess,
                     db: SessionDep, catalogue: CatalogueDep, settings: SettingsDep,
                     web: WebSessionDep) -> Response:
     view, _framework, _about = load_view(db, access, view_id, catalogue)
@@ -398,7 +398,7 @@ def delete_evidence(view_id: int, view_evidence_id: int, access: EditorAccess,
 
 
 @router.post("/manage/{slug}/views/{view_id}/evidence/{view_evidence_id}/publishable")
-async def publishable(request: Request, view_id: int, view_evidence_id: int,
+async def publishable(request: Request, view_id: DbInt, view_evidence_id: DbInt,
                       access: EditorAccess, db: SessionDep, catalogue: CatalogueDep,
                       web: WebSessionDep) -> Response:
     view, framework, about, item, rating = _load_evidence(db, access, view_id,
@@ -436,7 +436,7 @@ def _co_production_page(request: Request, access: OrgAccess, db: Session,
 
 
 @router.get("/manage/{slug}/views/{view_id}/co-production")
-def co_production_page(request: Request, view_id: int, access: ViewerAccess,
+def co_production_page(request: Request, view_id: DbInt, access: ViewerAccess,
                        db: SessionDep, catalogue: CatalogueDep) -> Response:
     view, _framework, about = load_view(db, access, view_id, catalogue)
     saved = repository.co_production_of(db, view.id or 0)
@@ -445,7 +445,7 @@ def co_production_page(request: Request, view_id: int, access: ViewerAccess,
 
 
 @router.post("/manage/{slug}/views/{view_id}/co-production")
-async def save_co_production(request: Request, view_id: int, access: EditorAccess,
+async def save_co_production(request: Request, view_id: DbInt, access: EditorAccess,
                              db: SessionDep, catalogue: CatalogueDep,
                              web: WebSessionDep) -> Response:
     view, _framework, about = load_view(db, access, view_id, catalogue)
@@ -494,14 +494,14 @@ def _publish_page(request: Request, access: OrgAccess, db: Session, view: Indepe
 
 
 @router.get("/manage/{slug}/views/{view_id}/publish")
-def publish_page(request: Request, view_id: int, access: ViewerAccess, db: SessionDep,
+def publish_page(request: Request, view_id: DbInt, access: ViewerAccess, db: SessionDep,
                  catalogue: CatalogueDep) -> Response:
     view, framework, about = load_view(db, access, view_id, catalogue)
     return _publish_page(request, access, db, view, framework, about, {})
 
 
 @router.post("/manage/{slug}/views/{view_id}/publish")
-def publish(request: Request, view_id: int, access: OwnerAccess, db: SessionDep,
+def publish(request: Request, view_id: DbInt, access: OwnerAccess, db: SessionDep,
             catalogue: CatalogueDep, settings: SettingsDep, outbox: OutboxDep,
             web: WebSessionDep) -> Response:
     view, framework, about = load_view(db, access, view_id, catalogue)

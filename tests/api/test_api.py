@@ -249,3 +249,37 @@ def test_no_unlisted_organisation_in_any_output(client: TestClient, database_url
     seed(database_url)
     text = client.get(path).text
     assert "Secret" not in text and "secret-" not in text and "Old Wigan" not in text
+
+
+FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
+
+
+def test_open_data_csv_cells_never_start_a_formula(client: TestClient,
+                                                  database_url: str) -> None:
+    """Anyone can register an organisation: its name must not run in a spreadsheet."""
+    from app.areas.models import Area
+
+    with database(database_url) as db:
+        for number, start in enumerate(FORMULA_STARTS):
+            organisation = make_organisation(
+                db, name=f'{start}HYPERLINK("http://evil.test","x{number}")',
+                description=f"{start}1+2", kind="council", areas=("E08000001",),
+                slug=f"{start}org-{number}" if start.isprintable() else None,
+                latitude=53.5, longitude=-2.5)
+            make_commitment(db, organisation)
+        area = db.get(Area, "E08000001")
+        assert area is not None
+        area.name = "=Bolton"
+        db.add(area)
+        db.commit()
+    rows = _csv(client, "/api/v1/organisations.csv")
+    assert sorted(row["name"][:2] for row in rows) == sorted(
+        f"'{start}" for start in FORMULA_STARTS)
+    assert all(row["description"].startswith("'") for row in rows)
+    assert {row["area_names"] for row in rows} == {"'=Bolton"}
+    assert {row["longitude"] for row in rows} == {"-2.5"}  # numbers stay numbers
+    slugs = [row["organisation_slug"] for row in _csv(client, "/api/v1/commitments.csv")]
+    assert sum(slug.startswith("'") for slug in slugs) == 4
+    assert not any(slug.startswith(tuple(FORMULA_STARTS)) for slug in slugs)
+    areas = {row["gss_code"]: row for row in _csv(client, "/api/v1/areas.csv")}
+    assert areas["E08000001"]["name"] == "'=Bolton"

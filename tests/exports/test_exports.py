@@ -9,6 +9,7 @@ import subprocess
 import zlib
 from datetime import date
 from pathlib import Path
+from xml.etree import ElementTree
 
 import docx
 from fastapi.testclient import TestClient
@@ -401,3 +402,30 @@ def test_exports_hold_only_published_words_and_later_edits_change_nothing(
         shown = content.decode("utf-8-sig") if isinstance(content, bytes) else content
         assert SECRET not in shown, name
     assert after == before
+
+
+def test_old_data_with_control_characters_still_exports(client: TestClient, db: Session,
+                                                        settings: Settings,
+                                                        planned: Built) -> None:
+    """Text saved before forms refused control characters: Word and XML cannot hold them."""
+    action = db.get(Action, planned.action_ids[0])
+    assert action is not None
+    action.title = "Leaflet\x01 in plain\x0b words\x1b"
+    action.description = "Line one\nline\x08 two\tand a tab"
+    db.add(action)
+    bolton = organisation(db, planned)
+    bolton.name = "Bolton\x0c Council"
+    db.add(bolton)
+    publish_plan(db, settings, planned)
+    db.commit()
+    for extension in FORMATS:
+        download(client, extension)
+    text = docx_text(download(client, "docx"))
+    assert "Leaflet in plain words" in text
+    assert "\x01" not in text and "\x0b" not in text
+    body = client.get(f"{BASE}.json").json()
+    assert body["actions"][0]["title"] == "Leaflet in plain words"
+    assert body["actions"][0]["description"] == "Line one\nline two\tand a tab"
+    feed = client.get("/organisations/bolton-council/feed.atom")
+    assert ElementTree.fromstring(feed.content).findtext(  # well-formed XML
+        "{http://www.w3.org/2005/Atom}title") == "Bolton Council: Making It Real publications"

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from app import ratelimit
 from app.config import Settings
 from app.db import engine_for
 from app.following import service
@@ -143,7 +144,7 @@ def test_unknown_targets_and_bad_links(client: TestClient, organisations: None) 
 
 
 def test_following_is_rate_limited(client: TestClient, organisations: None) -> None:
-    for number in range(FOLLOW_LIMIT):
+    for number in range(FOLLOW_LIMIT.count):
         follow(client, organisation="bury-council", email=f"p{number}@example.org")
     refused = follow(client, organisation="bury-council", email="one.more@example.org")
     assert refused.status_code == 429
@@ -201,3 +202,16 @@ def test_feeds_parse_and_link_to_publications(client: TestClient, organisations:
     assert "Bury Voice: independent view of Bury Council" in titles
     assert client.get("/areas/E99999999/feed.atom").status_code == 404
     assert client.get("/organisations/nobody/feed.atom").status_code == 404
+
+
+def test_one_address_gets_a_few_confirmations_an_hour_whoever_asks(
+        client: TestClient, organisations: None, settings: Settings) -> None:
+    from tests.conftest import checked_client
+
+    for number in range(8):
+        visitor = checked_client(client.app, client=(f"192.0.2.{number}", 50000))  # type: ignore[arg-type]
+        for slug in ("bury-council", "bury-voice"):
+            asked = follow(visitor, organisation=slug, email="target@example.org")
+            assert asked.status_code == 303  # the same answer whether or not an email went
+    assert len(mail.to(mail.sent(settings.outbox_dir), "target@example.org")) \
+        == ratelimit.EMAILS_PER_HOUR

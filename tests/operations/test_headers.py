@@ -86,3 +86,17 @@ def test_a_route_may_set_its_own_value(settings: Settings) -> None:
     with TestClient(app) as client:
         response = client.get("/framed-for-test")
     assert response.headers.get_list("x-frame-options") == ["SAMEORIGIN"]
+
+
+def test_a_public_https_address_without_production_warns_at_start(
+        settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
+    """The session cookie is marked Secure only when MIR_ENV=production."""
+    from app.security import INSECURE_COOKIE_WARNING
+
+    with caplog.at_level("WARNING", logger="mir.security"):
+        create_app(settings.model_copy(update={"base_url": "https://mir.example.org"}))
+    assert INSECURE_COOKIE_WARNING in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="mir.security"):
+        create_app(settings)  # http on a developer's machine: nothing to say
+    assert INSECURE_COOKIE_WARNING not in caplog.text

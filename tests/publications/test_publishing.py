@@ -289,3 +289,14 @@ def test_a_draft_never_leaks(client: TestClient, db: Session, ready: int) -> Non
         response = client.get(path)
         assert response.status_code == 200, path
         assert SECRET not in response.text, path
+
+
+@pytest.mark.parametrize(("day", "year"), [("1", "99999999999999999999"), ("1", "10000"),
+                                           ("99999999999999999999", "2027")])
+def test_a_date_beyond_any_calendar_is_a_form_error(client: TestClient, ready: int,
+                                                    day: str, year: str) -> None:
+    bad = add_action(client, "Rewrite the leaflet", **{"due_on-day": day, "due_on-month": "1",
+                                                       "due_on-year": year})
+    assert bad.status_code == 200  # type: ignore[attr-defined]
+    assert "must be a real date" in bad.text  # type: ignore[attr-defined]
+    assert 'value="Rewrite the leaflet"' in bad.text  # type: ignore[attr-defined]

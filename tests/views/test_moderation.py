@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from app import ratelimit
 from app.audit.models import AuditEvent
 from app.config import Settings
 from app.db import engine_for
@@ -85,12 +86,13 @@ def test_the_concern_form_checks_csrf(client: TestClient, published: None,
 
 def test_the_concern_form_is_rate_limited(client: TestClient, published: None,
                                           db: Session) -> None:
-    for number in range(CONCERN_LIMIT):
+    for number in range(CONCERN_LIMIT.count):
         assert report(client, concern=f"Report {number}").status_code == 303
     refused = report(client, concern="One too many")
     assert refused.status_code == 429
-    assert "Too many reports" in refused.text
-    assert len(db.exec(select(ConcernReport)).all()) == CONCERN_LIMIT
+    assert "too many reports from your connection" in refused.text
+    assert int(refused.headers["Retry-After"]) > 0
+    assert len(db.exec(select(ConcernReport)).all()) == CONCERN_LIMIT.count
 
 
 def test_admins_hide_a_publication_with_a_public_reason(app: FastAPI, published: None,
@@ -134,3 +136,13 @@ def test_a_hidden_plan_shows_its_reason(app: FastAPI, published: None, db: Sessi
     page = checked_client(app).get(PLAN).text
     assert "This publication has been hidden" in page and "Published by mistake." in page
     assert "Public words on IA1" not in page
+
+
+def test_admins_get_a_few_concern_emails_an_hour_and_every_report_is_kept(
+        app: FastAPI, published: None, db: Session, settings: Settings) -> None:
+    for number in range(8):
+        visitor = checked_client(app, client=(f"192.0.2.{number}", 50000))
+        assert report(visitor, concern=f"Report {number}").status_code == 303
+    assert len(db.exec(select(ConcernReport)).all()) == 8
+    assert len(mail.to(mail.sent(settings.outbox_dir), "admin@example.org")) \
+        == ratelimit.EMAILS_PER_HOUR
