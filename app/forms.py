@@ -64,7 +64,8 @@ class CleanQueryString:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope.get("query_string"):
-            scope = {**scope, "query_string": clean_query_string(scope["query_string"])}
+            # In place, as the outer middleware (the request log) reads the same scope.
+            scope["query_string"] = clean_query_string(scope["query_string"])
         await self.app(scope, receive, send)
 
 
