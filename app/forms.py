@@ -10,9 +10,11 @@ import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any, ClassVar, TypeVar
+from urllib.parse import parse_qsl, urlencode
 
 from pydantic import BaseModel, Field, ValidationError
 from starlette.datastructures import FormData, UploadFile
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.text import without_control_characters
 
@@ -51,6 +53,28 @@ def form_values(form: FormData) -> dict[str, Any]:
         values[key] = texts if len(texts) > 1 or key.endswith("[]") else (texts[0] if texts
                                                                            else "")
     return {key.removesuffix("[]"): value for key, value in values.items()}
+
+
+class CleanQueryString:
+    """GET forms (searches, filters) send their fields in the address: the same rule as
+    `form_values`, for every route that reads the query string, before any of them does."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("query_string"):
+            # In place, as the outer middleware (the request log) reads the same scope.
+            scope["query_string"] = clean_query_string(scope["query_string"])
+        await self.app(scope, receive, send)
+
+
+def clean_query_string(raw: bytes) -> bytes:
+    """The query string without control characters; untouched (byte for byte) if it has none."""
+    pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True)
+    cleaned = [(without_control_characters(key), without_control_characters(value))
+               for key, value in pairs]
+    return raw if cleaned == pairs else urlencode(cleaned).encode("ascii")
 
 
 def parse(model: type[FormT], values: Mapping[str, Any]) -> tuple[FormT | None, Errors]:

@@ -24,6 +24,7 @@ from app.directory import web as directory_web
 from app.errors import install_error_pages
 from app.exports import web as exports_web
 from app.following import web as following_web
+from app.forms import CleanQueryString
 from app.frameworks import load_catalogue
 from app.health import web as health_web
 from app.logging import configure_logging
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(LoginRequired, _send_to_login)
     # Outermost last: gzip, then CORS for the API, the session, then the public cache.
     app.add_middleware(PublicCacheMiddleware)
+    app.add_middleware(CleanQueryString)  # no control characters in GET form fields
     app.add_middleware(SessionMiddleware, settings=settings)
     app.add_middleware(OpenDataCorsMiddleware)
     app.add_middleware(GZipMiddleware, minimum_size=1000)

@@ -282,11 +282,47 @@ def test_account_page_journey(live_server: str, settings: Settings,
     summary.get_by_role("link").click()
     expect(page.get_by_label("Current password")).to_be_focused()
 
+    # Log out everywhere: this device too, and the password still works afterwards.
+    page.get_by_role("button", name="Log out everywhere").click()
+    expect(page).to_have_url(f"{live_server}/login")
+    expect(page.get_by_role("alert")).to_contain_text("You have logged out on every device")
+    journey.check_axe(page, "the login page after logging out everywhere")
+    log_in(page, live_server, "ada@example.org", PASSWORD)
+
     page.get_by_role("navigation", name="Main").get_by_role("button", name="Log out").click()
     expect(page).to_have_url(f"{live_server}/")
     log_in(page, live_server, "ada@example.org", PASSWORD)
     journey.assert_accessible()
     journey.assert_no_console_errors()
+
+
+def test_too_many_attempts_page(live_server: str, settings: Settings,
+                                journey: JourneyBrowser) -> None:
+    """The one 429 page: plain words, when to try again, a way on; fits 320 px."""
+    with Session(engine_for(settings.database_url)) as db:
+        make_user(db, email="max@example.org")
+        db.commit()
+    page = journey.new_page()
+    page.set_viewport_size({"width": 320, "height": 640})
+    for _ in range(5):
+        page.goto(f"{live_server}/login")
+        page.get_by_label("Email address").fill("max@example.org")
+        page.get_by_label("Password", exact=True).fill("not the password")
+        page.get_by_role("button", name="Log in", exact=True).click()
+        expect(page.locator(".govuk-error-summary")).to_be_visible()
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    with page.expect_response(f"{live_server}/login") as answer:
+        page.get_by_role("button", name="Log in", exact=True).click()
+    assert answer.value.status == 429
+    assert int(answer.value.headers["retry-after"]) > 0
+    expect(heading(page)).to_have_text("Too many attempts")
+    expect(page.locator("#main-content")).to_contain_text("try again after")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    journey.check_axe(page, "the too many attempts page")
+    page.get_by_role("link", name="reset your password").click()
+    expect(page).to_have_url(f"{live_server}/password-reset")
+    journey.assert_accessible()
+    journey.assert_no_console_errors(ignore=("status of 429",))
 
 
 # Keyboard only ------------------------------------------------------------------------------
