@@ -11,7 +11,6 @@ from app.organisations.models import Commitment, Membership, Organisation, Organ
 from app.plans.models import Action, ActionUpdate, Priority
 from app.publications.models import Publication
 from app.reminders.models import ReminderOptOut, ReminderSent
-from app.views.models import IndependentView, ViewCoProduction, ViewEvidence, ViewRating
 
 __all__ = [
     "Action",
@@ -26,7 +25,6 @@ __all__ = [
     "Follower",
     "FollowerNotice",
     "FormerAreaCode",
-    "IndependentView",
     "LoginAttempt",
     "Membership",
     "Organisation",
@@ -40,7 +38,4 @@ __all__ = [
     "ReminderSent",
     "Token",
     "User",
-    "ViewCoProduction",
-    "ViewEvidence",
-    "ViewRating",
 ]
