@@ -206,12 +206,8 @@ def download(assessment_id: int, evidence_id: int, access: ViewerAccess, db: Ses
 def delete(assessment_id: int, evidence_id: int, access: EditorAccess, db: SessionDep,
            catalogue: CatalogueDep, settings: SettingsDep, kind_: KindDep,
            web: WebSessionDep) -> Response:
-    judgement = load_judgement(db, access, assessment_id, catalogue, kind_)
-    found = evidence.evidence_in(db, judgement.assessment.id or 0, evidence_id)
-    if found is None:  # deleted already, from another tab or by someone else
-        web.add_flash("This evidence has already been deleted.")
-        return redirect(judgement.base)
-    item, rating = found
+    judgement, item, rating = _load_evidence(db, access, assessment_id, evidence_id,
+                                             catalogue, kind_)
     kind = KIND_NAMES.get(item.kind, "evidence")
     evidence.delete_evidence(db, actor_id=access.user.id or 0,
                              organisation_id=access.organisation.id or 0, item=item,

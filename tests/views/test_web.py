@@ -9,8 +9,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from app.assessments.models import Assessment
 from app.audit.models import AuditEvent
 from app.clock import now
 from app.config import Settings
@@ -18,7 +19,6 @@ from app.db import engine_for
 from app.following.models import Follower
 from app.organisations.repository import by_slug
 from app.publications.models import Publication
-from app.views.models import IndependentView
 from tests.conftest import checked_client
 from tests.factories import add_member, csrf_token, login, make_organisation, make_user
 from tests.views import mail
@@ -78,7 +78,7 @@ def rate(client: TestClient, base: str, code: str, level: str, reasons: str,
          **kwargs: object):  # type: ignore[no-untyped-def]
     page = client.get(f"{base}/markers/{code}").text
     version = re.search(r'name="version" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
-    return post(client, f"{base}/markers/{code}", {"level": level, "reasons": reasons,
+    return post(client, f"{base}/markers/{code}", {"level": level, "working": reasons,
                                                    "version": version}, f"{base}/markers/{code}",
                 **kwargs)
 
@@ -118,7 +118,7 @@ def client_htmx_save(client: TestClient, base: str) -> str:
     page = client.get(f"{base}/markers/IA2").text
     version = re.search(r'name="version" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
     response = client.post(f"{base}/markers/IA2", data={
-        "level": "making_progress", "reasons": "Some good news.", "version": version},
+        "level": "making_progress", "working": "Some good news.", "version": version},
         headers={"HX-Request": "true", "X-CSRF-Token": csrf_token(client, base)})
     assert response.status_code == 200
     return response.text
@@ -183,7 +183,7 @@ def test_the_whole_loop(app: FastAPI, world: None, settings: Settings, db: Sessi
     for message in mail.sent(settings.outbox_dir):
         mail.check(message, absent=SECRET)
     actions = {e.action for e in db.exec(select(AuditEvent))}
-    assert {"view.start", "view.publish", "reply.publish", "view_evidence.add"} <= actions
+    assert {"view.start", "view.publish", "reply.publish", "evidence.add"} <= actions
 
 
 def test_the_viewed_organisation_cannot_edit_the_view_and_vice_versa(
@@ -192,7 +192,7 @@ def test_the_viewed_organisation_cannot_edit_the_view_and_vice_versa(
     view_id = base.rsplit("/", 1)[1]
     council = person(app, "council@example.org")
     for path in (f"{base}/markers/IA1", f"/manage/{COUNCIL}/views/{view_id}/markers/IA1"):
-        response = post(council, path, {"level": "real", "reasons": "Ours now",
+        response = post(council, path, {"level": "real", "working": "Ours now",
                                         "version": "1"}, "/")
         assert response.status_code == 404, path
     assert council.get(base).status_code == 404
@@ -204,7 +204,8 @@ def test_the_viewed_organisation_cannot_edit_the_view_and_vice_versa(
         response = post(owner, path, {"overall": "Replying for them"}, "/")
         assert response.status_code == 404, path
     assert db.exec(select(Publication).where(Publication.kind == "reply")).first() is None
-    view = db.exec(select(IndependentView)).one()
+    view = db.exec(select(Assessment).where(
+        col(Assessment.subject_organisation_id) != col(Assessment.organisation_id))).one()
     assert view.about_publication_id is not None
 
 
@@ -213,10 +214,10 @@ def test_a_stale_save_shows_both_versions(app: FastAPI, world: None) -> None:
     base = start(editor)
     page = editor.get(f"{base}/markers/IA3").text
     version = re.search(r'name="version" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
-    post(editor, f"{base}/markers/IA3", {"level": "real", "reasons": "Their words",
+    post(editor, f"{base}/markers/IA3", {"level": "real", "working": "Their words",
                                          "version": version}, base)
     clash = post(editor, f"{base}/markers/IA3", {"level": "not_started",
-                                                 "reasons": "My words", "version": version},
+                                                 "working": "My words", "version": version},
                  base)
     assert clash.status_code == 409
     assert "Someone else saved this marker" in clash.text
