@@ -124,5 +124,5 @@ def view_values(db: Session, *, organisation: Organisation, owner: User,
     concern = ConcernReport(publication_id=published.id or 0, concern="Not true")
     db.add(concern)
     db.flush()
-    return {"assessment_id": draft.id, "evidence_id": item.id,
+    return {"view_id": draft.id, "view_evidence_id": item.id,
             "publication_id": published.id, "concern_id": concern.id}
