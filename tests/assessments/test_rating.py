@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
@@ -12,7 +11,6 @@ from sqlmodel import Session, select
 
 from app.assessments.models import Assessment, Rating
 from app.audit.models import AuditEvent
-from app.db import engine_for
 from tests.conftest import checked_client
 from tests.factories import (
     add_member,
@@ -24,12 +22,6 @@ from tests.factories import (
 )
 
 BASE = "/manage/team-org/assessments"
-
-
-@pytest.fixture
-def db(database_url: str) -> Iterator[Session]:
-    with Session(engine_for(database_url)) as session:
-        yield session
 
 
 @pytest.fixture
