@@ -2,8 +2,9 @@
 
 Both are an `Assessment`: the same ratings, evidence and co-production record, saved by the
 same services and shown by the same pages. A `Kind` says what those pages and services do
-differently: where they live, what they ask, which boxes they show, and (for a view) what
-the organisation viewed published, which app/views supplies.
+differently: where they live, what they ask, in whose voice the levels are described, which
+boxes they show, and (for a view) what the organisation viewed published, which app/views
+supplies.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.assessments.models import Assessment
+from app.frameworks.model import Level
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,11 @@ class Kind:
 
     def question(self, subject_name: str) -> str:
         return self.level_question.format(subject=subject_name)
+
+    def hint(self, level: Level) -> str:
+        """A level's description in this kind's voice: a view speaks about its subject."""
+        return (level.view_description or level.description) if self.is_view \
+            else level.description
 
 
 SELF = Kind(

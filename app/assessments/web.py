@@ -165,7 +165,7 @@ def _marker_context(access: OrgAccess, db: Session, judgement: Judgement,
     assert marker is not None
     previous, following = framework.neighbours(marker.code)
     options: list[tuple[str, str, str | None]] = [
-        (level.id, level.label, level.description) for level in framework.scale]
+        (level.id, level.label, kind.hint(level)) for level in framework.scale]
     if kind.not_applicable and framework.not_applicable:
         options.append((NOT_APPLICABLE, "Does not apply to us",
                         "Say why in the box that appears."))

@@ -243,3 +243,15 @@ def test_only_other_organisations_publications_are_offered(app: FastAPI,
     council = person(app, "council@example.org")
     page = council.get(f"/manage/{COUNCIL}/views").text
     assert "No other organisation has published an assessment yet." in page
+
+
+def test_a_views_levels_speak_about_the_organisation_viewed(app: FastAPI, world: None) -> None:
+    """Each level of a view reads true of the organisation viewed, never in the voice of
+    the organisation writing the view; a self-assessment keeps its own voice."""
+    editor = person(app, "dpulo-editor@example.org")
+    base = start(editor)
+    page = editor.get(f"{base}/markers/IA1").text
+    assert "Where do local people say Bury Council is?" in page
+    assert "Local people say the organisation has begun to talk about this" in page
+    assert "We have begun talking about this with the people we support" not in page
+    assert "Does not apply to us" not in page and "Warning signs you have seen" not in page
