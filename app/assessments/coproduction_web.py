@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from app.assessments import coproduction, repository
 from app.assessments.evidence_forms import METHODS, CoProductionForm
+from app.assessments.models import Assessment, CoProduction
 from app.assessments.web import Judgement, KindDep, load_judgement, redirect
 from app.deps import CatalogueDep, EditorAccess, OrgAccess, SessionDep, ViewerAccess, WebSessionDep
 from app.forms import Errors, form_values, parse
@@ -41,13 +42,30 @@ def _page(request: Request, access: OrgAccess, db: Session, judgement: Judgement
         "values": values, "errors": errors, **extra}, status_code=status_code)
 
 
+def _own_record(db: Session, judgement: Judgement) -> tuple[Assessment, CoProduction] | None:
+    """For a view with no record yet: the author's latest self-assessment's record, which it
+    may copy rather than type the same again."""
+    if not judgement.kind.is_view:
+        return None
+    own = repository.latest_for_framework(db, judgement.assessment.organisation_id,
+                                          judgement.assessment.framework_id)
+    record_ = repository.co_production_of(db, own.id or 0) if own else None
+    return (own, record_) if own and record_ else None
+
+
 @router.get("/manage/{slug}/assessments/{assessment_id}/co-production")
 @router.get("/manage/{slug}/views/{assessment_id}/co-production")
 def co_production(request: Request, assessment_id: int, access: ViewerAccess,
                   db: SessionDep, catalogue: CatalogueDep, kind: KindDep) -> Response:
     judgement = load_judgement(db, access, assessment_id, catalogue, kind)
     saved = repository.co_production_of(db, judgement.assessment.id or 0)
-    return _page(request, access, db, judgement, coproduction.values_of(saved), {})
+    own = _own_record(db, judgement) if saved is None else None
+    # ?copy=own fills the form from it; nothing is saved until the person presses Save.
+    start = own[1] if own and request.query_params.get("copy") == "own" else saved
+    return _page(request, access, db, judgement,
+                 {**coproduction.form_values_of(start), "version": 0 if saved is None
+                  else saved.version}, {}, copy_from=own[0] if own else None,
+                 copied=start is not saved)
 
 
 @router.post("/manage/{slug}/assessments/{assessment_id}/co-production")

@@ -211,3 +211,12 @@ def test_complete_needs_people_a_way_and_their_words() -> None:
     assert not co_production_complete(CoProduction(assessment_id=1, people_using_support=1,
                                                    methods=["online"],
                                                    what_people_said="  "))
+
+
+def test_empty_count_boxes_start_empty(client: TestClient, url: str) -> None:
+    """The hint says to leave a box empty when nobody from that group took part: the form
+    must not type a 0 into it for the person."""
+    page = client.get(url).text
+    for field in ("people_using_support", "family_carers", "staff", "partner_organisations"):
+        box = re.search(rf'<input[^>]*name="{field}"[^>]*>', page)
+        assert box and 'value="0"' not in box.group(0), field

@@ -11,7 +11,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
+from app.assessments.coproduction import save_co_production
 from app.assessments.models import Assessment
+from app.assessments.service import start_assessment
 from app.audit.models import AuditEvent
 from app.clock import now
 from app.config import Settings
@@ -22,7 +24,7 @@ from app.publications.models import Publication
 from tests.conftest import checked_client
 from tests.factories import add_member, csrf_token, login, make_organisation, make_user
 from tests.views import mail
-from tests.views.factories import publish_plan
+from tests.views.factories import COMPLETE_CO_PRODUCTION, FRAMEWORK, publish_plan
 
 SECRET = "LOOP-DRAFT-SECRET-9d2e"
 COUNCIL, DPULO = "bury-council", "bury-voice"
@@ -255,3 +257,31 @@ def test_a_views_levels_speak_about_the_organisation_viewed(app: FastAPI, world:
     assert "Local people say the organisation has begun to talk about this" in page
     assert "We have begun talking about this with the people we support" not in page
     assert "Does not apply to us" not in page and "Warning signs you have seen" not in page
+
+
+def test_a_view_offers_to_copy_the_assessments_co_production_record(
+        app: FastAPI, world: None, db: Session) -> None:
+    """Bury Voice recorded who took part for its own assessment: its view offers that record
+    rather than an empty form, and saves nothing until asked."""
+    dpulo = by_slug(db, DPULO)
+    assert dpulo is not None and dpulo.id is not None
+    own = start_assessment(db, actor_id=1, organisation_id=dpulo.id, framework=FRAMEWORK,
+                           name="Spring 2026", carry_over=False)
+    save_co_production(db, actor_id=1, organisation_id=dpulo.id, assessment_id=own.id or 0,
+                       seen_version=0, change=COMPLETE_CO_PRODUCTION)
+    db.commit()
+    editor = person(app, "dpulo-editor@example.org")
+    base = start(editor)
+    page = editor.get(f"{base}/co-production").text
+    assert "your own assessment, “Spring 2026”" in page
+    assert "Members said they felt heard." not in page
+    copied = editor.get(f"{base}/co-production?copy=own").text
+    assert "Members said they felt heard." in copied
+    assert re.search(r'name="people_using_support"[^>]*value="9"', copied)
+    assert 'name="version" value="0"' in copied
+    saved = post(editor, f"{base}/co-production", {
+        "people_using_support": "9", "methods": ["workshops"], "version": "0",
+        "what_people_said": "Members said they felt heard."}, f"{base}/co-production",
+        follow_redirects=True)
+    assert "This record is complete enough to publish with your view." in saved.text
+    assert "Fill in this form from that record" not in saved.text
