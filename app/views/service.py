@@ -185,20 +185,31 @@ def publish_view(db: Session, *, actor_id: int, view: Assessment,
     return publication
 
 
-def publish_reply(db: Session, *, actor_id: int, organisation: Organisation,
-                  view_publication: Publication, framework: Framework, overall: str,
-                  per_marker: dict[str, str], today: date) -> Publication:
-    """The organisation viewed answers a view: a dated, numbered publication of its own."""
+def preview_reply(db: Session, *, organisation: Organisation, view_publication: Publication,
+                  framework: Framework, overall: str, per_marker: dict[str, str],
+                  today: date) -> dict[str, Any]:
+    """What a reply would publish, to check before the step that cannot be undone."""
     viewer = db.get(Organisation, view_publication.organisation_id)
     if view_publication.kind != VIEW_KIND \
             or view_publication.about_organisation_id != organisation.id or viewer is None:
         raise RuleBroken("You can only reply to a view of your own organisation")
     if not overall.strip():
         raise RuleBroken("Enter your reply")
-    snapshot = build_reply_snapshot(db, organisation=organisation,
-                                    view_publication=view_publication, viewer=viewer,
-                                    framework=framework, overall=overall.strip(),
-                                    per_marker=per_marker, today=today)
+    return build_reply_snapshot(db, organisation=organisation,
+                                view_publication=view_publication, viewer=viewer,
+                                framework=framework, overall=overall.strip(),
+                                per_marker=per_marker, today=today)
+
+
+def publish_reply(db: Session, *, actor_id: int, organisation: Organisation,
+                  view_publication: Publication, framework: Framework, overall: str,
+                  per_marker: dict[str, str], today: date) -> Publication:
+    """The organisation viewed answers a view: a dated, numbered publication of its own."""
+    snapshot = preview_reply(db, organisation=organisation, view_publication=view_publication,
+                             framework=framework, overall=overall, per_marker=per_marker,
+                             today=today)
+    viewer = db.get(Organisation, view_publication.organisation_id)
+    assert viewer is not None
     publication = Publication(
         organisation_id=organisation.id or 0, framework_id=framework.id,
         number=publications.next_number(db, organisation.id or 0), kind=REPLY_KIND,

@@ -141,9 +141,10 @@ def _received(db: Session, access: OrgAccess, publication_id: int,
 
 def _received_page(request: Request, access: OrgAccess, db: Session,
                    publication: Publication, viewer: Organisation, values: dict[str, Any],
-                   errors: Errors) -> Response:
+                   errors: Errors, preview: dict[str, Any] | None = None) -> Response:
     return render(request, "views/received.html", _base(
         access, publication=publication, viewer=viewer, snapshot=publication.snapshot,
+        preview=preview,
         markers=view_markers(publication.snapshot),
         replies=repository.replies_to(db, [publication.id or 0]).get(publication.id or 0, []),
         file_base=f"/organisations/{viewer.slug}/publications/{publication.number}/files",
@@ -170,6 +171,17 @@ async def reply(request: Request, publication_id: int, access: OwnerAccess, db: 
                    "or fewer" for code, text in per_marker.items() if len(text) > 20_000})
     if form is None or errors:
         return _received_page(request, access, db, publication, viewer, values, errors)
+    if values.get("step") != "publish":  # show what will be published first
+        try:
+            preview = service.preview_reply(db, organisation=access.organisation,
+                                            view_publication=publication, framework=framework,
+                                            overall=form.overall, per_marker=per_marker,
+                                            today=today())
+        except RuleBroken as broken:
+            return _received_page(request, access, db, publication, viewer, values,
+                                  {"overall": str(broken)})
+        return _received_page(request, access, db, publication, viewer, values, {},
+                              preview=preview)
     try:
         reply_ = service.publish_reply(db, actor_id=access.user.id or 0,
                                        organisation=access.organisation,

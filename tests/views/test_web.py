@@ -155,9 +155,14 @@ def test_the_whole_loop(app: FastAPI, world: None, settings: Settings, db: Sessi
     assert "People wait months for an answer." in page
     empty = post(council, reply_path, {}, reply_path)
     assert "Enter your reply" in empty.text
-    replied = post(council, reply_path, {"overall": "Thank you. We will act on this.",
-                                         "marker-IA1": "We are hiring two more advisers."},
-                   reply_path, follow_redirects=True)
+    words = {"overall": "Thank you. We will act on this.",
+             "marker-IA1": "We are hiring two more advisers."}
+    preview = post(council, reply_path, {**words, "step": "preview"}, reply_path)
+    assert "Check your reply before you publish it" in preview.text
+    assert preview.text.count("We are hiring two more advisers.") == 2  # shown, and kept
+    assert db.exec(select(Publication).where(Publication.kind == "reply")).first() is None
+    replied = post(council, reply_path, {**words, "step": "publish"}, reply_path,
+                   follow_redirects=True)
     assert "Reply to an independent view, published" in replied.text
     assert "We are hiring two more advisers." in replied.text
     assert mail.to(mail.sent(settings.outbox_dir), "dpulo@example.org")
@@ -203,7 +208,7 @@ def test_the_viewed_organisation_cannot_edit_the_view_and_vice_versa(
     publication = db.exec(select(Publication).where(Publication.kind == "view")).one()
     for path in (f"/manage/{DPULO}/views/received/{publication.id}",
                  f"/manage/{COUNCIL}/views/received/{publication.id}"):
-        response = post(owner, path, {"overall": "Replying for them"}, "/")
+        response = post(owner, path, {"overall": "Replying for them", "step": "publish"}, "/")
         assert response.status_code == 404, path
     assert db.exec(select(Publication).where(Publication.kind == "reply")).first() is None
     view = db.exec(select(Assessment).where(
