@@ -11,20 +11,17 @@ import os
 import subprocess
 import sys
 import tarfile
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from app.assessments.models import Assessment, Evidence, Rating
 from app.config import PROJECT_ROOT
 from app.db import engine_for
 from app.organisations.models import Organisation
-from app.schema import upgrade
-from tests.conftest import ENGINES, MARKERS_DIR, _admin_engine, _pg_url, checked_client
+from app.schema import downgrade, upgrade
+from tests.conftest import MARKERS_DIR, checked_client
 from tests.factories import add_member, login, make_user
 from tests.public_pages import EVIDENCE_FILE, render, settings_for
 
@@ -32,24 +29,12 @@ from tests.public_pages import EVIDENCE_FILE, render, settings_for
 BEFORE = "ba52a4d413cbb0a27b9dc920f4aaca3bd55f62f6"
 
 
-@pytest.fixture(params=ENGINES)
-def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database with no tables at all: the old code runs its own migrations on it."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'before.db'}"
-        yield url
-        engine_for(url).dispose()
-        return
-    name = f"mir_test_{uuid.uuid4().hex[:12]}"
-    admin = _admin_engine()  # type: ignore[no-untyped-call]
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = _pg_url(name)
-    yield url
-    engine_for(url).dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+@pytest.fixture
+def empty_database_url(database_url: str) -> str:
+    """This test's database with every table removed: the old code runs its own migrations
+    on it."""
+    downgrade(database_url, "base")
+    return database_url
 
 
 def old_code(folder: Path) -> Path:

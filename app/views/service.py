@@ -188,7 +188,8 @@ def publish_view(db: Session, *, actor_id: int, view: Assessment,
 def preview_reply(db: Session, *, organisation: Organisation, view_publication: Publication,
                   framework: Framework, overall: str, per_marker: dict[str, str],
                   today: date) -> dict[str, Any]:
-    """What a reply would publish, to check before the step that cannot be undone."""
+    """What a reply would publish (its snapshot), to check before the step that cannot be
+    undone."""
     viewer = db.get(Organisation, view_publication.organisation_id)
     if view_publication.kind != VIEW_KIND \
             or view_publication.about_organisation_id != organisation.id or viewer is None:

@@ -171,23 +171,15 @@ async def reply(request: Request, publication_id: int, access: OwnerAccess, db: 
                    "or fewer" for code, text in per_marker.items() if len(text) > 20_000})
     if form is None or errors:
         return _received_page(request, access, db, publication, viewer, values, errors)
-    if values.get("step") != "publish":  # show what will be published first
-        try:
-            preview = service.preview_reply(db, organisation=access.organisation,
-                                            view_publication=publication, framework=framework,
-                                            overall=form.overall, per_marker=per_marker,
-                                            today=today())
-        except RuleBroken as broken:
-            return _received_page(request, access, db, publication, viewer, values,
-                                  {"overall": str(broken)})
-        return _received_page(request, access, db, publication, viewer, values, {},
-                              preview=preview)
+    words: dict[str, Any] = {"organisation": access.organisation,
+                             "view_publication": publication, "framework": framework,
+                             "overall": form.overall, "per_marker": per_marker,
+                             "today": today()}
     try:
-        reply_ = service.publish_reply(db, actor_id=access.user.id or 0,
-                                       organisation=access.organisation,
-                                       view_publication=publication, framework=framework,
-                                       overall=form.overall, per_marker=per_marker,
-                                       today=today())
+        if values.get("step") != "publish":  # show what would be published, first
+            return _received_page(request, access, db, publication, viewer, values, {},
+                                  preview=service.preview_reply(db, **words))
+        reply_ = service.publish_reply(db, actor_id=access.user.id or 0, **words)
     except RuleBroken as broken:
         return _received_page(request, access, db, publication, viewer, values,
                               {"overall": str(broken)})
