@@ -235,6 +235,8 @@ def org_import(file: Path) -> None:
     except transfer.TransferProblem as problem:
         click.echo(f"{file}: {problem}", err=True)
         sys.exit(1)
+    for warning in summary.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     click.echo(f"Imported {summary.slug} from {file}: {_described(summary)}.")
 
 

@@ -200,7 +200,7 @@ def load_demo(settings: Settings, *, orgs: int, seed: int, only_if_empty: bool,
         ids = Ids({name: _next_id(connection, tables[name]) for name in
                    ("user", "organisation", "membership", "commitment", "assessment",
                     "rating", "co_production", "priority", "action", "action_update",
-                    "publication", "independent_view", "view_rating", "view_co_production")})
+                    "publication")})
         people = dict(connection.execute(
             select(tables["user"].c.email, tables["user"].c.id)
             .where(tables["user"].c.email.in_(DEMO_PEOPLE))).all())
@@ -232,7 +232,7 @@ def _next_id(connection: Connection, table: Table) -> int:
 def _write(connection: Connection, tables: dict[str, Table], rows: Rows) -> None:
     order = ["user", "organisation", "organisation_area", "membership", "commitment",
              "assessment", "rating", "co_production", "priority", "action", "action_update",
-             "publication", "independent_view", "view_rating", "view_co_production"]
+             "publication"]
     for name in order:
         batch = rows.tables.get(name)
         if batch:
@@ -384,9 +384,10 @@ class DemoGenerator:
         assessment_id = self.ids.take("assessment")
         started = signed + timedelta(days=rng.randint(5, 30))
         rows.add("assessment", {
-            "id": assessment_id, "organisation_id": org_id, "framework_id": framework.id,
-            "framework_version": framework.version, "name": f"{_season(started)}",
-            "previous_id": None, "created_by_id": owner, "created_at": at(started)})
+            "id": assessment_id, "organisation_id": org_id, "subject_organisation_id": org_id,
+            "framework_id": framework.id, "framework_version": framework.version,
+            "name": f"{_season(started)}", "previous_id": None, "about_publication_id": None,
+            "created_by_id": owner, "created_at": at(started)})
         partial = stage in ("assessing", "overdue")
         words: dict[str, MarkerWords] = {}
         for marker in framework.markers:
@@ -527,28 +528,31 @@ class DemoGenerator:
             words[marker.code] = LocalWords(level, rng.choice(LOCAL_REASONS))
         view_on = earliest + timedelta(days=rng.randint(0, min(150, (self.today - earliest).days)))
         started = view_on - timedelta(days=rng.randint(7, 14))
-        view_id = self.ids.take("independent_view")
-        rows.add("independent_view", {
-            "id": view_id, "organisation_id": org_id, "about_organisation_id":
-            council.organisation_id, "framework_id": framework.id,
+        view_id = self.ids.take("assessment")  # a view is an assessment of the council
+        rows.add("assessment", {
+            "id": view_id, "organisation_id": org_id,
+            "subject_organisation_id": council.organisation_id, "framework_id": framework.id,
+            "framework_version": framework.version, "name": "", "previous_id": None,
             "about_publication_id": council.publication_id, "created_by_id": owner,
             "created_at": at(started)})
         for marker in framework.markers:
             said = words.get(marker.code)
-            rows.add("view_rating", {
-                "id": self.ids.take("view_rating"), "view_id": view_id,
+            rows.add("rating", {
+                "id": self.ids.take("rating"), "assessment_id": view_id,
                 "marker_code": marker.code, "level": said.level if said else None,
-                "reasons": said.reasons if said else "", "version": 2 if said else 1,
-                "updated_by_id": owner, "updated_at": at(view_on)})
+                "not_applicable_reason": "", "working": said.reasons if said else "",
+                "needs_change": "", "red_flags": [], "carried_over": False,
+                "version": 2 if said else 1, "updated_by_id": owner,
+                "updated_at": at(view_on)})
         co_production: dict[str, Any] = {
             "people_using_support": rng.randint(6, 80), "family_carers": rng.randint(0, 25),
             "staff": 0, "partner_organisations": rng.randint(0, 4),
             "methods": rng.sample(["workshops", "survey", "interviews", "online"],
                                   rng.randint(1, 2)),
             "other_method": "", "what_people_said": rng.choice(LOCAL_SAID)}
-        rows.add("view_co_production", {"id": self.ids.take("view_co_production"),
-                                        "view_id": view_id, **co_production, "version": 1,
-                                        "updated_by_id": owner, "updated_at": at(view_on)})
+        rows.add("co_production", {"id": self.ids.take("co_production"),
+                                   "assessment_id": view_id, **co_production, "version": 1,
+                                   "updated_by_id": owner, "updated_at": at(view_on)})
         snapshot = compose_view_snapshot(
             organisation=summary, about=council.part,
             about_publication=PublicationRef(council.number, PublicationKind.plan.value,

@@ -12,7 +12,6 @@ from app.plans.models import Action, ActionUpdate, Priority
 from app.publications.models import Publication
 from app.ratelimit import RateLimitHit
 from app.reminders.models import ReminderOptOut, ReminderSent
-from app.views.models import IndependentView, ViewCoProduction, ViewEvidence, ViewRating
 
 __all__ = [
     "Action",
@@ -28,7 +27,6 @@ __all__ = [
     "Follower",
     "FollowerNotice",
     "FormerAreaCode",
-    "IndependentView",
     "Membership",
     "Organisation",
     "OrganisationArea",
@@ -42,7 +40,4 @@ __all__ = [
     "ReminderSent",
     "Token",
     "User",
-    "ViewCoProduction",
-    "ViewEvidence",
-    "ViewRating",
 ]

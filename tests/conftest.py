@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlmodel import Session
 
 from app.config import PROJECT_ROOT, Settings
 from app.db import engine_for, normalise_url
@@ -94,6 +95,13 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         outbox_dir=tmp_path / "outbox",
         base_url="http://testserver",
     )
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Session]:
+    """A session on this test's database (test modules may define their own)."""
+    with Session(engine_for(database_url)) as session:
+        yield session
 
 
 @pytest.fixture

@@ -45,6 +45,8 @@ ROLE_OF = {"viewer": Role.viewer, "editor": Role.editor, "owner": Role.owner}
 # Routes whose rule is finer than their dependency, with the visitors the rule allows.
 # Members may remove themselves (leave); the target here is another member, so owners only.
 OVERRIDES = {("POST", "/manage/{slug}/members/{membership_id}/remove"): Role.owner}
+# The assessment pages serve views too: under /views/ their ids are the view's.
+VIEW_PARAMETERS = {"assessment_id": "view_id", "evidence_id": "view_evidence_id"}
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,12 @@ ROUTES = guarded_routes()
 def test_the_matrix_covers_the_workspace_and_admin() -> None:
     paths = {path for _method, path in ROUTES}
     assert "/manage/{slug}/members" in paths
+    # The merged pages of an assessment, under both of their addresses.
+    for part in ("assessments", "views"):
+        for page in ("markers/{code}", "markers/{code}/evidence", "co-production",
+                     "evidence/{evidence_id}/download", "evidence/{evidence_id}/delete",
+                     "evidence/{evidence_id}/publishable"):
+            assert f"/manage/{{slug}}/{part}/{{assessment_id}}/{page}" in paths
     assert len(ROUTES) >= 10
 
 
@@ -171,6 +179,9 @@ def test_access(method: str, path: str, app: FastAPI, database_url: str) -> None
             value = "E12000002"  # a region, not a marker
         elif name == "id":
             value = target.user_id if "/users/" in path else organisation.id
+        elif path.startswith("/manage/{slug}/views/{assessment_id}/") \
+                and name in VIEW_PARAMETERS:
+            value = values[VIEW_PARAMETERS[name]]  # a view's pages are an assessment's
         else:
             assert name in values, f"add a value for path parameter {{{name}}} of {path}"
             value = values[name]

@@ -13,6 +13,8 @@ from markupsafe import escape
 from sqlmodel import Session, col, select
 
 from app.areas.reference import read_reference_areas
+from app.assessments import repository as assessments
+from app.assessments.models import Assessment
 from app.clock import today
 from app.config import Settings
 from app.db import engine_for
@@ -23,7 +25,7 @@ from app.organisations.models import Organisation
 from app.organisations.service import commitment_views
 from app.publications.models import Publication
 from app.views import repository as views_repository
-from app.views.models import REPLY_KIND, VIEW_KIND, IndependentView
+from app.views.models import REPLY_KIND, VIEW_KIND
 from app.views.snapshot import published_markers, view_markers
 from tests.conftest import MARKERS_DIR
 
@@ -67,8 +69,7 @@ def _generated(seed: int, orgs: int) -> list[dict[str, Any]]:
     areas = [(row["gss_code"], row["name"]) for row in read_reference_areas()[1]]
     ids = Ids(dict.fromkeys(("user", "organisation", "membership", "commitment", "assessment",
                              "rating", "co_production", "priority", "action", "action_update",
-                             "publication", "independent_view", "view_rating",
-                             "view_co_production"), 1))
+                             "publication"), 1))
     generator = DemoGenerator(random.Random(seed), catalogue.get(FRAMEWORK) or catalogue.ids[0],  # type: ignore[arg-type]
                               sorted(areas), ids, "hash", today(), {}, set())
     return [row for rows in generator.batches(orgs)
@@ -92,7 +93,8 @@ def test_demo_views_and_replies_are_about_published_plans(settings: Settings,
         views = [p for p in published if p.kind == VIEW_KIND]
         replies = [p for p in published if p.kind == REPLY_KIND]
         assert views and replies and len(replies) < len(views)
-        drafts = {d.organisation_id: d for d in db.exec(select(IndependentView))}
+        drafts = {d.organisation_id: d for d in db.exec(select(Assessment).where(
+            col(Assessment.subject_organisation_id) != col(Assessment.organisation_id)))}
         for view in views:
             viewer = db.get(Organisation, view.organisation_id)
             council = db.get(Organisation, view.about_organisation_id)
@@ -109,7 +111,7 @@ def test_demo_views_and_replies_are_about_published_plans(settings: Settings,
             theirs = published_markers(about.snapshot)
             said = view_markers(view.snapshot)
             assert said and view.snapshot["co_production"]["what_people_said"]
-            levels = {r.marker_code: r.level for r in views_repository.ratings_of(
+            levels = {r.marker_code: r.level for r in assessments.ratings_of(
                 db, draft.id or 0).values() if r.level}
             for code, marker in said.items():
                 assert marker["their_level"] == theirs[code]["level"]

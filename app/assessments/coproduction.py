@@ -59,6 +59,16 @@ def values_of(record_: CoProduction | None) -> dict[str, Any]:
             "what_people_said": record_.what_people_said, "version": record_.version}
 
 
+PEOPLE = ("people_using_support", "family_carers", "staff", "partner_organisations")
+
+
+def form_values_of(record_: CoProduction | None) -> dict[str, Any]:
+    """The values the form starts with: a count of nobody is an empty box, as its hint says
+    (never a "0" typed for the person)."""
+    values = values_of(record_)
+    return {**values, **{field: values[field] or None for field in PEOPLE}}
+
+
 def save_co_production(db: Session, *, actor_id: int, organisation_id: int,
                        assessment_id: int, seen_version: int,
                        change: CoProductionChange) -> CoProduction:

@@ -1,4 +1,5 @@
-"""Adding, listing, downloading and deleting the evidence on a marker's rating."""
+"""Adding, listing, downloading and deleting the evidence on a marker's rating, for any
+assessment (self-assessment or independent view)."""
 
 from __future__ import annotations
 
@@ -17,13 +18,14 @@ from starlette.types import Message, Receive
 
 from app.assessments import evidence
 from app.assessments.evidence_forms import FileForm, LinkForm, NoteForm, PublishableForm, QuoteForm
-from app.assessments.models import Assessment, Evidence, EvidenceKind, Rating
+from app.assessments.kinds import Kind
+from app.assessments.models import Evidence, EvidenceKind, Rating
 from app.assessments.web import (
-    _load_rating,
-    _marker_context,
-    _rating_values,
-    assessment_url,
-    load_assessment,
+    Judgement,
+    KindDep,
+    load_judgement,
+    load_rating,
+    marker_page_with,
     redirect,
 )
 from app.config import Settings
@@ -37,8 +39,6 @@ from app.deps import (
     WebSessionDep,
 )
 from app.forms import DbInt, Errors, form_values, parse
-from app.frameworks import Framework
-from app.templating import render
 
 FILE_FIELD = "file_upload"
 KIND_NAMES = {"note": "note", "link": "link", "file": "file", "quote": "quote"}
@@ -87,23 +87,15 @@ class UploadLimitRoute(APIRoute):
 router = APIRouter(include_in_schema=False, route_class=UploadLimitRoute)
 
 
-def _marker_url(access: OrgAccess, assessment: Assessment, code: str) -> str:
-    return f"{assessment_url(access, assessment)}/markers/{code}"
-
-
-def _marker_page(request: Request, access: OrgAccess, db: Session, assessment: Assessment,
-                 framework: Framework, rating: Rating, errors: Errors,
-                 values: dict[str, Any], kind: str | None) -> Response:
+def _marker_page(request: Request, access: OrgAccess, db: Session, judgement: Judgement,
+                 rating: Rating, errors: Errors, values: dict[str, Any],
+                 kind: str | None) -> Response:
     """The marker page again, with the evidence form's problems and the words kept.
 
     The problems go to the page's one error summary; the rating form shows what is saved.
     """
-    context = _marker_context(request, access, db, assessment, framework, rating.marker_code,
-                              rating)
-    return render(request, "assessments/marker.html", {
-        **context, "values": _rating_values(rating), "errors": errors,
-        "evidence_values": values, "evidence_kind": kind,
-        "evidence_authors": evidence.authors(db, context["evidence"])})
+    return marker_page_with(request, access, db, judgement, rating, errors,
+                            evidence_values=values, evidence_kind=kind)
 
 
 def _yes(value: str) -> bool:
@@ -141,11 +133,12 @@ def _read(kind: str, values: dict[str, Any]) -> tuple[evidence.NewEvidence | Non
 
 
 @router.post("/manage/{slug}/assessments/{assessment_id}/markers/{code}/evidence")
+@router.post("/manage/{slug}/views/{assessment_id}/markers/{code}/evidence")
 async def add(request: Request, assessment_id: DbInt, code: str, access: EditorAccess,
               db: SessionDep, catalogue: CatalogueDep, settings: SettingsDep,
-              web: WebSessionDep) -> Response:
-    assessment, framework = load_assessment(db, access, assessment_id, catalogue)
-    rating = _load_rating(db, assessment, framework, code)
+              kind_: KindDep, web: WebSessionDep) -> Response:
+    judgement = load_judgement(db, access, assessment_id, catalogue, kind_)
+    rating = load_rating(db, judgement, code)
     form = await request.form()
     values = form_values(form)
     kind = str(values.get("kind", ""))
@@ -166,23 +159,22 @@ async def add(request: Request, assessment_id: DbInt, code: str, access: EditorA
     if new is None or errors:
         if stored is not None:
             evidence.discard(settings.upload_dir, stored)
-        return _marker_page(request, access, db, assessment, framework, rating, errors,
-                            values, kind)
+        return _marker_page(request, access, db, judgement, rating, errors, values, kind)
     evidence.add_evidence(db, actor_id=access.user.id or 0,
                           organisation_id=access.organisation.id or 0, rating=rating,
                           new=new, stored=stored, upload_dir=settings.upload_dir)
     web.add_flash(f"Your {KIND_NAMES[kind]} has been added to {code}.")
-    return redirect(_marker_url(access, assessment, code) + "#evidence-heading")
+    return redirect(f"{judgement.base}/markers/{code}#evidence-heading")
 
 
-def _load_evidence(db: Session, access: OrgAccess, assessment_id: int,
-                   evidence_id: int, catalogue: CatalogueDep
-                   ) -> tuple[Assessment, Framework, Evidence, Rating]:
-    assessment, framework = load_assessment(db, access, assessment_id, catalogue)
-    found = evidence.evidence_in(db, assessment.id or 0, evidence_id)
+def _load_evidence(db: Session, access: OrgAccess, assessment_id: DbInt,
+                   evidence_id: DbInt, catalogue: CatalogueDep, kind: Kind
+                   ) -> tuple[Judgement, Evidence, Rating]:
+    judgement = load_judgement(db, access, assessment_id, catalogue, kind)
+    found = evidence.evidence_in(db, judgement.assessment.id or 0, evidence_id)
     if found is None:
-        raise HTTPException(404, "This assessment has no such evidence.")
-    return assessment, framework, found[0], found[1]
+        raise HTTPException(404, "There is no such evidence here.")
+    return judgement, found[0], found[1]
 
 
 def content_disposition(file_name: str) -> str:
@@ -193,10 +185,11 @@ def content_disposition(file_name: str) -> str:
 
 
 @router.get("/manage/{slug}/assessments/{assessment_id}/evidence/{evidence_id}/download")
+@router.get("/manage/{slug}/views/{assessment_id}/evidence/{evidence_id}/download")
 def download(assessment_id: DbInt, evidence_id: DbInt, access: ViewerAccess, db: SessionDep,
-             catalogue: CatalogueDep, settings: SettingsDep) -> Response:
-    _assessment, _framework, item, _rating = _load_evidence(db, access, assessment_id,
-                                                            evidence_id, catalogue)
+             catalogue: CatalogueDep, settings: SettingsDep, kind: KindDep) -> Response:
+    _judgement, item, _rating = _load_evidence(db, access, assessment_id, evidence_id,
+                                               catalogue, kind)
     path = evidence.stored_path(settings.upload_dir, item.stored_name) \
         if item.kind == EvidenceKind.file else None
     if path is None or not path.is_file():
@@ -209,24 +202,27 @@ def download(assessment_id: DbInt, evidence_id: DbInt, access: ViewerAccess, db:
 
 
 @router.post("/manage/{slug}/assessments/{assessment_id}/evidence/{evidence_id}/delete")
+@router.post("/manage/{slug}/views/{assessment_id}/evidence/{evidence_id}/delete")
 def delete(assessment_id: DbInt, evidence_id: DbInt, access: EditorAccess, db: SessionDep,
-           catalogue: CatalogueDep, settings: SettingsDep, web: WebSessionDep) -> Response:
-    assessment, _framework, item, rating = _load_evidence(db, access, assessment_id,
-                                                          evidence_id, catalogue)
+           catalogue: CatalogueDep, settings: SettingsDep, kind_: KindDep,
+           web: WebSessionDep) -> Response:
+    judgement, item, rating = _load_evidence(db, access, assessment_id, evidence_id,
+                                             catalogue, kind_)
     kind = KIND_NAMES.get(item.kind, "evidence")
     evidence.delete_evidence(db, actor_id=access.user.id or 0,
                              organisation_id=access.organisation.id or 0, item=item,
                              upload_dir=settings.upload_dir)
     web.add_flash(f"The {kind} has been deleted from {rating.marker_code}.")
-    return redirect(_marker_url(access, assessment, rating.marker_code) + "#evidence-heading")
+    return redirect(f"{judgement.base}/markers/{rating.marker_code}#evidence-heading")
 
 
 @router.post("/manage/{slug}/assessments/{assessment_id}/evidence/{evidence_id}/publishable")
+@router.post("/manage/{slug}/views/{assessment_id}/evidence/{evidence_id}/publishable")
 async def publishable(request: Request, assessment_id: DbInt, evidence_id: DbInt,
                       access: EditorAccess, db: SessionDep, catalogue: CatalogueDep,
-                      web: WebSessionDep) -> Response:
-    assessment, framework, item, rating = _load_evidence(db, access, assessment_id,
-                                                         evidence_id, catalogue)
+                      kind: KindDep, web: WebSessionDep) -> Response:
+    judgement, item, rating = _load_evidence(db, access, assessment_id, evidence_id,
+                                             catalogue, kind)
     form, errors = parse(PublishableForm, form_values(await request.form()))
     if form is None:
         raise HTTPException(400, next(iter(errors.values()), "Check this information"))
@@ -235,9 +231,8 @@ async def publishable(request: Request, assessment_id: DbInt, evidence_id: DbInt
                                  organisation_id=access.organisation.id or 0, item=item,
                                  publishable=_yes(form.publishable))
     except evidence.NotAllowed as refused:
-        return _marker_page(request, access, db, assessment, framework, rating,
+        return _marker_page(request, access, db, judgement, rating,
                             {f"evidence-{item.id}": refused.message}, {}, None)
     web.add_flash("This evidence may now be published." if item.publishable
                   else "This evidence is now private.")
-    return redirect(_marker_url(access, assessment, rating.marker_code)
-                    + f"#evidence-{item.id}")
+    return redirect(f"{judgement.base}/markers/{rating.marker_code}#evidence-{item.id}")

@@ -15,7 +15,7 @@ LONG_TEXT = 20_000
 class StartAssessmentForm(Form):
     MESSAGES: ClassVar[dict[str, str]] = {
         "framework": "Choose the framework to look at",
-        "name": "Give this look a name, like Spring 2026",
+        "name": "Enter a name for this assessment, like Spring 2026",
     }
     framework: str
     name: str = Field(max_length=100)

@@ -1,4 +1,10 @@
-"""Self-assessment: cycles, a rating per marker, evidence, and the co-production record."""
+"""Assessments: one organisation's judgement of an organisation against a framework.
+
+A self-assessment judges the author itself; an independent view judges another organisation
+(`subject_organisation_id`), starting from that organisation's latest publication. Both have
+the same ratings, evidence and co-production record (app/assessments/kinds.py says what
+differs).
+"""
 
 from __future__ import annotations
 
@@ -14,10 +20,18 @@ NOT_APPLICABLE = "not_applicable"
 
 
 class Assessment(SQLModel, table=True):
-    """One organisation's look at one framework version at one time: a cycle."""
+    """One organisation's look at one framework version at one time: a cycle, or a view."""
 
     id: int | None = Field(default=None, primary_key=True)
+    # The author: its members write the assessment.
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    # The organisation judged: the author itself for a self-assessment.
+    subject_organisation_id: int = Field(foreign_key="organisation.id", index=True,
+                                         ondelete="CASCADE")
+    # A view: the subject's publication it looks at. No foreign key: publication.assessment_id
+    # points here already, and a cycle would break the backup's table order; a publication
+    # only goes with its organisation, and then this view goes too (subject cascade).
+    about_publication_id: int | None = None
     framework_id: str = Field(max_length=100)
     framework_version: str = Field(max_length=40)
     name: str = Field(max_length=100)
@@ -25,6 +39,11 @@ class Assessment(SQLModel, table=True):
                                     ondelete="SET NULL")
     created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=now)
+
+    @property
+    def is_view(self) -> bool:
+        """An independent view: the author judges another organisation."""
+        return self.subject_organisation_id != self.organisation_id
 
 
 class Rating(SQLModel, table=True):
@@ -38,6 +57,7 @@ class Rating(SQLModel, table=True):
     level: str | None = Field(default=None, max_length=40)  # a scale id, or NOT_APPLICABLE
     not_applicable_reason: str = Field(default="", sa_column=Column(Text, nullable=False,
                                                                     server_default=""))
+    # What is working; for a view, why: what local people said.
     working: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     needs_change: str = Field(default="", sa_column=Column(Text, nullable=False,
                                                            server_default=""))

@@ -4,26 +4,42 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from app.assessments.models import Assessment, CoProduction, Evidence, Rating
 
 
+def _self(organisation_id: int) -> list[ColumnElement[bool]]:
+    return [col(Assessment.organisation_id) == organisation_id,
+            col(Assessment.subject_organisation_id) == organisation_id]
+
+
 def assessments_of(db: Session, organisation_id: int) -> Sequence[Assessment]:
-    return db.exec(select(Assessment).where(Assessment.organisation_id == organisation_id)
+    """The organisation's self-assessments, newest first."""
+    return db.exec(select(Assessment).where(*_self(organisation_id))
                    .order_by(col(Assessment.created_at).desc(), col(Assessment.id).desc())).all()
+
+
+def views_by(db: Session, organisation_id: int) -> Sequence[Assessment]:
+    """The independent views the organisation is writing, newest first."""
+    return db.exec(select(Assessment).where(
+        col(Assessment.organisation_id) == organisation_id,
+        col(Assessment.subject_organisation_id) != organisation_id)
+        .order_by(col(Assessment.created_at).desc(), col(Assessment.id).desc())).all()
 
 
 def latest_for_framework(db: Session, organisation_id: int,
                          framework_id: str) -> Assessment | None:
-    return db.exec(select(Assessment).where(Assessment.organisation_id == organisation_id,
+    """The organisation's newest self-assessment of a framework."""
+    return db.exec(select(Assessment).where(*_self(organisation_id),
                                             Assessment.framework_id == framework_id)
                    .order_by(col(Assessment.created_at).desc(), col(Assessment.id).desc())
                    ).first()
 
 
 def assessment_of(db: Session, organisation_id: int, assessment_id: int) -> Assessment | None:
+    """An assessment (of itself or another) only if this organisation is its author."""
     return db.exec(select(Assessment).where(Assessment.id == assessment_id,
                                             Assessment.organisation_id == organisation_id)
                    ).first()

@@ -20,7 +20,8 @@ def start_assessment(db: Session, *, actor_id: int, organisation_id: int,
     """A new cycle with a rating row per marker; from the last cycle's words if asked."""
     previous = repository.latest_for_framework(db, organisation_id, framework.id) \
         if carry_over else None
-    assessment = Assessment(organisation_id=organisation_id, framework_id=framework.id,
+    assessment = Assessment(organisation_id=organisation_id,
+                            subject_organisation_id=organisation_id, framework_id=framework.id,
                             framework_version=framework.version, name=name,
                             previous_id=previous.id if previous else None,
                             created_by_id=actor_id)

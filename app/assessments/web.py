@@ -1,10 +1,12 @@
-"""Cycles, theme pages and marker pages of a self-assessment."""
+"""Cycles and theme pages of a self-assessment, and the marker pages of any assessment
+(self-assessment or independent view: one handler, the differences in its `Kind`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
@@ -12,12 +14,15 @@ from starlette.responses import Response
 from app.assessments import evidence as evidence_service
 from app.assessments import repository, service
 from app.assessments.forms import RatingForm, StartAssessmentForm
+from app.assessments.kinds import SELF, Kind
 from app.assessments.models import NOT_APPLICABLE, SOURCE_LABELS, Assessment, Rating
 from app.clock import now
 from app.deps import CatalogueDep, EditorAccess, OrgAccess, SessionDep, ViewerAccess, WebSessionDep
-from app.forms import DbInt, form_values, parse
+from app.forms import DbInt, Errors, form_values, parse
 from app.frameworks import Framework, FrameworkCatalogue
+from app.frameworks.model import Marker
 from app.organisations import repository as organisations
+from app.organisations.models import Organisation
 from app.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
@@ -27,15 +32,57 @@ def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def load_assessment(db: Session, access: OrgAccess, assessment_id: int,
+def load_assessment(db: Session, access: OrgAccess, assessment_id: DbInt,
                     catalogue: FrameworkCatalogue) -> tuple[Assessment, Framework]:
+    """A self-assessment of this organisation (its views have pages of their own)."""
+    judgement = load_judgement(db, access, assessment_id, catalogue, SELF)
+    return judgement.assessment, judgement.framework
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """An assessment as its pages need it: what it is of, its kind, and where it lives."""
+
+    assessment: Assessment
+    framework: Framework
+    kind: Kind
+    subject: Organisation
+    base: str
+
+    def context(self, access: OrgAccess) -> dict[str, Any]:
+        return {"organisation": access.organisation, "access": access, "role": access.role,
+                "can_edit": access.can_edit, "assessment": self.assessment,
+                "framework": self.framework, "kind": self.kind, "subject": self.subject,
+                "caption": self.kind.caption(self.assessment, self.subject.name),
+                "base": self.base}
+
+
+# The kinds by the part of their URL after /manage/{slug}/; app/views adds the view's.
+KINDS: dict[str, Kind] = {SELF.url_part: SELF}
+
+
+def kind_of(request: Request) -> Kind:
+    """The kind a page is for, from its URL (the same handler serves both)."""
+    return KINDS[request.url.path.split("/")[3]]
+
+
+KindDep = Annotated[Kind, Depends(kind_of)]
+
+
+def load_judgement(db: Session, access: OrgAccess, assessment_id: DbInt,
+                   catalogue: FrameworkCatalogue, kind: Kind) -> Judgement:
+    """An assessment this organisation is writing, of the kind asked for; a 404 for anyone
+    else's (the organisation viewed never sees a view's drafts)."""
     assessment = repository.assessment_of(db, access.organisation.id or 0, assessment_id)
-    if assessment is None:
-        raise HTTPException(404, "Your organisation has no such assessment.")
+    if assessment is None or assessment.is_view != kind.is_view:
+        raise HTTPException(404, kind.not_found)
     framework = catalogue.get(assessment.framework_id)
-    if framework is None:
+    subject = access.organisation if not kind.is_view \
+        else db.get(Organisation, assessment.subject_organisation_id)
+    if framework is None or subject is None:
         raise HTTPException(404, "The framework of this assessment is no longer loaded.")
-    return assessment, framework
+    base = f"/manage/{access.organisation.slug}/{kind.url_part}/{assessment.id}"
+    return Judgement(assessment, framework, kind, subject, base)
 
 
 def assessment_url(access: OrgAccess, assessment: Assessment) -> str:
@@ -111,98 +158,114 @@ def _level_labels(framework: Framework) -> dict[str, str]:
     return labels
 
 
-def _marker_context(request: Request, access: OrgAccess, db: SessionDep,
-                    assessment: Assessment, framework: Framework, code: str,
+def _marker_context(access: OrgAccess, db: Session, judgement: Judgement,
                     rating: Rating) -> dict[str, Any]:
-    marker = framework.marker(code)
+    framework, kind = judgement.framework, judgement.kind
+    marker = framework.marker(rating.marker_code)
     assert marker is not None
-    previous, following = framework.neighbours(code)
+    previous, following = framework.neighbours(marker.code)
     options: list[tuple[str, str, str | None]] = [
-        (level.id, level.label, level.description) for level in framework.scale]
-    if framework.not_applicable:
+        (level.id, level.label, kind.hint(level)) for level in framework.scale]
+    if kind.not_applicable and framework.not_applicable:
         options.append((NOT_APPLICABLE, "Does not apply to us",
                         "Say why in the box that appears."))
+    items = repository.evidence_for(db, rating.id or 0)
+    their = kind.their_words(db, judgement.assessment) if kind.their_words else {}
     return {
-        "organisation": access.organisation, "access": access, "role": access.role,
-        "assessment": assessment, "framework": framework, "marker": marker,
+        **judgement.context(access), "marker": marker,
         "theme": framework.theme(marker.theme_id), "rating": rating,
         "level_options": options, "levels": _level_labels(framework),
         "previous": previous, "following": following,
-        "evidence": (items := repository.evidence_for(db, rating.id or 0)),
-        "evidence_authors": evidence_service.authors(db, items),
-        "source_labels": SOURCE_LABELS,
-        "base": assessment_url(access, assessment), "can_edit": access.can_edit,
+        "evidence": items, "evidence_authors": evidence_service.authors(db, items),
+        "source_labels": SOURCE_LABELS, "their": their.get(marker.code),
     }
 
 
-def _rating_values(rating: Rating) -> dict[str, Any]:
+def rating_values(rating: Rating) -> dict[str, Any]:
     return {"level": rating.level, "not_applicable_reason": rating.not_applicable_reason,
             "working": rating.working, "needs_change": rating.needs_change,
             "red_flags": rating.red_flags, "version": rating.version}
 
 
-def _load_rating(db: Session, assessment: Assessment, framework: Framework,
-                 code: str) -> Rating:
+def load_rating(db: Session, judgement: Judgement, code: str) -> Rating:
+    framework = judgement.framework
     if framework.marker(code) is None:
         raise HTTPException(404, f"{framework.title} has no marker {code}.")
-    rating = repository.rating_for(db, assessment.id or 0, code)
-    if rating is None:  # a marker added to the framework after this cycle started
-        rating = Rating(assessment_id=assessment.id or 0, marker_code=code)
+    rating = repository.rating_for(db, judgement.assessment.id or 0, code)
+    if rating is None:  # a marker added to the framework after this one started
+        rating = Rating(assessment_id=judgement.assessment.id or 0, marker_code=code)
         db.add(rating)
         db.flush()
     return rating
 
 
+def marker_page_with(request: Request, access: OrgAccess, db: Session, judgement: Judgement,
+                     rating: Rating, errors: Errors, status_code: int = 200,
+                     **extra: Any) -> Response:
+    """The marker page; the rating form shows what is saved unless `extra` says otherwise."""
+    return render(request, "assessments/marker.html", {
+        **_marker_context(access, db, judgement, rating), "values": rating_values(rating),
+        "errors": errors, **extra}, status_code=status_code)
+
+
 @router.get("/manage/{slug}/assessments/{assessment_id}/markers/{code}")
+@router.get("/manage/{slug}/views/{assessment_id}/markers/{code}")
 def marker_page(request: Request, assessment_id: DbInt, code: str, access: ViewerAccess,
-                db: SessionDep, catalogue: CatalogueDep) -> Response:
-    assessment, framework = load_assessment(db, access, assessment_id, catalogue)
-    rating = _load_rating(db, assessment, framework, code)
-    context = _marker_context(request, access, db, assessment, framework, code, rating)
-    return render(request, "assessments/marker.html",
-                  {**context, "values": _rating_values(rating), "errors": {}})
+                db: SessionDep, catalogue: CatalogueDep, kind: KindDep) -> Response:
+    judgement = load_judgement(db, access, assessment_id, catalogue, kind)
+    return marker_page_with(request, access, db, judgement, load_rating(db, judgement, code),
+                            {})
+
+
+def _change(kind: Kind, marker: Marker, form: RatingForm) -> service.RatingChange:
+    """What the form changes: only the boxes this kind shows."""
+    shown = {field.name for field in kind.text_fields}
+    return service.RatingChange(
+        level=form.level, not_applicable_reason=form.not_applicable_reason.strip(),
+        working=form.working if "working" in shown else "",
+        needs_change=form.needs_change if "needs_change" in shown else "",
+        red_flags=[flag for flag in marker.red_flags if flag in form.red_flags]
+        if kind.red_flags else [])
 
 
 @router.post("/manage/{slug}/assessments/{assessment_id}/markers/{code}")
+@router.post("/manage/{slug}/views/{assessment_id}/markers/{code}")
 async def save_marker(request: Request, assessment_id: DbInt, code: str, access: EditorAccess,
-                      db: SessionDep, catalogue: CatalogueDep,
+                      db: SessionDep, catalogue: CatalogueDep, kind: KindDep,
                       web: WebSessionDep) -> Response:
-    assessment, framework = load_assessment(db, access, assessment_id, catalogue)
-    rating = _load_rating(db, assessment, framework, code)
+    judgement = load_judgement(db, access, assessment_id, catalogue, kind)
+    framework = judgement.framework
+    rating = load_rating(db, judgement, code)
     marker = framework.marker(code)
     assert marker is not None
     values = form_values(await request.form())
     form, errors = parse(RatingForm, values)
     allowed = {level.id for level in framework.scale} | (
-        {NOT_APPLICABLE} if framework.not_applicable else set())
+        {NOT_APPLICABLE} if kind.not_applicable and framework.not_applicable else set())
     if form is not None:
         errors = form.problems(allowed)
-    context = _marker_context(request, access, db, assessment, framework, code, rating)
+    context = _marker_context(access, db, judgement, rating)
     if form is None or errors:
         return render(request, "assessments/marker.html",
                       {**context, "values": values, "errors": errors},
                       block="rating_form")
-    change = service.RatingChange(
-        level=form.level, not_applicable_reason=form.not_applicable_reason.strip(),
-        working=form.working, needs_change=form.needs_change,
-        red_flags=[flag for flag in marker.red_flags if flag in form.red_flags])
     try:
         service.save_rating(db, actor_id=access.user.id or 0,
                             organisation_id=access.organisation.id or 0, rating=rating,
-                            seen_version=form.version, change=change)
+                            seen_version=form.version, change=_change(kind, marker, form))
     except service.StaleRating as stale:
         theirs = stale.current
         # Keep their words on screen and ours in the form, at the version now saved.
         return render(request, "assessments/marker.html", {
-            **context, "conflict": True, "theirs": _rating_values(theirs),
+            **context, "conflict": True, "theirs": rating_values(theirs),
             "theirs_by": organisations.user_name(db, theirs.updated_by_id),
             "values": {**values, "version": theirs.version}, "errors": {}},
             status_code=409, block="rating_form")
     saved_at = now().strftime("%H:%M")
     if is_htmx(request):
         return render(request, "assessments/marker.html", {
-            **_marker_context(request, access, db, assessment, framework, code, rating),
-            "values": _rating_values(rating), "errors": {}, "saved_at": saved_at},
+            **_marker_context(access, db, judgement, rating),
+            "values": rating_values(rating), "errors": {}, "saved_at": saved_at},
             block="rating_form")
     web.add_flash(f"Saved {marker.code} at {saved_at}.")
-    return redirect(f"{assessment_url(access, assessment)}/markers/{code}")
+    return redirect(f"{judgement.base}/markers/{code}")

@@ -74,7 +74,8 @@ FRAMEWORK_KEYS = {
     "themes": Field("themes"),
 }
 SOURCE_KEYS = {"name": Field("text"), "url": Field("url")}
-LEVEL_KEYS = {"id": Field("level_id"), "label": Field("text"), "description": Field("text")}
+LEVEL_KEYS = {"id": Field("level_id"), "label": Field("text"), "description": Field("text"),
+              "view_description": Field("text", required=False)}
 THEME_KEYS = {
     "id": Field("slug"),
     "title": Field("text"),
@@ -252,7 +253,7 @@ class _FileChecker:
             if level_id in seen:
                 self.problem(keys["id"], f'scale level id "{level_id}" is used twice')
                 continue
-            if all(values.get(key) for key in LEVEL_KEYS):
+            if all(values.get(key) for key, field in LEVEL_KEYS.items() if field.required):
                 seen.add(str(level_id))
                 levels.append(Level(**values))
         return tuple(levels)

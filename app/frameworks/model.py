@@ -16,7 +16,8 @@ class Source:
 class Level:
     id: str
     label: str
-    description: str
+    description: str  # in the organisation's own voice, for its self-assessment
+    view_description: str | None = None  # about the organisation, for a view of it
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,11 @@ from app.areas.models import Area
 from app.assessments.models import Assessment, CoProduction, Evidence, Rating
 from app.organisations.models import Organisation
 from app.plans.models import Action, ActionUpdate, Priority
+from app.publications.models import Publication
 
 
 def assessments_of(db: Session, organisation_id: int) -> Sequence[Assessment]:
+    """Everything the organisation wrote: its self-assessments and its views of others."""
     return db.exec(select(Assessment).where(Assessment.organisation_id == organisation_id)
                    .order_by(col(Assessment.id))).all()
 
@@ -76,6 +78,29 @@ def slugs_of(db: Session, organisation_ids: Iterable[int | None]) -> dict[int, s
             db.exec(select(Organisation.id, Organisation.slug)
                     .where(col(Organisation.id).in_(wanted))).all()
             if org_id is not None}
+
+
+def publication_numbers(db: Session, publication_ids: Iterable[int | None]
+                        ) -> dict[int, int]:
+    """Publication id → its number (within its organisation)."""
+    wanted = {pid for pid in publication_ids if pid is not None}
+    if not wanted:
+        return {}
+    return {pid: number for pid, number in
+            db.exec(select(Publication.id, Publication.number)
+                    .where(col(Publication.id).in_(wanted))).all() if pid is not None}
+
+
+def publication_ids(db: Session, wanted: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """(organisation id, number) → publication id, for those that exist."""
+    found: dict[tuple[int, int], int] = {}
+    for organisation_id, number in set(wanted):
+        pid = db.exec(select(Publication.id).where(
+            Publication.organisation_id == organisation_id,
+            Publication.number == number)).first()
+        if pid is not None:
+            found[(organisation_id, number)] = pid
+    return found
 
 
 def ids_of_slugs(db: Session, slugs: Iterable[str | None]) -> dict[str, int]:

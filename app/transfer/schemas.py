@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
+from app.views.snapshot import ALL_KIND_LABELS
+
 FORMAT = "mir-organisation"
 FORMAT_VERSION = 1
 MANIFEST = "organisation.json"
@@ -145,6 +147,11 @@ class AssessmentRecord(_Record):
     ratings: list[RatingRecord]
     co_production: CoProductionRecord | None
     priorities: list[PriorityRecord]
+    # An independent view: the organisation it judges, and which of its publications.
+    subject: str | None = Field(default=None, description="the slug of the organisation "
+                                "viewed; none for a self-assessment")
+    about_publication: int | None = Field(default=None, description="the number of the "
+                                          "subject's publication the view looks at")
 
 
 class UpdateRecord(_Record):
@@ -177,7 +184,7 @@ class PublicationRecord(_Record):
 
     framework_id: str
     number: int = Field(ge=1)
-    kind: Literal["plan", "progress", "correction"]
+    kind: str = Field(description="any publication kind: " + ", ".join(ALL_KIND_LABELS))
     published_on: date
     published_at: AwareDatetime
     published_by: Email | None
@@ -185,6 +192,17 @@ class PublicationRecord(_Record):
     what_changed: str
     snapshot: dict[str, Any]
     hidden_reason: str | None
+    about: str | None = Field(default=None, description="a view or reply: the slug of the "
+                              "other organisation")
+    in_reply_to: int | None = Field(default=None, description="a reply: the number of the "
+                                    "view it answers, a publication of `about`")
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        if value not in ALL_KIND_LABELS:
+            raise ValueError("must be one of " + ", ".join(ALL_KIND_LABELS))
+        return value
 
 
 class FileRecord(_Record):

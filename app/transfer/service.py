@@ -141,7 +141,11 @@ def _archive_of(db: Session, organisation: Organisation, upload_dir: Path
         *(a.created_by_id for a in actions), *(a.updated_by_id for a in actions),
         *(u.created_by_id for u in updates), *(p.published_by_id for p in history)])
     slugs = repository.slugs_of(db, [organisation.possible_duplicate_of_id,
-                                     organisation.merged_into_id])
+                                     organisation.merged_into_id,
+                                     *(a.subject_organisation_id for a in assessments),
+                                     *(p.about_organisation_id for p in history)])
+    numbers = repository.publication_numbers(db, [
+        *(a.about_publication_id for a in assessments), *(p.in_reply_to_id for p in history)])
 
     def by(user_id: int | None) -> str | None:
         return emails.get(user_id) if user_id is not None else None
@@ -200,7 +204,9 @@ def _archive_of(db: Session, organisation: Organisation, upload_dir: Path
             assessment=publication.assessment_id
             if publication.assessment_id in assessment_ids else None,
             what_changed=publication.what_changed, snapshot=publication.snapshot,
-            hidden_reason=publication.hidden_reason))
+            hidden_reason=publication.hidden_reason,
+            about=slugs.get(publication.about_organisation_id or 0),
+            in_reply_to=numbers.get(publication.in_reply_to_id or 0)))
 
     archive = OrganisationArchive(
         format=FORMAT, version=FORMAT_VERSION, exported_at=now(),
@@ -232,7 +238,9 @@ def _archive_of(db: Session, organisation: Organisation, upload_dir: Path
             created_by=by(a.created_by_id), created_at=a.created_at,
             ratings=ratings_by_assessment.get(a.id or 0, []),
             co_production=_co_production_record(co_productions.get(a.id or 0), by),
-            priorities=priorities_by_assessment.get(a.id or 0, [])) for a in assessments],
+            priorities=priorities_by_assessment.get(a.id or 0, []),
+            subject=slugs.get(a.subject_organisation_id) if a.is_view else None,
+            about_publication=numbers.get(a.about_publication_id or 0)) for a in assessments],
         actions=[ActionRecord(
             framework_id=a.framework_id, title=a.title, description=a.description,
             marker_codes=list(a.marker_codes), owner=a.owner, due_on=a.due_on,
@@ -382,18 +390,38 @@ def _import(db: Session, *, loaded: LoadedArchive, upload_dir: Path,
                           statement=c.statement, signed_up_on=c.signed_up_on,
                           withdrawn_on=c.withdrawn_on, withdrawal_reason=c.withdrawal_reason,
                           created_by_id=by(c.created_by)))
-    assessment_ids = _assessments(db, archive.assessments, organisation_id, by)
+    # Views and replies point at other organisations: linked again when they are here too.
+    others = repository.ids_of_slugs(db, [*(a.subject for a in archive.assessments),
+                                          *(p.about for p in archive.publications)])
+    published = repository.publication_ids(db, [
+        *((others[a.subject], a.about_publication) for a in archive.assessments
+          if a.subject in others and a.about_publication is not None),
+        *((others[p.about], p.in_reply_to) for p in archive.publications
+          if p.about in others and p.in_reply_to is not None)])
+    records, warnings = [], []
+    for a in archive.assessments:
+        if a.subject is not None and a.subject not in others:
+            warnings.append(f"the draft view of {a.subject} was left out: there is no "
+                            f"organisation {a.subject} here (import it first, then this "
+                            "archive again)")
+        else:
+            records.append(a)
+    assessment_ids = _assessments(db, records, organisation_id, by, others, published)
     _actions(db, archive.actions, organisation_id, by)
     for p in archive.publications:
+        about_id = others.get(p.about or "")
         db.add(Publication(
             organisation_id=organisation_id, framework_id=p.framework_id, number=p.number,
             kind=p.kind, published_on=p.published_on, published_at=p.published_at,
             published_by_id=by(p.published_by),
             assessment_id=assessment_ids.get(p.assessment) if p.assessment is not None
             else None, what_changed=p.what_changed, snapshot=p.snapshot,
-            hidden_reason=p.hidden_reason))
+            hidden_reason=p.hidden_reason, about_organisation_id=about_id,
+            in_reply_to_id=published.get((about_id, p.in_reply_to or 0))
+            if about_id is not None else None))
     db.flush()
-    summary = Summary(slug=org.slug, counts=_counts(archive), files=len(loaded.files))
+    summary = Summary(slug=org.slug, counts=_counts(archive), files=len(loaded.files),
+                      warnings=warnings)
     record(db, actor_id=None, action="organisation.import", organisation_id=organisation_id,
            subject=f"organisation:{organisation_id}",
            after={"slug": org.slug, "archive": source_name, "files": len(loaded.files),
@@ -444,13 +472,19 @@ def _author_emails(archive: OrganisationArchive) -> Iterator[str]:
 
 
 def _assessments(db: Session, records: list[AssessmentRecord], organisation_id: int,
-                 by: Callable[[str | None], int | None]) -> dict[int, int]:
-    """Add the assessments and all that hangs on them; new ids by archive key."""
+                 by: Callable[[str | None], int | None], others: dict[str, int],
+                 published: dict[tuple[int, int], int]) -> dict[int, int]:
+    """Add the assessments and all that hangs on them; new ids by archive key. A view's
+    subject (`others`, by slug) is here: the import left out those whose subject is not."""
     ids: dict[int, int] = {}
     rows: list[tuple[AssessmentRecord, Assessment]] = []
     for a in records:
-        row = Assessment(organisation_id=organisation_id, framework_id=a.framework_id,
+        subject = others[a.subject] if a.subject is not None else organisation_id
+        row = Assessment(organisation_id=organisation_id, subject_organisation_id=subject,
+                         framework_id=a.framework_id,
                          framework_version=a.framework_version, name=a.name,
+                         about_publication_id=published.get((subject, a.about_publication))
+                         if a.about_publication is not None else None,
                          created_by_id=by(a.created_by), created_at=a.created_at)
         db.add(row)
         db.flush()

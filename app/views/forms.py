@@ -1,4 +1,4 @@
-"""Forms for starting a view, rating a marker of it, and replying to one."""
+"""Forms for starting a view and replying to one (its markers use the assessment's form)."""
 
 from __future__ import annotations
 
@@ -16,15 +16,6 @@ class StartViewForm(Form):
         "about": "Choose the organisation and framework your view is about",
     }
     about: DbInt
-
-
-class ViewRatingForm(Form):
-    MESSAGES: ClassVar[dict[str, str]] = {
-        "version": "This form is out of date: reload the page and try again",
-    }
-    level: str | None = None
-    reasons: str = Field(default="", max_length=LONG_TEXT)
-    version: DbInt
 
 
 class ReplyForm(Form):

@@ -1,4 +1,5 @@
-"""Every query about independent views, their evidence, and view and reply publications."""
+"""Every query about view and reply publications (a view's draft is an assessment: its
+queries are app/assessments/repository.py's)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,10 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
+from app.assessments.models import Assessment
 from app.organisations.models import Membership, Organisation, OrganisationArea
 from app.publications.models import Publication, PublicationKind
-from app.views.models import (
-    REPLY_KIND,
-    VIEW_KIND,
-    IndependentView,
-    ViewCoProduction,
-    ViewEvidence,
-    ViewRating,
-)
+from app.views.models import REPLY_KIND, VIEW_KIND
 
 # The kinds an organisation publishes about itself (not views of others, not replies).
 OWN_KINDS = (PublicationKind.plan.value, PublicationKind.progress.value,
@@ -79,70 +74,12 @@ def latest_own_publications_of(db: Session, organisation_ids: Sequence[int]
     return found
 
 
-def views_by(db: Session, organisation_id: int) -> Sequence[IndependentView]:
-    return db.exec(select(IndependentView)
-                   .where(IndependentView.organisation_id == organisation_id)
-                   .order_by(col(IndependentView.created_at).desc(),
-                             col(IndependentView.id).desc())).all()
-
-
-def view_of(db: Session, organisation_id: int, view_id: int) -> IndependentView | None:
-    """A view draft, only if this organisation is writing it."""
-    return db.exec(select(IndependentView).where(IndependentView.id == view_id,
-                                                 IndependentView.organisation_id
-                                                 == organisation_id)).first()
-
-
-def ratings_of(db: Session, view_id: int) -> dict[str, ViewRating]:
-    rows = db.exec(select(ViewRating).where(ViewRating.view_id == view_id)).all()
-    return {rating.marker_code: rating for rating in rows}
-
-
-def rating_for(db: Session, view_id: int, code: str) -> ViewRating | None:
-    return db.exec(select(ViewRating).where(ViewRating.view_id == view_id,
-                                            ViewRating.marker_code == code)).first()
-
-
-def evidence_for(db: Session, view_rating_id: int) -> Sequence[ViewEvidence]:
-    return db.exec(select(ViewEvidence).where(ViewEvidence.view_rating_id == view_rating_id)
-                   .order_by(col(ViewEvidence.created_at), col(ViewEvidence.id))).all()
-
-
-def evidence_of_view(db: Session, view_id: int) -> dict[int, list[ViewEvidence]]:
-    """Evidence by view rating id for a whole view, in one query."""
-    found: dict[int, list[ViewEvidence]] = {}
-    for item in db.exec(select(ViewEvidence)
-                        .join(ViewRating, col(ViewRating.id) == col(ViewEvidence.view_rating_id))
-                        .where(ViewRating.view_id == view_id)
-                        .order_by(col(ViewEvidence.created_at), col(ViewEvidence.id))):
-        found.setdefault(item.view_rating_id, []).append(item)
-    return found
-
-
-def evidence_counts(db: Session, view_id: int) -> dict[int, int]:
-    return {rating_id: len(items) for rating_id, items in evidence_of_view(db, view_id).items()}
-
-
-def evidence_in(db: Session, view_id: int, evidence_id: int
-                ) -> tuple[ViewEvidence, ViewRating] | None:
-    """An evidence item, only if it belongs to this view."""
-    row = db.exec(select(ViewEvidence, ViewRating)
-                  .join(ViewRating, col(ViewRating.id) == col(ViewEvidence.view_rating_id))
-                  .where(col(ViewEvidence.id) == evidence_id,
-                         col(ViewRating.view_id) == view_id)).first()
-    return (row[0], row[1]) if row is not None else None
-
-
-def co_production_of(db: Session, view_id: int) -> ViewCoProduction | None:
-    return db.exec(select(ViewCoProduction).where(ViewCoProduction.view_id == view_id)).first()
-
-
-def view_publications_of_draft(db: Session, view: IndependentView) -> Sequence[Publication]:
+def view_publications_of_draft(db: Session, view: Assessment) -> Sequence[Publication]:
     """The publications this draft's organisation made about the same organisation."""
     return db.exec(select(Publication)
                    .where(Publication.organisation_id == view.organisation_id,
                           Publication.kind == VIEW_KIND,
-                          Publication.about_organisation_id == view.about_organisation_id,
+                          Publication.about_organisation_id == view.subject_organisation_id,
                           Publication.framework_id == view.framework_id)
                    .order_by(col(Publication.number).desc())).all()
 

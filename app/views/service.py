@@ -1,5 +1,6 @@
-"""Independent views: starting one, rating markers without losing anyone's words, evidence,
-co-production, publishing a view or a reply, and the side-by-side comparison."""
+"""Independent views: starting one, publishing a view or a reply, and the side-by-side
+comparison. Rating a view's markers, its evidence and its co-production record are an
+assessment's (app/assessments), with this kind (`VIEW`)."""
 
 from __future__ import annotations
 
@@ -12,17 +13,14 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from app.assessments import coproduction, evidence
-from app.assessments.coproduction import CoProductionChange, co_production_complete
-from app.assessments.evidence import NewEvidence, NotAllowed, StoredFile
-from app.assessments.models import EvidenceKind
+from app.assessments import repository as assessments
+from app.assessments.coproduction import co_production_complete
+from app.assessments.kinds import view_kind
+from app.assessments.models import Assessment, Rating
 from app.audit.service import record
 from app.caching import bump_public_version
-from app.clock import now
 from app.config import Settings
 from app.email import compose
 from app.frameworks import Framework
@@ -32,16 +30,8 @@ from app.publications import repository as publications
 from app.publications.models import Publication
 from app.publications.service import PUBLISHED_FILES, Check
 from app.views import repository
-from app.views.models import (
-    REPLY_KIND,
-    VIEW_KIND,
-    IndependentView,
-    ViewCoProduction,
-    ViewEvidence,
-    ViewRating,
-)
+from app.views.models import REPLY_KIND, VIEW_KIND
 from app.views.snapshot import (
-    as_co_production,
     build_reply_snapshot,
     build_view_snapshot,
     difference_in_words,
@@ -50,16 +40,14 @@ from app.views.snapshot import (
     stored_view_files,
 )
 
-__all__ = ["NotAllowed", "RuleBroken", "StaleViewCoProduction", "StaleViewRating",
-           "add_evidence", "checklist", "delete_evidence", "publish_reply", "publish_view",
-           "save_co_production", "save_rating", "set_publishable", "side_by_side",
+__all__ = ["VIEW", "RuleBroken", "checklist", "publish_reply", "publish_view", "side_by_side",
            "side_by_side_in_area", "side_by_side_of", "start_view"]
 
 
 # Starting a view --------------------------------------------------------------------------
 
 def start_view(db: Session, *, actor_id: int, organisation: Organisation, about: Publication,
-               framework: Framework) -> IndependentView:
+               framework: Framework) -> Assessment:
     """A new draft view of `about`, another organisation's published assessment."""
     about_organisation = db.get(Organisation, about.organisation_id)
     if about.organisation_id == organisation.id:
@@ -68,21 +56,21 @@ def start_view(db: Session, *, actor_id: int, organisation: Organisation, about:
             or about.hidden_reason is not None
             or repository.latest_assessed(db, about.organisation_id, framework.id) != about):
         raise RuleBroken("Choose an organisation's latest published assessment from the list")
-    existing = [view for view in repository.views_by(db, organisation.id or 0)
-                if view.about_organisation_id == about.organisation_id
+    existing = [view for view in assessments.views_by(db, organisation.id or 0)
+                if view.subject_organisation_id == about.organisation_id
                 and view.framework_id == framework.id]
     if existing:
         raise RuleBroken(f"Your organisation is already writing a view of "
                          f"{about_organisation.name} for {framework.title}: carry on with it")
-    view = IndependentView(organisation_id=organisation.id or 0,
-                           about_organisation_id=about.organisation_id,
-                           framework_id=framework.id, about_publication_id=about.id,
-                           created_by_id=actor_id)
+    view = Assessment(organisation_id=organisation.id or 0,
+                      subject_organisation_id=about.organisation_id,
+                      framework_id=framework.id, framework_version=framework.version, name="",
+                      about_publication_id=about.id, created_by_id=actor_id)
     db.add(view)
     db.flush()
     for marker in framework.markers:
-        db.add(ViewRating(view_id=view.id or 0, marker_code=marker.code,
-                          updated_by_id=actor_id))
+        db.add(Rating(assessment_id=view.id or 0, marker_code=marker.code,
+                      updated_by_id=actor_id))
     record(db, actor_id=actor_id, action="view.start", organisation_id=organisation.id,
            subject=f"view:{view.id}",
            after={"about": about_organisation.slug, "framework": framework.id,
@@ -90,13 +78,13 @@ def start_view(db: Session, *, actor_id: int, organisation: Organisation, about:
     return view
 
 
-def newer_publication(db: Session, view: IndependentView) -> Publication | None:
+def newer_publication(db: Session, view: Assessment) -> Publication | None:
     """The organisation viewed's latest assessed publication, if newer than the view's."""
-    latest = repository.latest_assessed(db, view.about_organisation_id, view.framework_id)
+    latest = repository.latest_assessed(db, view.subject_organisation_id, view.framework_id)
     return latest if latest is not None and latest.id != view.about_publication_id else None
 
 
-def look_at_newer(db: Session, *, actor_id: int, view: IndependentView) -> Publication:
+def look_at_newer(db: Session, *, actor_id: int, view: Assessment) -> Publication:
     """Make the view about the organisation viewed's newest publication."""
     latest = newer_publication(db, view)
     if latest is None:
@@ -110,7 +98,7 @@ def look_at_newer(db: Session, *, actor_id: int, view: IndependentView) -> Publi
     return latest
 
 
-def their_words(db: Session, view: IndependentView) -> dict[str, dict[str, Any]]:
+def their_words(db: Session, view: Assessment) -> dict[str, dict[str, Any]]:
     """What the organisation viewed published about each marker (never its drafts)."""
     about = db.get(Publication, view.about_publication_id) if view.about_publication_id \
         else None
@@ -119,159 +107,18 @@ def their_words(db: Session, view: IndependentView) -> dict[str, dict[str, Any]]
     return published_markers(about.snapshot)
 
 
-# Ratings: the version-checked UPDATE, as for an assessment's ratings --------------------------
-
-class StaleViewRating(Exception):
-    """Someone else saved this marker of the view after the form was loaded."""
-
-    def __init__(self, current: ViewRating) -> None:
-        super().__init__("stale view rating")
-        self.current = current
-
-
-def save_rating(db: Session, *, actor_id: int, organisation_id: int, rating: ViewRating,
-                seen_version: int, level: str | None, reasons: str) -> ViewRating:
-    """Save only if nobody saved since `seen_version`; otherwise raise StaleViewRating."""
-    before = {"level": rating.level, "reasons": rating.reasons, "version": rating.version}
-    result = db.execute(
-        update(ViewRating)
-        .where(col(ViewRating.id) == rating.id, col(ViewRating.version) == seen_version)
-        .values(level=level, reasons=reasons, version=seen_version + 1,
-                updated_by_id=actor_id, updated_at=now()))
-    db.refresh(rating)
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise StaleViewRating(rating)
-    record(db, actor_id=actor_id, action="view_rating.save", organisation_id=organisation_id,
-           subject=f"view_rating:{rating.id}", before=before,
-           after={"level": level, "reasons": reasons, "version": rating.version})
-    return rating
-
-
-# Evidence: the assessment's rules and file checks, on the view's own table --------------------
-
-def _audit_values(item: ViewEvidence) -> dict[str, Any]:
-    return {"view_rating_id": item.view_rating_id, "kind": item.kind, "text": item.text,
-            "url": item.url, "file_name": item.file_name, "stored_name": item.stored_name,
-            "size": item.size, "source_kind": item.source_kind,
-            "consent_to_publish": item.consent_to_publish,
-            "attributed_name": item.attributed_name, "publishable": item.publishable}
-
-
-def add_evidence(db: Session, *, actor_id: int, organisation_id: int, rating: ViewRating,
-                 new: NewEvidence, stored: StoredFile | None = None,
-                 upload_dir: Path | None = None) -> ViewEvidence:
-    """Record evidence on a view's marker. A quote's name and publishing need consent."""
-    consent = new.kind == EvidenceKind.quote and new.consent_to_publish
-    if new.kind == EvidenceKind.quote and new.publishable and not consent:
-        raise NotAllowed(evidence.QUOTE_NEEDS_CONSENT)
-    item = ViewEvidence(view_rating_id=rating.id or 0, kind=new.kind.value, text=new.text,
-                        url=new.url,
-                        source_kind=new.source_kind if new.kind == EvidenceKind.quote else None,
-                        consent_to_publish=consent,
-                        attributed_name=new.attributed_name.strip() if consent else "",
-                        publishable=new.publishable, created_by_id=actor_id)
-    if stored is not None:
-        item.file_name, item.stored_name = stored.file_name, stored.stored_name
-        item.content_type, item.size = stored.content_type, stored.size
-        path = evidence.stored_path(upload_dir, stored.stored_name) if upload_dir else None
-        if path is not None:
-            evidence._when_settled(db, rolled_back=lambda: evidence._unlink_quietly(path))
-    db.add(item)
-    db.flush()
-    record(db, actor_id=actor_id, action="view_evidence.add", organisation_id=organisation_id,
-           subject=f"view_evidence:{item.id}", after=_audit_values(item))
-    return item
-
-
-def delete_evidence(db: Session, *, actor_id: int, organisation_id: int, item: ViewEvidence,
-                    upload_dir: Path) -> None:
-    """Remove the record now and its file once the removal has committed."""
-    before = _audit_values(item)
-    path = evidence.stored_path(upload_dir, item.stored_name) if item.stored_name else None
-    db.delete(item)
-    db.flush()
-    if path is not None:
-        evidence._when_settled(db, committed=lambda: evidence._unlink_quietly(path))
-    record(db, actor_id=actor_id, action="view_evidence.delete",
-           organisation_id=organisation_id, subject=f"view_evidence:{item.id}", before=before)
-
-
-def set_publishable(db: Session, *, actor_id: int, organisation_id: int, item: ViewEvidence,
-                    publishable: bool) -> None:
-    """Mark evidence as private or publishable; a quote only with the person's consent."""
-    if publishable and item.kind == EvidenceKind.quote and not item.consent_to_publish:
-        raise NotAllowed(evidence.QUOTE_NEEDS_CONSENT)
-    if item.publishable == publishable:
-        return
-    item.publishable = publishable
-    db.add(item)
-    db.flush()
-    record(db, actor_id=actor_id, action="view_evidence.publishable",
-           organisation_id=organisation_id, subject=f"view_evidence:{item.id}",
-           before={"publishable": not publishable}, after={"publishable": publishable})
-
-
-# Co-production: how local people's views were gathered ----------------------------------------
-
-class StaleViewCoProduction(Exception):
-    """Someone else saved the record after the form was loaded."""
-
-    def __init__(self, current: ViewCoProduction) -> None:
-        super().__init__("stale view co-production record")
-        self.current = current
-
-
-def co_production_values(record_: ViewCoProduction | None) -> dict[str, Any]:
-    return coproduction.values_of(as_co_production(record_))
-
-
-def save_co_production(db: Session, *, actor_id: int, organisation_id: int, view_id: int,
-                       seen_version: int, change: CoProductionChange) -> ViewCoProduction:
-    """Create the record on first save, else update it only if it is still `seen_version`."""
-    values = change.as_dict()
-    current = repository.co_production_of(db, view_id)
-    if current is None:
-        insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" \
-            else sqlite.insert
-        # RETURNING, not rowcount: an ORM insert on PostgreSQL reports rowcount -1.
-        inserted = db.execute(insert(ViewCoProduction)
-                              .values(view_id=view_id, **values, version=1,
-                                      updated_by_id=actor_id, updated_at=now())
-                              .on_conflict_do_nothing(index_elements=["view_id"])
-                              .returning(col(ViewCoProduction.id))).first() is not None
-        created = repository.co_production_of(db, view_id)
-        assert created is not None
-        if not inserted:  # someone else created it at the same moment
-            raise StaleViewCoProduction(created)
-        record(db, actor_id=actor_id, action="view_co_production.save",
-               organisation_id=organisation_id, subject=f"view_co_production:{created.id}",
-               after={**values, "version": created.version})
-        return created
-    if seen_version != current.version:
-        raise StaleViewCoProduction(current)
-    before = co_production_values(current)
-    result = db.execute(
-        update(ViewCoProduction)
-        .where(col(ViewCoProduction.id) == current.id,
-               col(ViewCoProduction.version) == seen_version)
-        .values(**values, version=seen_version + 1, updated_by_id=actor_id, updated_at=now()))
-    db.refresh(current)
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise StaleViewCoProduction(current)
-    record(db, actor_id=actor_id, action="view_co_production.save",
-           organisation_id=organisation_id, subject=f"view_co_production:{current.id}",
-           before=before, after={**values, "version": current.version})
-    return current
+# What a view's marker pages show beside the form (app/assessments/kinds.py).
+VIEW = view_kind(their_words)
 
 
 # Publishing a view ---------------------------------------------------------------------------
 
-def checklist(db: Session, *, view: IndependentView, organisation: Organisation,
+def checklist(db: Session, *, view: Assessment, organisation: Organisation,
               about_organisation: Organisation, base: str) -> list[Check]:
     """What must be true before a view is published."""
     about = db.get(Publication, view.about_publication_id) if view.about_publication_id \
         else None
-    rated = sum(1 for rating in repository.ratings_of(db, view.id or 0).values()
+    rated = sum(1 for rating in assessments.ratings_of(db, view.id or 0).values()
                 if rating.level is not None)
     return [
         Check(about is not None and about.hidden_reason is None
@@ -279,14 +126,13 @@ def checklist(db: Session, *, view: IndependentView, organisation: Organisation,
               f"{about_organisation.name}'s publication that this view is about is public"),
         Check(organisation.is_listed, "Your organisation is listed publicly"),
         Check(rated > 0, f"At least one marker has a level ({rated} so far)", base),
-        Check(co_production_complete(as_co_production(repository.co_production_of(
-            db, view.id or 0))),
+        Check(co_production_complete(assessments.co_production_of(db, view.id or 0)),
               "The co-production record says who took part, how, and what they said",
               f"{base}/co-production"),
     ]
 
 
-def preview(db: Session, *, view: IndependentView, organisation: Organisation,
+def preview(db: Session, *, view: Assessment, organisation: Organisation,
             about_organisation: Organisation, framework: Framework,
             today: date) -> dict[str, Any] | None:
     about = db.get(Publication, view.about_publication_id) if view.about_publication_id \
@@ -310,7 +156,7 @@ def _copy_files(items: list[dict[str, Any]], upload_dir: Path) -> None:
         item["stored_name"] = copy_name
 
 
-def publish_view(db: Session, *, actor_id: int, view: IndependentView,
+def publish_view(db: Session, *, actor_id: int, view: Assessment,
                  organisation: Organisation, about_organisation: Organisation,
                  framework: Framework, today: date, upload_dir: Path, base: str) -> Publication:
     """Freeze the view as a dated, numbered publication of the organisation writing it."""
@@ -339,20 +185,32 @@ def publish_view(db: Session, *, actor_id: int, view: IndependentView,
     return publication
 
 
-def publish_reply(db: Session, *, actor_id: int, organisation: Organisation,
-                  view_publication: Publication, framework: Framework, overall: str,
-                  per_marker: dict[str, str], today: date) -> Publication:
-    """The organisation viewed answers a view: a dated, numbered publication of its own."""
+def preview_reply(db: Session, *, organisation: Organisation, view_publication: Publication,
+                  framework: Framework, overall: str, per_marker: dict[str, str],
+                  today: date) -> dict[str, Any]:
+    """What a reply would publish (its snapshot), to check before the step that cannot be
+    undone."""
     viewer = db.get(Organisation, view_publication.organisation_id)
     if view_publication.kind != VIEW_KIND \
             or view_publication.about_organisation_id != organisation.id or viewer is None:
         raise RuleBroken("You can only reply to a view of your own organisation")
     if not overall.strip():
         raise RuleBroken("Enter your reply")
-    snapshot = build_reply_snapshot(db, organisation=organisation,
-                                    view_publication=view_publication, viewer=viewer,
-                                    framework=framework, overall=overall.strip(),
-                                    per_marker=per_marker, today=today)
+    return build_reply_snapshot(db, organisation=organisation,
+                                view_publication=view_publication, viewer=viewer,
+                                framework=framework, overall=overall.strip(),
+                                per_marker=per_marker, today=today)
+
+
+def publish_reply(db: Session, *, actor_id: int, organisation: Organisation,
+                  view_publication: Publication, framework: Framework, overall: str,
+                  per_marker: dict[str, str], today: date) -> Publication:
+    """The organisation viewed answers a view: a dated, numbered publication of its own."""
+    snapshot = preview_reply(db, organisation=organisation, view_publication=view_publication,
+                             framework=framework, overall=overall, per_marker=per_marker,
+                             today=today)
+    viewer = db.get(Organisation, view_publication.organisation_id)
+    assert viewer is not None
     publication = Publication(
         organisation_id=organisation.id or 0, framework_id=framework.id,
         number=publications.next_number(db, organisation.id or 0), kind=REPLY_KIND,

@@ -13,21 +13,14 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app.assessments.models import CoProduction, Evidence
+from app.assessments import repository as assessments
+from app.assessments.models import Assessment
 from app.frameworks import Framework
 from app.organisations import repository as organisations
 from app.organisations.models import KIND_LABELS, Organisation, OrganisationKind
 from app.publications.models import PUBLICATION_KIND_LABELS, Publication, PublicationKind
 from app.publications.snapshot import co_production_snapshot, public_evidence
-from app.views import repository
-from app.views.models import (
-    REPLY_KIND,
-    VIEW_KIND,
-    VIEW_KIND_LABELS,
-    IndependentView,
-    ViewCoProduction,
-    ViewEvidence,
-)
+from app.views.models import REPLY_KIND, VIEW_KIND, VIEW_KIND_LABELS
 
 SCHEMA_VERSION = 1
 
@@ -58,26 +51,6 @@ def difference_in_words(scale: list[str], *, organisation_level: str | None,
     direction = "lower" if steps < 0 else "higher"
     return (f"Local people, through {viewer}, rate this {how_far} {direction} than "
             f"{organisation} does.")
-
-
-def as_evidence(item: ViewEvidence) -> Evidence:
-    """The view's evidence as an assessment's (unsaved), so the same privacy rules apply."""
-    return Evidence(rating_id=0, kind=item.kind, text=item.text, url=item.url,
-                    file_name=item.file_name, stored_name=item.stored_name,
-                    content_type=item.content_type, size=item.size,
-                    source_kind=item.source_kind, consent_to_publish=item.consent_to_publish,
-                    attributed_name=item.attributed_name, publishable=item.publishable)
-
-
-def as_co_production(record: ViewCoProduction | None) -> CoProduction | None:
-    """The view's co-production record as an assessment's (unsaved), for the same rules."""
-    if record is None:
-        return None
-    return CoProduction(assessment_id=0, people_using_support=record.people_using_support,
-                        family_carers=record.family_carers, staff=record.staff,
-                        partner_organisations=record.partner_organisations,
-                        methods=list(record.methods), other_method=record.other_method,
-                        what_people_said=record.what_people_said, version=record.version)
 
 
 def publication_kind_label(kind: str) -> str:
@@ -181,15 +154,16 @@ def compose_view_snapshot(*, organisation: dict[str, Any], about: dict[str, Any]
     }
 
 
-def build_view_snapshot(db: Session, *, view: IndependentView, organisation: Organisation,
+def build_view_snapshot(db: Session, *, view: Assessment, organisation: Organisation,
                         about_organisation: Organisation, about: Publication,
                         framework: Framework, today: date) -> dict[str, Any]:
     """Everything the public will see of this view, and nothing else."""
-    evidence = repository.evidence_of_view(db, view.id or 0)
+    evidence = assessments.evidence_of_assessment(db, view.id or 0)
     words = {}
-    for code, rating in repository.ratings_of(db, view.id or 0).items():
-        items = [public_evidence(as_evidence(item)) for item in evidence.get(rating.id or 0, [])]
-        words[code] = LocalWords(rating.level, rating.reasons,
+    for code, rating in assessments.ratings_of(db, view.id or 0).items():
+        items = [public_evidence(item) for item in evidence.get(rating.id or 0, [])]
+        # A view's reasons are its rating's `working` words.
+        words[code] = LocalWords(rating.level, rating.working,
                                  tuple(item for item in items if item is not None))
     return compose_view_snapshot(
         organisation=organisation_part(db, organisation),
@@ -198,8 +172,7 @@ def build_view_snapshot(db: Session, *, view: IndependentView, organisation: Org
                                              "Other")},
         about_publication=PublicationRef(about.number, about.kind, about.published_on),
         their_snapshot=about.snapshot, framework=framework, words=words,
-        co_production=co_production_snapshot(
-            as_co_production(repository.co_production_of(db, view.id or 0))),
+        co_production=co_production_snapshot(assessments.co_production_of(db, view.id or 0)),
         today=today)
 
 

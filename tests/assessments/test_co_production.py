@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
@@ -13,7 +12,6 @@ from sqlmodel import Session, select
 from app.assessments.coproduction import co_production_complete
 from app.assessments.models import CoProduction
 from app.audit.models import AuditEvent
-from app.db import engine_for
 from tests.conftest import checked_client
 from tests.factories import (
     add_member,
@@ -25,12 +23,6 @@ from tests.factories import (
 )
 
 BASE = "/manage/team-org/assessments"
-
-
-@pytest.fixture
-def db(database_url: str) -> Iterator[Session]:
-    with Session(engine_for(database_url)) as session:
-        yield session
 
 
 @pytest.fixture
@@ -219,3 +211,12 @@ def test_complete_needs_people_a_way_and_their_words() -> None:
     assert not co_production_complete(CoProduction(assessment_id=1, people_using_support=1,
                                                    methods=["online"],
                                                    what_people_said="  "))
+
+
+def test_empty_count_boxes_start_empty(client: TestClient, url: str) -> None:
+    """The hint says to leave a box empty when nobody from that group took part: the form
+    must not type a 0 into it for the person."""
+    page = client.get(url).text
+    for field in ("people_using_support", "family_carers", "staff", "partner_organisations"):
+        box = re.search(rf'<input[^>]*name="{field}"[^>]*>', page)
+        assert box and 'value="0"' not in box.group(0), field

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
@@ -12,7 +11,6 @@ from sqlmodel import Session, select
 
 from app.assessments.models import Assessment, Rating
 from app.audit.models import AuditEvent
-from app.db import engine_for
 from tests.conftest import checked_client
 from tests.factories import (
     add_member,
@@ -24,12 +22,6 @@ from tests.factories import (
 )
 
 BASE = "/manage/team-org/assessments"
-
-
-@pytest.fixture
-def db(database_url: str) -> Iterator[Session]:
-    with Session(engine_for(database_url)) as session:
-        yield session
 
 
 @pytest.fixture
@@ -74,10 +66,22 @@ def test_start_needs_a_name_and_a_signed_up_framework(client: TestClient, team: 
     login(client, "editor@example.org")
     page = client.post(BASE, data={"csrf_token": csrf_token(client, BASE),
                                    "framework": "making-it-real-2012", "name": ""})
-    assert "Give this look a name, like Spring 2026" in page.text
+    assert "Enter a name for this assessment, like Spring 2026" in page.text
     page = client.post(BASE, data={"csrf_token": csrf_token(client, BASE),
                                    "framework": "making-it-real-2012", "name": "X"})
     assert "Choose a framework your organisation has signed up to" in page.text
+
+
+def test_warning_signs_are_listed_once_on_a_marker_page(client: TestClient, db: Session,
+                                                        team: None) -> None:
+    """An editor ticks the warning signs in the form: the help beside it does not list them
+    again; a viewer, who has no form, still reads them in the help."""
+    login(client, "editor@example.org")
+    assessment_id = start(client)
+    flag = "People fit around staff rotas"
+    page = client.get(f"{BASE}/{assessment_id}/markers/WI1").text
+    assert "Warning signs you have seen" in page and flag in page
+    assert ">Warning signs</h2>" not in page
 
 
 def test_rate_a_marker_without_javascript(client: TestClient, db: Session, team: None) -> None:

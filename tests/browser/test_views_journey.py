@@ -127,6 +127,10 @@ def test_views_journey(live_server: str, settings: Settings, journey: JourneyBro
     check(council_page, "received view")
     council_page.get_by_label("Your reply to the whole view").fill("Thank you. We will act.")
     council_page.locator("#marker-IA1").fill("We are hiring two more advisers.")
+    submit(council_page, "Check your reply")  # a preview first: publishing is for good
+    expect(council_page.get_by_role("heading", name="Check your reply before you publish it")
+           ).to_be_visible()
+    check(council_page, "reply preview")
     before = outbox_names(settings.outbox_dir)
     submit(council_page, "Publish reply")
     expect(heading(council_page)).to_contain_text("Reply to an independent view, published")

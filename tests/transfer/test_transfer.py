@@ -28,6 +28,7 @@ from app.main import create_app
 from app.organisations.models import Commitment, Membership, Organisation, OrganisationArea
 from app.plans.models import Action, ActionUpdate, Priority
 from app.publications.models import Publication
+from app.views import service as views_service
 from tests.conftest import checked_client
 from tests.exports.builders import (
     FILE_BYTES,
@@ -43,6 +44,7 @@ from tests.exports.builders import (
     report_progress,
 )
 from tests.factories import PASSWORD, make_organisation, make_user
+from tests.views import factories as views_factories
 
 USER_REFERENCES = {"user_id", "created_by_id", "updated_by_id", "published_by_id"}
 PAGES = [f"/organisations/{SLUG}", f"/organisations/{SLUG}/publications/1",
@@ -130,6 +132,7 @@ def dump(database_url: str, slug: str) -> dict[str, Any]:
                 select(Commitment).where(Commitment.organisation_id == org.id)
                 .order_by(col(Commitment.signed_up_on)))],
             "assessments": [_plain(a, emails, organisation_id=None,
+                                   subject_organisation_id=a.is_view,
                                    previous_id=cycle.get(a.previous_id)) for a in assessments],
             "ratings": [_plain(r, emails, assessment_id=cycle[r.assessment_id])
                         for r in ratings],
@@ -377,3 +380,78 @@ def test_a_missing_upload_is_reported_and_the_rest_exported(
     assert "is missing; exported without it" in result.output
     assert run(second_settings, monkeypatch, "org", "import", str(archive)).exit_code == 0
     assert file_hashes(second_settings.upload_dir) == file_hashes(settings.upload_dir)
+
+
+# Independent views and replies -------------------------------------------------------------
+
+def test_views_and_replies_travel_and_link_up_again(
+        rich: Built, settings: Settings, second_settings: Settings, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bolton writes a view of a user-led organisation and replies to that organisation's
+    view of it; moved one after the other, both link up again in the other database."""
+    with Session(engine_for(settings.database_url)) as db:
+        bolton = db.get(Organisation, rich.organisation_id)
+        bolton_owner = db.get(User, rich.owner_id)
+        assert bolton is not None and bolton_owner is not None
+        voice_owner = make_user(db, email="voice@example.org", name="Voice Owner")
+        voice = make_organisation(db, owner=voice_owner, name="Bolton Voice", slug="voice")
+        voice_plan = views_factories.publish_plan(db, voice, voice_owner,
+                                                  upload_dir=settings.upload_dir)
+        ours = views_factories.start_view(db, bolton, bolton_owner, voice_plan)
+        views_factories.complete_view(db, ours, bolton_owner, reasons="Members told Bolton")
+        views_factories.publish_view(db, ours, bolton, bolton_owner,
+                                     upload_dir=settings.upload_dir)
+        bolton_plan = db.exec(select(Publication).where(
+            Publication.organisation_id == bolton.id, Publication.number == 1)).one()
+        theirs = views_factories.start_view(db, voice, voice_owner, bolton_plan)
+        views_factories.complete_view(db, theirs, voice_owner)
+        their_view = views_factories.publish_view(db, theirs, voice, voice_owner,
+                                                  upload_dir=settings.upload_dir)
+        views_service.publish_reply(db, actor_id=rich.owner_id, organisation=bolton,
+                                    view_publication=their_view,
+                                    framework=views_factories.FRAMEWORK,
+                                    overall="Thank you: we will act on it.",
+                                    per_marker={"IA1": "We agree."}, today=date.today())
+        db.commit()
+
+    archives = {}
+    for slug in ("voice", SLUG):
+        archives[slug] = tmp_path / f"{slug}.zip"
+        exported = run(settings, monkeypatch, "org", "export", slug, "-o", str(archives[slug]))
+        assert exported.exit_code == 0, exported.output
+    with zipfile.ZipFile(archives[SLUG]) as contents:
+        manifest = json.loads(contents.read("organisation.json"))
+    assert {p["kind"] for p in manifest["publications"]} == {"plan", "progress", "view",
+                                                             "reply"}
+    [view_record] = [a for a in manifest["assessments"] if a["subject"]]
+    assert (view_record["subject"], view_record["about_publication"]) == ("voice", 1)
+
+    # The user-led organisation first: the view it drafted of Bolton cannot link up yet.
+    first = run(second_settings, monkeypatch, "org", "import", str(archives["voice"]))
+    assert first.exit_code == 0, first.output
+    assert f"Warning: the draft view of {SLUG} was left out" in first.output
+    second = run(second_settings, monkeypatch, "org", "import", str(archives[SLUG]))
+    assert second.exit_code == 0, second.output
+    assert "Traceback" not in first.output + second.output
+
+    with Session(engine_for(second_settings.database_url)) as other:
+        bolton = other.exec(select(Organisation).where(Organisation.slug == SLUG)).one()
+        voice = other.exec(select(Organisation).where(Organisation.slug == "voice")).one()
+        published = {p.kind: p for p in other.exec(select(Publication).where(
+            Publication.organisation_id == bolton.id))}
+        assert published["view"].about_organisation_id == voice.id
+        answered = other.get(Publication, published["reply"].in_reply_to_id)
+        assert answered is not None and answered.organisation_id == voice.id
+        assert answered.kind == "view" and answered.snapshot["about"]["slug"] == SLUG
+        draft = other.exec(select(Assessment).where(Assessment.organisation_id == bolton.id,
+                                                    Assessment.subject_organisation_id
+                                                    == voice.id)).one()
+        about = other.get(Publication, draft.about_publication_id)
+        assert about is not None and (about.organisation_id, about.number) == (voice.id, 1)
+        words = {r.marker_code: r.working for r in other.exec(select(Rating).where(
+            Rating.assessment_id == draft.id)) if r.level}
+        assert words == {"IA1": "Members told Bolton about IA1",
+                         "IA2": "Members told Bolton about IA2"}
+    with checked_client(create_app(second_settings)) as client:
+        page = client.get(f"/organisations/{SLUG}/publications/{published['reply'].number}")
+        assert page.status_code == 200 and "Thank you: we will act on it." in page.text

@@ -10,10 +10,11 @@ from typing import Any
 from sqlmodel import Session, select
 
 from app.accounts.models import User
-from app.assessments.coproduction import CoProductionChange
-from app.assessments.evidence import NewEvidence, store_upload
-from app.assessments.models import CoProduction, EvidenceKind, Rating
-from app.assessments.service import start_assessment
+from app.assessments import repository as assessments
+from app.assessments.coproduction import CoProductionChange, save_co_production
+from app.assessments.evidence import NewEvidence, add_evidence, store_upload
+from app.assessments.models import Assessment, CoProduction, EvidenceKind, Rating
+from app.assessments.service import RatingChange, save_rating, start_assessment
 from app.clock import today
 from app.frameworks import Framework, load_catalogue
 from app.moderation.models import ConcernReport
@@ -22,9 +23,7 @@ from app.plans.models import ActionStatus
 from app.plans.service import ActionChange, add_action, set_priorities
 from app.publications.models import Publication, PublicationKind
 from app.publications.service import publish
-from app.views import repository as views
 from app.views import service
-from app.views.models import IndependentView
 from tests.conftest import MARKERS_DIR
 from tests.factories import FRAMEWORK_ID
 
@@ -70,29 +69,35 @@ def publish_plan(db: Session, organisation: Organisation, owner: User, *,
 
 
 def start_view(db: Session, viewer: Organisation, actor: User,
-               about: Publication) -> IndependentView:
+               about: Publication) -> Assessment:
     return service.start_view(db, actor_id=actor.id or 0, organisation=viewer, about=about,
                               framework=FRAMEWORK)
 
 
-def complete_view(db: Session, view: IndependentView, actor: User, *,
+def complete_view(db: Session, view: Assessment, actor: User, *,
                   levels: dict[str, str] | None = None, reasons: str = "People told us") -> None:
     """Rate some markers and fill in the co-production record, ready to publish."""
-    ratings = views.ratings_of(db, view.id or 0)
+    ratings = assessments.ratings_of(db, view.id or 0)
     for code, level in (levels or {"IA1": "getting_started", "IA2": "making_progress"}).items():
-        service.save_rating(db, actor_id=actor.id or 0, organisation_id=view.organisation_id,
-                            rating=ratings[code], seen_version=ratings[code].version,
-                            level=level, reasons=f"{reasons} about {code}")
-    current = views.co_production_of(db, view.id or 0)
-    service.save_co_production(db, actor_id=actor.id or 0,
-                               organisation_id=view.organisation_id, view_id=view.id or 0,
-                               seen_version=current.version if current else 0,
-                               change=COMPLETE_CO_PRODUCTION)
+        save_rating(db, actor_id=actor.id or 0, organisation_id=view.organisation_id,
+                    rating=ratings[code], seen_version=ratings[code].version,
+                    change=reasons_only(level, f"{reasons} about {code}"))
+    current = assessments.co_production_of(db, view.id or 0)
+    save_co_production(db, actor_id=actor.id or 0, organisation_id=view.organisation_id,
+                       assessment_id=view.id or 0,
+                       seen_version=current.version if current else 0,
+                       change=COMPLETE_CO_PRODUCTION)
 
 
-def publish_view(db: Session, view: IndependentView, viewer: Organisation, actor: User, *,
+def reasons_only(level: str | None, reasons: str) -> RatingChange:
+    """A view's rating: a level and why (its reasons are the rating's `working`)."""
+    return RatingChange(level=level, not_applicable_reason="", working=reasons,
+                        needs_change="", red_flags=[])
+
+
+def publish_view(db: Session, view: Assessment, viewer: Organisation, actor: User, *,
                  upload_dir: Path) -> Publication:
-    about = db.get(Organisation, view.about_organisation_id)
+    about = db.get(Organisation, view.subject_organisation_id)
     assert about is not None
     return service.publish_view(db, actor_id=actor.id or 0, view=view, organisation=viewer,
                                 about_organisation=about, framework=FRAMEWORK, today=today(),
@@ -109,11 +114,10 @@ def view_values(db: Session, *, organisation: Organisation, owner: User,
     complete_view(db, draft, owner)
     stored = store_upload(io.BytesIO(b"what,who\nleaflet,members\n"), file_name="notes.csv",
                           upload_dir=upload_dir, max_mb=1)
-    item = service.add_evidence(db, actor_id=owner.id or 0,
-                                organisation_id=organisation.id or 0,
-                                rating=views.ratings_of(db, draft.id or 0)["IA1"],
-                                new=NewEvidence(kind=EvidenceKind.file, text="Our notes"),
-                                stored=stored)
+    item = add_evidence(db, actor_id=owner.id or 0, organisation_id=organisation.id or 0,
+                        rating=assessments.ratings_of(db, draft.id or 0)["IA1"],
+                        new=NewEvidence(kind=EvidenceKind.file, text="Our notes"),
+                        stored=stored)
     about_us = start_view(db, other, other_owner, mine)
     complete_view(db, about_us, other_owner)
     published = publish_view(db, about_us, other, other_owner, upload_dir=upload_dir)

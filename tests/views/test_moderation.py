@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -12,7 +10,6 @@ from sqlmodel import Session, select
 from app import ratelimit
 from app.audit.models import AuditEvent
 from app.config import Settings
-from app.db import engine_for
 from app.moderation.models import ConcernReport
 from app.moderation.service import CONCERN_LIMIT
 from app.publications.models import Publication
@@ -23,12 +20,6 @@ from tests.views.factories import complete_view, publish_plan, publish_view, sta
 
 PLAN = "/organisations/bury-council/publications/1"
 VIEW = "/organisations/bury-voice/publications/1"
-
-
-@pytest.fixture
-def db(database_url: str) -> Iterator[Session]:
-    with Session(engine_for(database_url)) as session:
-        yield session
 
 
 @pytest.fixture

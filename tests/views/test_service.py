@@ -11,8 +11,11 @@ import pytest
 from sqlmodel import Session, select
 
 from app.accounts.models import User
-from app.assessments.evidence import NewEvidence, NotAllowed
+from app.assessments import repository as assessments
+from app.assessments.coproduction import StaleCoProduction, save_co_production
+from app.assessments.evidence import NewEvidence, NotAllowed, add_evidence
 from app.assessments.models import EvidenceKind
+from app.assessments.service import StaleRating, save_rating
 from app.audit.models import AuditEvent
 from app.clock import today
 from app.db import engine_for
@@ -28,6 +31,7 @@ from tests.views.factories import (
     complete_view,
     publish_plan,
     publish_view,
+    reasons_only,
     start_view,
 )
 
@@ -96,30 +100,30 @@ def test_only_another_organisations_visible_latest_publication(db: Session,
 def test_the_second_save_does_not_overwrite_the_first(db: Session,
                                                       world: dict[str, object]) -> None:
     view = start_view(db, world["dpulo"], world["dpulo_owner"], world["plan"])  # type: ignore[arg-type]
-    rating = repository.ratings_of(db, view.id or 0)["IA1"]
+    rating = assessments.ratings_of(db, view.id or 0)["IA1"]
     seen = rating.version
-    service.save_rating(db, actor_id=1, organisation_id=view.organisation_id, rating=rating,
-                        seen_version=seen, level="real", reasons="First words")
-    with pytest.raises(service.StaleViewRating) as stale:
-        service.save_rating(db, actor_id=1, organisation_id=view.organisation_id,
-                            rating=rating, seen_version=seen, level="not_started",
-                            reasons="Second words")
-    assert stale.value.current.reasons == "First words"
-    service.save_co_production(db, actor_id=1, organisation_id=view.organisation_id,
-                               view_id=view.id or 0, seen_version=0,
-                               change=COMPLETE_CO_PRODUCTION)
-    with pytest.raises(service.StaleViewCoProduction):
-        service.save_co_production(db, actor_id=1, organisation_id=view.organisation_id,
-                                   view_id=view.id or 0, seen_version=0,
-                                   change=COMPLETE_CO_PRODUCTION)
+    save_rating(db, actor_id=1, organisation_id=view.organisation_id, rating=rating,
+                seen_version=seen, change=reasons_only("real", "First words"))
+    with pytest.raises(StaleRating) as stale:
+        save_rating(db, actor_id=1, organisation_id=view.organisation_id,
+                    rating=rating, seen_version=seen,
+                    change=reasons_only("not_started", "Second words"))
+    assert stale.value.current.working == "First words"
+    save_co_production(db, actor_id=1, organisation_id=view.organisation_id,
+                       assessment_id=view.id or 0, seen_version=0,
+                       change=COMPLETE_CO_PRODUCTION)
+    with pytest.raises(StaleCoProduction):
+        save_co_production(db, actor_id=1, organisation_id=view.organisation_id,
+                           assessment_id=view.id or 0, seen_version=0,
+                           change=COMPLETE_CO_PRODUCTION)
     actions = {e.action for e in db.exec(select(AuditEvent))}
-    assert {"view.start", "view_rating.save", "view_co_production.save"} <= actions
+    assert {"view.start", "rating.save", "co_production.save"} <= actions
 
 
 def test_evidence_follows_the_same_privacy_rules(db: Session, world: dict[str, object]) -> None:
     view = start_view(db, world["dpulo"], world["dpulo_owner"], world["plan"])  # type: ignore[arg-type]
-    rating = repository.ratings_of(db, view.id or 0)["IA1"]
-    add = service.add_evidence
+    rating = assessments.ratings_of(db, view.id or 0)["IA1"]
+    add = add_evidence
     with pytest.raises(NotAllowed):
         add(db, actor_id=1, organisation_id=view.organisation_id, rating=rating,
             new=NewEvidence(kind=EvidenceKind.quote, text="No consent", publishable=True,

@@ -9,8 +9,11 @@ from collections.abc import Iterator
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from app.assessments.coproduction import save_co_production
+from app.assessments.models import Assessment
+from app.assessments.service import start_assessment
 from app.audit.models import AuditEvent
 from app.clock import now
 from app.config import Settings
@@ -18,11 +21,10 @@ from app.db import engine_for
 from app.following.models import Follower
 from app.organisations.repository import by_slug
 from app.publications.models import Publication
-from app.views.models import IndependentView
 from tests.conftest import checked_client
 from tests.factories import add_member, csrf_token, login, make_organisation, make_user
 from tests.views import mail
-from tests.views.factories import publish_plan
+from tests.views.factories import COMPLETE_CO_PRODUCTION, FRAMEWORK, publish_plan
 
 SECRET = "LOOP-DRAFT-SECRET-9d2e"
 COUNCIL, DPULO = "bury-council", "bury-voice"
@@ -78,7 +80,7 @@ def rate(client: TestClient, base: str, code: str, level: str, reasons: str,
          **kwargs: object):  # type: ignore[no-untyped-def]
     page = client.get(f"{base}/markers/{code}").text
     version = re.search(r'name="version" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
-    return post(client, f"{base}/markers/{code}", {"level": level, "reasons": reasons,
+    return post(client, f"{base}/markers/{code}", {"level": level, "working": reasons,
                                                    "version": version}, f"{base}/markers/{code}",
                 **kwargs)
 
@@ -118,7 +120,7 @@ def client_htmx_save(client: TestClient, base: str) -> str:
     page = client.get(f"{base}/markers/IA2").text
     version = re.search(r'name="version" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
     response = client.post(f"{base}/markers/IA2", data={
-        "level": "making_progress", "reasons": "Some good news.", "version": version},
+        "level": "making_progress", "working": "Some good news.", "version": version},
         headers={"HX-Request": "true", "X-CSRF-Token": csrf_token(client, base)})
     assert response.status_code == 200
     return response.text
@@ -153,9 +155,14 @@ def test_the_whole_loop(app: FastAPI, world: None, settings: Settings, db: Sessi
     assert "People wait months for an answer." in page
     empty = post(council, reply_path, {}, reply_path)
     assert "Enter your reply" in empty.text
-    replied = post(council, reply_path, {"overall": "Thank you. We will act on this.",
-                                         "marker-IA1": "We are hiring two more advisers."},
-                   reply_path, follow_redirects=True)
+    words = {"overall": "Thank you. We will act on this.",
+             "marker-IA1": "We are hiring two more advisers."}
+    preview = post(council, reply_path, {**words, "step": "preview"}, reply_path)
+    assert "Check your reply before you publish it" in preview.text
+    assert preview.text.count("We are hiring two more advisers.") == 2  # shown, and kept
+    assert db.exec(select(Publication).where(Publication.kind == "reply")).first() is None
+    replied = post(council, reply_path, {**words, "step": "publish"}, reply_path,
+                   follow_redirects=True)
     assert "Reply to an independent view, published" in replied.text
     assert "We are hiring two more advisers." in replied.text
     assert mail.to(mail.sent(settings.outbox_dir), "dpulo@example.org")
@@ -183,7 +190,7 @@ def test_the_whole_loop(app: FastAPI, world: None, settings: Settings, db: Sessi
     for message in mail.sent(settings.outbox_dir):
         mail.check(message, absent=SECRET)
     actions = {e.action for e in db.exec(select(AuditEvent))}
-    assert {"view.start", "view.publish", "reply.publish", "view_evidence.add"} <= actions
+    assert {"view.start", "view.publish", "reply.publish", "evidence.add"} <= actions
 
 
 def test_the_viewed_organisation_cannot_edit_the_view_and_vice_versa(
@@ -192,7 +199,7 @@ def test_the_viewed_organisation_cannot_edit_the_view_and_vice_versa(
     view_id = base.rsplit("/", 1)[1]
     council = person(app, "council@example.org")
     for path in (f"{base}/markers/IA1", f"/manage/{COUNCIL}/views/{view_id}/markers/IA1"):
-        response = post(council, path, {"level": "real", "reasons": "Ours now",
+        response = post(council, path, {"level": "real", "working": "Ours now",
                                         "version": "1"}, "/")
         assert response.status_code == 404, path
     assert council.get(base).status_code == 404
@@ -201,10 +208,11 @@ def test_the_viewed_organisation_cannot_edit_the_view_and_vice_versa(
     publication = db.exec(select(Publication).where(Publication.kind == "view")).one()
     for path in (f"/manage/{DPULO}/views/received/{publication.id}",
                  f"/manage/{COUNCIL}/views/received/{publication.id}"):
-        response = post(owner, path, {"overall": "Replying for them"}, "/")
+        response = post(owner, path, {"overall": "Replying for them", "step": "publish"}, "/")
         assert response.status_code == 404, path
     assert db.exec(select(Publication).where(Publication.kind == "reply")).first() is None
-    view = db.exec(select(IndependentView)).one()
+    view = db.exec(select(Assessment).where(
+        col(Assessment.subject_organisation_id) != col(Assessment.organisation_id))).one()
     assert view.about_publication_id is not None
 
 
@@ -213,10 +221,10 @@ def test_a_stale_save_shows_both_versions(app: FastAPI, world: None) -> None:
     base = start(editor)
     page = editor.get(f"{base}/markers/IA3").text
     version = re.search(r'name="version" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
-    post(editor, f"{base}/markers/IA3", {"level": "real", "reasons": "Their words",
+    post(editor, f"{base}/markers/IA3", {"level": "real", "working": "Their words",
                                          "version": version}, base)
     clash = post(editor, f"{base}/markers/IA3", {"level": "not_started",
-                                                 "reasons": "My words", "version": version},
+                                                 "working": "My words", "version": version},
                  base)
     assert clash.status_code == 409
     assert "Someone else saved this marker" in clash.text
@@ -242,3 +250,43 @@ def test_only_other_organisations_publications_are_offered(app: FastAPI,
     council = person(app, "council@example.org")
     page = council.get(f"/manage/{COUNCIL}/views").text
     assert "No other organisation has published an assessment yet." in page
+
+
+def test_a_views_levels_speak_about_the_organisation_viewed(app: FastAPI, world: None) -> None:
+    """Each level of a view reads true of the organisation viewed, never in the voice of
+    the organisation writing the view; a self-assessment keeps its own voice."""
+    editor = person(app, "dpulo-editor@example.org")
+    base = start(editor)
+    page = editor.get(f"{base}/markers/IA1").text
+    assert "Where do local people say Bury Council is?" in page
+    assert "Local people say the organisation has begun to talk about this" in page
+    assert "We have begun talking about this with the people we support" not in page
+    assert "Does not apply to us" not in page and "Warning signs you have seen" not in page
+
+
+def test_a_view_offers_to_copy_the_assessments_co_production_record(
+        app: FastAPI, world: None, db: Session) -> None:
+    """Bury Voice recorded who took part for its own assessment: its view offers that record
+    rather than an empty form, and saves nothing until asked."""
+    dpulo = by_slug(db, DPULO)
+    assert dpulo is not None and dpulo.id is not None
+    own = start_assessment(db, actor_id=1, organisation_id=dpulo.id, framework=FRAMEWORK,
+                           name="Spring 2026", carry_over=False)
+    save_co_production(db, actor_id=1, organisation_id=dpulo.id, assessment_id=own.id or 0,
+                       seen_version=0, change=COMPLETE_CO_PRODUCTION)
+    db.commit()
+    editor = person(app, "dpulo-editor@example.org")
+    base = start(editor)
+    page = editor.get(f"{base}/co-production").text
+    assert "your own assessment, “Spring 2026”" in page
+    assert "Members said they felt heard." not in page
+    copied = editor.get(f"{base}/co-production?copy=own").text
+    assert "Members said they felt heard." in copied
+    assert re.search(r'name="people_using_support"[^>]*value="9"', copied)
+    assert 'name="version" value="0"' in copied
+    saved = post(editor, f"{base}/co-production", {
+        "people_using_support": "9", "methods": ["workshops"], "version": "0",
+        "what_people_said": "Members said they felt heard."}, f"{base}/co-production",
+        follow_redirects=True)
+    assert "This record is complete enough to publish with your view." in saved.text
+    assert "Fill in this form from that record" not in saved.text
