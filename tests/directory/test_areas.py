@@ -169,3 +169,21 @@ def test_people_who_are_not_site_admins_cannot_edit_networks(app: object,
     with database(database_url) as db:
         region = db.get(Region, "E12000002")
         assert region is not None and region.network_name == ""
+
+
+def test_regions_lists_every_region_with_its_network(client: TestClient,
+                                                     database_url: str) -> None:
+    with database(database_url) as db:
+        region = db.get(Region, "E12000001")
+        assert region is not None
+        region.network_name, region.network_email = "North East MIR Network", "ne@example.org"
+        db.add(region)
+        db.commit()
+    page = client.get("/regions")
+    assert page.status_code == 200
+    assert len(set(re.findall(r'href="/regions/(E12\d{6})"', page.text))) == 9
+    assert "North East MIR Network" in page.text
+    assert 'href="mailto:ne@example.org"' in page.text
+    assert "12 council areas" in page.text
+    assert "We do not have contact details for this region" in page.text  # the others
+    assert 'href="/regions"' in client.get("/regions/E12000001").text
