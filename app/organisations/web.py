@@ -92,6 +92,7 @@ def overview(request: Request, access: ViewerAccess, db: SessionDep,
         areas=repository.areas_of(db, organisation.id),
         members=len(repository.members_of(db, organisation.id)),
         status_meanings=STATUS_MEANINGS,
+        waiting_views=service.views_waiting_for_reply(db, organisation.id),
     ))
 
 
