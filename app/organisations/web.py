@@ -111,6 +111,7 @@ def profile_page(request: Request, access: OwnerAccess, db: SessionDep) -> Respo
     values = {
         "name": organisation.name, "kind": organisation.kind, "website": organisation.website,
         "description": organisation.description, "org_ids": organisation.org_ids,
+        "contact_email": organisation.contact_email, "contact_url": organisation.contact_url,
         "latitude": "" if organisation.latitude is None else str(organisation.latitude),
         "longitude": "" if organisation.longitude is None else str(organisation.longitude),
         "public": "true" if organisation.public else "false",

@@ -287,3 +287,33 @@ def test_overview_says_when_a_view_waits_for_a_reply_and_offers_views_to_dpulos(
     page = client.get("/manage/wigan-voices").text
     assert "Hold your council to account" in page
     assert 'href="/manage/wigan-voices/views">Give an independent view' in page
+
+
+def test_public_profile_shows_contact_details_and_checked_only_when_true(
+        client: TestClient, db: Session, team: dict[str, object]) -> None:
+    public = client.get("/organisations/wigan-voices").text
+    assert "Not yet" not in public and "Checked by a site administrator" not in public
+    assert "mailto:" not in public
+    login(client, "owner@example.org")
+    path = "/manage/wigan-voices/profile"
+    base = {"name": "Wigan Voices", "kind": "dpulo", "areas": "E08000010", "public": "true"}
+    bad = post(client, path, {**base, "contact_email": "hello at wigan",
+                              "contact_url": "not a web address"}, path)
+    html = bad.text  # type: ignore[attr-defined]
+    assert "Enter an email address in the correct format" in html
+    assert "Enter a web address in the correct format" in html
+    assert 'href="#contact_email"' in html and 'href="#contact_url"' in html
+    assert 'value="hello at wigan"' in html  # kept as typed
+    post(client, path, {**base, "contact_email": "Hello@Wigan.example.org",
+                        "contact_url": "wigan.example.org/contact"}, path)
+    client.cookies.clear()
+    public = client.get("/organisations/wigan-voices").text
+    assert 'href="mailto:hello@wigan.example.org"' in public
+    assert 'href="https://wigan.example.org/contact"' in public
+    assert "How to contact Wigan Voices" in public
+    organisation = db.exec(select(Organisation)).one()
+    organisation.verified = True
+    db.add(organisation)
+    bump_public_version(db)
+    db.commit()
+    assert "Checked by a site administrator" in client.get("/organisations/wigan-voices").text
