@@ -258,8 +258,13 @@ def test_non_members_get_404_and_anonymous_go_to_login(client: TestClient, db: S
 def test_overview_says_when_a_view_waits_for_a_reply_and_offers_views_to_dpulos(
         client: TestClient, db: Session, settings: Settings) -> None:
     from app.views.service import publish_reply
-    from tests.views.factories import FRAMEWORK, complete_view, publish_plan, publish_view, \
-        start_view
+    from tests.views.factories import (
+        FRAMEWORK,
+        complete_view,
+        publish_plan,
+        publish_view,
+        start_view,
+    )
 
     council_owner = make_user(db, email="council@example.org")
     council = make_organisation(db, owner=council_owner, name="Wigan Council", kind="council",
