@@ -56,11 +56,12 @@ assets: app/static/dist/manifest.json ## Build the CSS and JavaScript (GOV.UK Fr
 setup: system-deps venv assets ## Everything `run` and `test` need
 
 .PHONY: run
-run: setup ## Set up, migrate, load the demo on first run, and serve on http://127.0.0.1:8000
+run: setup ## Set up, migrate, load the demo on first run, and serve on http://127.0.0.1:8000 (PORT=8300 for another port)
 	@mkdir -p data
 	$(BIN)/mir db upgrade
 	$(BIN)/mir demo --if-empty
-	$(BIN)/mir serve --host $(HOST) --port $(PORT)
+	@# Links in emails and feeds point at the port served on, unless MIR_BASE_URL says otherwise.
+	MIR_BASE_URL="$${MIR_BASE_URL:-http://$(HOST):$(PORT)}" $(BIN)/mir serve --host $(HOST) --port $(PORT)
 
 .PHONY: test
 test: setup test-system-deps ## Run the whole suite (SQLite; PostgreSQL too when MIR_TEST_DATABASE_URL is set)

@@ -9,8 +9,6 @@ such as "plan overdue" stay true to life).
 
 from __future__ import annotations
 
-import csv
-import json
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -24,9 +22,9 @@ from sqlmodel import SQLModel
 import app.models  # noqa: F401  (every table on the metadata)
 from app.accounts.security import hash_password
 from app.areas.models import Area
-from app.areas.reference import AREAS_CSV
+from app.areas.reference import area_centres
 from app.assessments.models import NOT_APPLICABLE, CoProduction
-from app.config import PROJECT_ROOT, Settings
+from app.config import Settings
 from app.db import engine_for
 from app.frameworks import Framework, load_catalogue
 from app.organisations.models import KIND_LABELS, OrganisationKind
@@ -52,7 +50,6 @@ DEMO_PASSWORD = "making it real demo"
 DEMO_PEOPLE = {"admin@example.org": ("Demo Admin", True),
                "council@example.org": ("Demo Council Owner", False)}
 FRAMEWORK = "making-it-real-2018"
-HEXMAP = PROJECT_ROOT / "app" / "areas" / "england-upper-tier-hexmap-2020.hexjson"
 BATCH = 2000
 
 KIND_WEIGHTS = [("dpulo", 15), ("provider", 50), ("voluntary", 22), ("health", 6), ("other", 7)]
@@ -161,24 +158,18 @@ class CouncilPlan:
     answer_first_view: bool = True
 
 
+# How far (degrees of latitude; longitude 1.6 times as far) a demo organisation may be from
+# the town that stands for its area: London boroughs and metropolitan districts are small,
+# counties large.
+SPREAD = {"E09": 0.015, "E08": 0.03, "E06": 0.05, "E10": 0.12}
+
+
 def weighted(rng: random.Random, choices: Sequence[tuple[str, int]]) -> str:
     return rng.choices([c for c, _ in choices], weights=[w for _, w in choices])[0]
 
 
 def at(day: date) -> datetime:
     return datetime.combine(day, time(10, 0), tzinfo=UTC)
-
-
-def _area_positions() -> dict[str, tuple[float, float]]:
-    """A rough latitude and longitude per area from the hex map's grid (demo only)."""
-    hexes = json.loads(HEXMAP.read_text(encoding="utf-8"))["hexes"]
-    grid = {code: (h["q"], h["r"]) for code, h in hexes.items()}
-    with AREAS_CSV.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            for former in filter(None, row["former_codes"].split(";")):
-                if former in grid and row["gss_code"] not in grid:
-                    grid[row["gss_code"]] = grid[former]
-    return {code: (55.6 - r * 0.32, -5.4 + q * 0.42) for code, (q, r) in grid.items()}
 
 
 def load_demo(settings: Settings, *, orgs: int, seed: int, only_if_empty: bool,
@@ -256,7 +247,7 @@ class DemoGenerator:
                  today: date, people: dict[str, int], slugs: set[str]) -> None:
         self.rng, self.framework, self.areas, self.ids = rng, framework, areas, ids
         self.password_hash, self.today = password_hash, today
-        self.positions = _area_positions()
+        self.positions = area_centres()
         self.slugs = slugs
         self.first_run = not slugs
         self.people = people
@@ -324,6 +315,7 @@ class DemoGenerator:
         slug = self._slug(name)
         org_id = self.ids.take("organisation")
         lat_lon = self.positions.get(code)
+        spread = SPREAD.get(code[:3], 0.05)  # degrees of latitude: stay in or near the area
         located = lat_lon is not None and rng.random() < 0.35
         stage = weighted(rng, COUNCIL_STAGES if kind == "council" else STAGE_WEIGHTS)
         signed = self._signed_up_on(stage)
@@ -331,9 +323,9 @@ class DemoGenerator:
             "id": org_id, "slug": slug, "name": name, "kind": kind,
             "website": f"https://{slug}.example.org", "description":
             f"{KIND_LABELS[OrganisationKind(kind)]} working in {area}.",
-            "latitude": round(lat_lon[0] + rng.uniform(-0.12, 0.12), 5)
+            "latitude": round(lat_lon[0] + rng.uniform(-1, 1) * spread, 5)
             if located and lat_lon else None,
-            "longitude": round(lat_lon[1] + rng.uniform(-0.15, 0.15), 5)
+            "longitude": round(lat_lon[1] + rng.uniform(-1, 1) * spread * 1.6, 5)
             if located and lat_lon else None,
             "org_ids": "", "confirmed": True, "public": True,
             "verified": rng.random() < 0.6, "hidden_reason": None,

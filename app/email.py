@@ -13,20 +13,24 @@ from app.config import Settings
 from app.templating import templates
 
 SENDER = "Making It Real toolkit <no-reply@mir.invalid>"
+# Subjects and plain-text parts are not HTML: escaping them would print "People&#39;s".
+_TEXT = templates.env.overlay(autoescape=False)
 
 
 def compose(settings: Settings, *, to: str, template: str,
             context: dict[str, Any]) -> EmailMessage:
-    """Plain-text and HTML parts from templates/emails/{template}.txt and .html."""
+    """Plain-text and HTML parts from templates/emails/{template}.txt and .html.
+
+    Only the HTML part is escaped; the subject is put on one line."""
     values = {"base_url": settings.base_url.rstrip("/"), **context}
-    env = templates.env
-    subject = env.get_template(f"emails/{template}.subject.txt").render(values).strip()
+    subject = " ".join(_TEXT.get_template(f"emails/{template}.subject.txt").render(values)
+                       .split())
     message = EmailMessage()
     message["From"] = SENDER
     message["To"] = to
     message["Subject"] = subject
-    message.set_content(env.get_template(f"emails/{template}.txt").render(values))
-    message.add_alternative(env.get_template(f"emails/{template}.html").render(values),
+    message.set_content(_TEXT.get_template(f"emails/{template}.txt").render(values))
+    message.add_alternative(templates.env.get_template(f"emails/{template}.html").render(values),
                             subtype="html")
     return message
 

@@ -135,6 +135,21 @@ def check_website(value: str) -> str:
     return value
 
 
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")
+
+
+def _month(text: str) -> int:
+    """A month box's number, or its name as people type it: "April", "apr", "Sept."."""
+    if text.isdigit():
+        return int(text)
+    word = text.strip().rstrip(".").lower()
+    for number, name in enumerate(_MONTHS, start=1):
+        if len(word) >= 3 and name.startswith(word):
+            return number
+    raise ValueError(text)
+
+
 def date_from_parts(values: dict[str, Any], name: str, label: str,
                     required: bool = False) -> tuple[date | None, str | None]:
     """A GOV.UK date input (name-day, name-month, name-year) as a date, or a message."""
@@ -146,7 +161,8 @@ def date_from_parts(values: dict[str, Any], name: str, label: str,
                    if not value]
         return None, f"{label[0].upper()}{label[1:]} must include a {missing[0]}"
     try:
-        day, month, year = (int(part) for part in parts)
+        day, year = int(parts[0]), int(parts[2])
+        month = _month(parts[1])
         if not 1000 <= year <= 9999:  # a typo, or beyond what a date can hold
             raise ValueError
         return date(year, month, day), None

@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Making It Real toolkit",
         summary="Open data about organisations working with the Making It Real markers.",
         version="1",
-        docs_url=None,  # Swagger UI loads from a CDN: the OpenAPI JSON is the documentation
+        docs_url=None,  # FastAPI's page loads from a CDN: ours is /api/docs (app/public)
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
         # Every route: the CSRF check on state changes, and who is logged in.

@@ -131,7 +131,7 @@ async function copyGovukImages() {
 async function copyLocalScripts() {
   // Also publish our own scripts under dist/ so templates can use the
   // cache-busted asset('init.js') / asset('mir.js') if they wish.
-  for (const name of ["init.js", "mir.js"]) {
+  for (const name of ["init.js", "mir.js", "api-reference.js"]) {
     const src = path.join(STATIC, "js", name);
     if (!existsSync(src)) {
       throw new BuildError(`missing ${rel(src)}`);
@@ -206,6 +206,13 @@ async function main() {
     path.join(vendor, "leaflet.markercluster"),
     ["leaflet.markercluster.js", "leaflet.markercluster.js.map", "MarkerCluster.css", "MarkerCluster.Default.css"],
   );
+  // Swagger UI for the interactive API reference (/api/docs), started by js/api-reference.js.
+  await copyFiles(path.join(NODE_MODULES, "swagger-ui-dist"), path.join(vendor, "swagger-ui"), [
+    "swagger-ui-bundle.js",
+    "swagger-ui.css",
+    "LICENSE",
+    "NOTICE",
+  ]);
 
   await copyLocalScripts();
   await writeManifest();

@@ -3,6 +3,7 @@ about published plans only, and safe to run twice."""
 
 from __future__ import annotations
 
+import math
 import random
 import re
 from collections import Counter
@@ -12,7 +13,7 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 from sqlmodel import Session, col, select
 
-from app.areas.reference import read_reference_areas
+from app.areas.reference import area_centres, read_reference_areas
 from app.assessments import repository as assessments
 from app.assessments.models import Assessment
 from app.clock import today
@@ -63,15 +64,52 @@ def test_demo_is_deterministic_and_covers_every_stage(settings: Settings, databa
     assert page.status_code == 200 and council in page.text
 
 
-def _generated(seed: int, orgs: int) -> list[dict[str, Any]]:
-    """The views and replies the generator makes, without a database."""
+def _generator(seed: int) -> DemoGenerator:
     catalogue = load_catalogue(MARKERS_DIR)
     areas = [(row["gss_code"], row["name"]) for row in read_reference_areas()[1]]
     ids = Ids(dict.fromkeys(("user", "organisation", "membership", "commitment", "assessment",
                              "rating", "co_production", "priority", "action", "action_update",
                              "publication"), 1))
-    generator = DemoGenerator(random.Random(seed), catalogue.get(FRAMEWORK) or catalogue.ids[0],  # type: ignore[arg-type]
-                              sorted(areas), ids, "hash", today(), {}, set())
+    return DemoGenerator(random.Random(seed), catalogue.get(FRAMEWORK) or catalogue.ids[0],  # type: ignore[arg-type]
+                         sorted(areas), ids, "hash", today(), {}, set())
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return math.hypot((a[0] - b[0]) * 111.2, (a[1] - b[1]) * 111.2 * math.cos(math.radians(53)))
+
+
+def test_every_area_has_a_town_inside_england() -> None:
+    centres = area_centres()
+    areas = read_reference_areas()[1]
+    assert set(centres) == {row["gss_code"] for row in areas}
+    for row in areas:
+        latitude, longitude = centres[row["gss_code"]]
+        assert 49.8 <= latitude <= 55.9 and -6.5 <= longitude <= 1.8, row["name"]
+        if row["region_code"] == "E12000007":  # London
+            assert 51.28 <= latitude <= 51.70 and -0.52 <= longitude <= 0.34, row["name"]
+    assert centres["E06000001"][0] > 54.5  # Hartlepool is in the North East
+
+
+def test_demo_organisations_are_placed_in_or_near_their_area() -> None:
+    centres = area_centres()
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for rows in _generator(seed=5).batches(600):
+        for table, found in rows.tables.items():
+            tables.setdefault(table, []).extend(found)
+    first_area: dict[int, str] = {}
+    for link in tables["organisation_area"]:
+        first_area.setdefault(link["organisation_id"], link["area_code"])
+    located = [o for o in tables["organisation"] if o["latitude"] is not None]
+    assert len(located) > 100
+    for organisation in located:
+        code = first_area[organisation["id"]]
+        distance = _km((organisation["latitude"], organisation["longitude"]), centres[code])
+        assert distance < 25, f"{organisation['name']} is {distance:.0f} km from {code}"
+
+
+def _generated(seed: int, orgs: int) -> list[dict[str, Any]]:
+    """The views and replies the generator makes, without a database."""
+    generator = _generator(seed)
     return [row for rows in generator.batches(orgs)
             for row in rows.tables.get("publication", []) if row["kind"] in (VIEW_KIND,
                                                                               REPLY_KIND)]

@@ -129,3 +129,15 @@ def _escaped(text: str) -> str:
     from markupsafe import escape
 
     return str(escape(text))
+
+
+def test_api_reference_is_served_from_this_site_under_the_strict_policy(
+        client: TestClient) -> None:
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    for script in ("vendor/swagger-ui/swagger-ui-bundle.js", "api-reference.js"):
+        assert f'src="/static/dist/{script}' in page.text
+    assert 'data-openapi-url="/api/v1/openapi.json"' in page.text
+    policy = page.headers["content-security-policy"]
+    assert "unsafe-inline" not in policy and "script-src 'self'" in policy
+    assert 'href="/api/docs"' in client.get("/open-data").text

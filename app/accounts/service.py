@@ -93,6 +93,13 @@ def confirm_email(db: Session, raw_token: str) -> User:
     return user
 
 
+def workspace_home(db: Session, user_id: int) -> str:
+    """Where someone lands in the workspace: their organisation's overview when they have
+    only one, else the list of their organisations."""
+    memberships = organisations.memberships_of_user(db, user_id)
+    return f"/manage/{memberships[0][1].slug}" if len(memberships) == 1 else "/manage"
+
+
 class LoginRefused(Exception):
     """Wrong details, or too many attempts (then `retry_at` says when to try again)."""
 

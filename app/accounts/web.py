@@ -144,7 +144,7 @@ def confirm(request: Request, token: str, db: SessionDep, web: WebSessionDep) ->
                       status_code=410)
     web.log_in(user.id or 0, user.session_epoch)
     web.add_flash("Your email address is confirmed. Your organisation is now listed publicly.")
-    return redirect("/manage")
+    return redirect(service.workspace_home(db, user.id or 0))
 
 
 # Log in and out --------------------------------------------------------------------------

@@ -6,6 +6,15 @@ import csv
 from pathlib import Path
 
 AREAS_CSV = Path(__file__).with_name("england-care-areas.csv")
+# A town of each area (GeoNames, CC BY 4.0; see england-care-areas.LICENCE.md).
+AREA_CENTRES_CSV = Path(__file__).with_name("england-care-area-centres.csv")
+
+
+def area_centres(path: Path = AREA_CENTRES_CSV) -> dict[str, tuple[float, float]]:
+    """Latitude and longitude of a town in each council area, by GSS code."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["gss_code"]: (float(row["latitude"]), float(row["longitude"]))
+                for row in csv.DictReader(handle)}
 
 
 def read_reference_areas(

@@ -384,6 +384,12 @@ def regions(db: Session) -> Sequence[Region]:
     return db.exec(select_entity(Region).order_by(col(Region.code))).all()
 
 
+def area_counts_by_region(db: Session) -> dict[str, int]:
+    rows = _rows(db, select(col(Area.region_code), func.count())
+                 .group_by(col(Area.region_code)))
+    return {code: count for code, count in rows}
+
+
 def region(db: Session, code: str) -> Region | None:
     return db.get(Region, code)
 

@@ -389,6 +389,18 @@ class RegionPage:
     cells: list[MapCell]
 
 
+@dataclass(frozen=True)
+class RegionRow:
+    region: Region
+    areas: int  # council areas in the region
+
+
+def regions_with_networks(db: Session) -> list[RegionRow]:
+    """Every English region with its network's contacts and how many council areas it has."""
+    counts = repository.area_counts_by_region(db)
+    return [RegionRow(region, counts.get(region.code, 0)) for region in repository.regions(db)]
+
+
 def region_page(db: Session, region: Region, rules: StatusRules, *,
                 framework: str) -> RegionPage:
     cells = [cell for cell in map_cells(db, rules, framework=framework)

@@ -130,6 +130,12 @@ def area(request: Request, code: str, db: SessionDep, catalogue: CatalogueDep) -
     })
 
 
+@router.get("/regions")
+def regions(request: Request, db: SessionDep) -> Response:
+    return render(request, "directory/regions.html",
+                  {"rows": service.regions_with_networks(db)})
+
+
 @router.get("/regions/{code}")
 def region(request: Request, code: str, db: SessionDep, catalogue: CatalogueDep) -> Response:
     found = repository.region(db, code.upper())

@@ -93,6 +93,41 @@ class ActionOut(_Exported):
         description="Progress updates, oldest first, as published with the status")
 
 
+class LevelCountOut(_Exported):
+    label: str = Field(description="A level of the framework's scale, 'Does not apply' or "
+                                   "'Not rated'")
+    count: int = Field(description="How many of the theme's markers are at this level")
+
+
+class ThemeLevelsOut(_Exported):
+    theme: str = Field(description="The theme's title")
+    levels: list[LevelCountOut] = Field(description="In the order of the scale")
+
+
+class ViewMarkerOut(_Exported):
+    code: str
+    statement: str
+    level_label: str = Field(description="Where local people say the organisation is")
+    reasons: str = Field(description="Why, in their words")
+    reply: str = Field(default="", description="The organisation's reply on this marker")
+
+
+class ReplyOut(_Exported):
+    number: int = Field(description="The organisation's publication number of its reply")
+    published_on: date
+    url: str
+    overall: str = Field(description="The organisation's reply to the whole view")
+
+
+class IndependentViewOut(_Exported):
+    by: str = Field(description="The organisation that published the view")
+    number: int = Field(description="Its publication number, at that organisation")
+    published_on: date
+    url: str
+    markers: list[ViewMarkerOut]
+    reply: ReplyOut | None = Field(default=None, description="The latest reply, if any")
+
+
 class ActionPlanExport(_Exported):
     """An organisation's latest published action plan, with its latest published progress."""
 
@@ -111,6 +146,14 @@ class ActionPlanExport(_Exported):
         description="Who took part in the assessment, and how")
     priorities: list[PriorityOut]
     actions: list[ActionOut] = Field(description="In the organisation's own order")
+    levels: list[ThemeLevelsOut] = Field(
+        default_factory=list,
+        description="Where the organisation is: markers at each level, by theme, from the "
+                    "plan's self-assessment")
+    independent_views: list[IndependentViewOut] = Field(
+        default_factory=list,
+        description="The latest published view of each local organisation that wrote one "
+                    "about this organisation for this framework, with the organisation's reply")
 
 
 EXAMPLE = ActionPlanExport(

@@ -16,6 +16,9 @@ published with that status (a plan shows every update made before it; a progress
 the updates since the publication before it). A correction published after a progress
 report starts again: it is the plan, with no progress yet.
 
+The independent views are the latest visible view by each listed organisation about this
+one for the framework, each with this organisation's latest visible reply to it.
+
 Everything is built from the publications' frozen snapshots alone (never from drafts), by
 pure functions: snapshots in, bytes out. Two exports of the same publications are
 byte-for-byte equal in CSV and JSON; PDF and DOCX files also carry their build time inside
@@ -28,7 +31,7 @@ import csv
 import io
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Any
 
@@ -41,22 +44,29 @@ from sqlmodel import Session
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from app.assessments.models import NOT_APPLICABLE
 from app.exports.schemas import (
     ActionOut,
     ActionPlanExport,
     AreaOut,
     CoProductionOut,
     FrameworkOut,
+    IndependentViewOut,
+    LevelCountOut,
     OrganisationOut,
     PriorityOut,
     PublicationOut,
+    ReplyOut,
+    ThemeLevelsOut,
     UpdateOut,
+    ViewMarkerOut,
 )
 from app.organisations.models import Organisation
 from app.publications import repository as publications
 from app.publications.models import Publication, PublicationKind
 from app.templating import templates
 from app.text import long_date, spreadsheet_cell
+from app.views import repository as views
 
 PLAN_KINDS = (PublicationKind.plan.value, PublicationKind.correction.value)
 CSV_COLUMNS = ("organisation", "framework", "publication_number", "published_on", "action",
@@ -86,9 +96,19 @@ class PublishedSnapshot:
 
 
 @dataclass(frozen=True)
+class ViewSource:
+    """A published independent view of the organisation, and its latest reply."""
+
+    viewer_slug: str
+    view: PublishedSnapshot
+    reply: PublishedSnapshot | None
+
+
+@dataclass(frozen=True)
 class ExportSource:
     plan: PublishedSnapshot
     progress: PublishedSnapshot | None
+    views: tuple[ViewSource, ...] = ()
 
 
 def _visible(history: Sequence[Publication]) -> list[Publication]:
@@ -125,7 +145,30 @@ def latest_plan(db: Session, *, organisation: Organisation,
     chosen = framework_id if framework_id is not None else next(iter(frameworks), None)
     if chosen is None:
         return None, frameworks
-    return choose_source(history, chosen), frameworks
+    source = choose_source(history, chosen)
+    if source is None:
+        return None, frameworks
+    return replace(source, views=views_about(db, organisation, chosen)), frameworks
+
+
+def views_about(db: Session, organisation: Organisation,
+                framework_id: str) -> tuple[ViewSource, ...]:
+    """The latest visible view by each listed organisation about this one for the framework,
+    with this organisation's latest visible reply to it (two queries)."""
+    latest: dict[int, tuple[Publication, Organisation]] = {}
+    for publication, viewer in views.views_published_about(db, organisation.id or 0):
+        if publication.framework_id == framework_id and publication.hidden_reason is None \
+                and viewer.is_listed:
+            latest.setdefault(viewer.id or 0, (publication, viewer))  # newest first
+    replies = views.replies_to(db, [publication.id or 0 for publication, _ in latest.values()])
+    found = []
+    for publication, viewer in latest.values():
+        reply = next((r for r in replies.get(publication.id or 0, [])
+                      if r.organisation_id == organisation.id and r.hidden_reason is None),
+                     None)
+        found.append(ViewSource(viewer.slug, PublishedSnapshot.of(publication),
+                                PublishedSnapshot.of(reply) if reply else None))
+    return tuple(found)
 
 
 # The export document --------------------------------------------------------------------
@@ -149,6 +192,39 @@ def _action(position: int, item: Mapping[str, Any]) -> ActionOut:
         dropped_reason=item.get("dropped_reason", ""),
         updates=[UpdateOut(on=date.fromisoformat(u["on"]), note=u["note"])
                  for u in item.get("updates", [])])
+
+
+def _levels(plan: Mapping[str, Any]) -> list[ThemeLevelsOut]:
+    """Markers at each level, by theme, from the plan's self-assessment."""
+    assessment = plan.get("assessment")
+    if not assessment:
+        return []
+    columns = [(level["id"], level["label"]) for level in plan["framework"]["scale"]]
+    columns.append((NOT_APPLICABLE, "Does not apply"))
+    return [ThemeLevelsOut(theme=theme["title"], levels=[
+        *(LevelCountOut(label=label, count=theme["counts"].get(key, 0))
+          for key, label in columns),
+        LevelCountOut(label="Not rated", count=theme.get("not_rated", 0))])
+        for theme in assessment["themes"]]
+
+
+def _independent_view(source: ViewSource, *, slug: str, base_url: str) -> IndependentViewOut:
+    view, reply = source.view.snapshot, source.reply.snapshot if source.reply else None
+    on_marker = {m["code"]: m["text"] for m in reply.get("markers", [])} if reply else {}
+    root = base_url.rstrip("/")
+    return IndependentViewOut(
+        by=view["organisation"]["name"], number=source.view.number,
+        published_on=date.fromisoformat(view["published_on"]),
+        url=f"{root}/organisations/{source.viewer_slug}/publications/{source.view.number}",
+        markers=[ViewMarkerOut(code=m["code"], statement=m["statement"],
+                               level_label=m["level_label"], reasons=m.get("reasons", ""),
+                               reply=on_marker.get(m["code"], ""))
+                 for theme in view["view"]["themes"] for m in theme["markers"]],
+        reply=ReplyOut(number=source.reply.number,
+                       published_on=date.fromisoformat(reply["published_on"]),
+                       url=f"{root}/organisations/{slug}/publications/{source.reply.number}",
+                       overall=reply.get("overall", ""))
+        if source.reply and reply else None)
 
 
 def build_export(source: ExportSource, *, base_url: str) -> ActionPlanExport:
@@ -177,7 +253,10 @@ def build_export(source: ExportSource, *, base_url: str) -> ActionPlanExport:
                                 level_label=p.get("level_label", ""), why=p.get("why", ""))
                     for p in plan.get("priorities", [])],
         actions=[_action(position, item)
-                 for position, item in enumerate(actions_from.get("actions", []), start=1)])
+                 for position, item in enumerate(actions_from.get("actions", []), start=1)],
+        levels=_levels(plan),
+        independent_views=[_independent_view(view, slug=slug, base_url=base_url)
+                           for view in source.views])
 
 
 def file_name(export: ActionPlanExport, extension: str) -> str:
@@ -258,21 +337,55 @@ def _caption_table(table: Any, caption: str) -> None:
 
 def _docx_actions(document: Any, export: ActionPlanExport) -> None:
     headers = ("Action", "Markers", "Led by", "Due by", "Status", "Why it was dropped")
+    _docx_table(document, "Actions", headers, [
+        (action.title, ", ".join(action.markers), action.lead,
+         long_date(action.due_on) if action.due_on else "",
+         action.status_label + (" (overdue)" if action.overdue else ""), action.dropped_reason)
+        for action in export.actions])
+
+
+def _docx_table(document: Any, caption: str, headers: Sequence[str],
+                rows: Sequence[Sequence[str]]) -> None:
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    _caption_table(table, "Actions")
+    _caption_table(table, caption)
     _repeat_as_header(table.rows[0])
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell.text = ""
         cell.paragraphs[0].add_run(text).bold = True
-    for action in export.actions:
-        status = action.status_label + (" (overdue)" if action.overdue else "")
-        values = (action.title, ", ".join(action.markers), action.lead,
-                  long_date(action.due_on) if action.due_on else "", status,
-                  action.dropped_reason)
+    for values in rows:
         for cell, text in zip(table.add_row().cells, values, strict=True):
             cell.text = text
+
+
+def _docx_levels(document: Any, export: ActionPlanExport) -> None:
+    headers = ["Theme", *(level.label for level in export.levels[0].levels)]
+    _docx_table(document, "Markers at each level, by theme", headers,
+                [[theme.theme, *(str(level.count) for level in theme.levels)]
+                 for theme in export.levels])
+
+
+def _docx_views(document: Any, export: ActionPlanExport) -> None:
+    name = export.organisation.name
+    document.add_heading("Independent views", 1)
+    document.add_paragraph(views_sentence(export))
+    for view in export.independent_views:
+        document.add_heading(f"{view.by}, published {long_date(view.published_on)}", 2)
+        document.add_paragraph(f"Online: {view.url}")
+        for marker in view.markers:
+            document.add_heading(f"{marker.code}: {marker.statement}", 3)
+            document.add_paragraph(f"They say: {marker.level_label}."
+                                   + (f" {marker.reasons}" if marker.reasons else ""))
+            if marker.reply:
+                document.add_paragraph(f"{name} replied: {marker.reply}")
+        if view.reply:
+            paragraph = document.add_paragraph()
+            paragraph.add_run(f"{name}'s reply, published "
+                              f"{long_date(view.reply.published_on)}:").bold = True
+            paragraph.add_run(f" {view.reply.overall}")
+        else:
+            document.add_paragraph(f"{name} has not replied yet.")
 
 
 def to_docx(export: ActionPlanExport) -> bytes:
@@ -307,6 +420,10 @@ def to_docx(export: ActionPlanExport) -> bytes:
         if export.co_production.what_people_said:
             document.add_paragraph().add_run("What they said about how it was done").bold = True
             document.add_paragraph(export.co_production.what_people_said)
+    if export.levels:
+        document.add_heading("Where we are", 1)
+        document.add_paragraph(levels_sentence(export))
+        _docx_levels(document, export)
     if export.priorities:
         document.add_heading("Priorities", 1)
         for priority in export.priorities:
@@ -331,6 +448,8 @@ def to_docx(export: ActionPlanExport) -> bytes:
             paragraph.add_run(f": {update.note}")
         if not action.updates:
             document.add_paragraph("No progress updates published.")
+    if export.independent_views:
+        _docx_views(document, export)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -341,7 +460,29 @@ def to_docx(export: ActionPlanExport) -> bytes:
 def template_helpers() -> dict[str, Any]:
     """What templates/exports/_action_plan.html calls, so every format says the same."""
     return {"long_date": long_date, "co_production_sentence": co_production_sentence,
-            "progress_sentence": progress_sentence, "status_sentence": status_sentence}
+            "progress_sentence": progress_sentence, "status_sentence": status_sentence,
+            "levels_sentence": levels_sentence, "views_sentence": views_sentence,
+            "assessment_sentence": assessment_sentence, "latest_url": latest_url}
+
+
+def latest_url(export: ActionPlanExport) -> str:
+    """The newest publication the export holds: what "Online" points to."""
+    return (export.progress or export.plan).url
+
+
+def assessment_sentence(export: ActionPlanExport) -> str:
+    return (f"“{export.assessment_name}”: the name {export.organisation.name} gave to the "
+            "self-assessment this plan is based on.")
+
+
+def levels_sentence(export: ActionPlanExport) -> str:
+    return (f"How many markers are at each level, theme by theme, as {export.organisation.name} "
+            "and the people it supports saw it in its self-assessment.")
+
+
+def views_sentence(export: ActionPlanExport) -> str:
+    return (f"Local organisations published their own view of where {export.organisation.name} "
+            f"is. Each view is shown with {export.organisation.name}'s reply, if it replied.")
 
 
 def _title_lines(export: ActionPlanExport) -> list[str]:
@@ -353,8 +494,8 @@ def _title_lines(export: ActionPlanExport) -> list[str]:
         lines.append(f"Progress report: publication {export.progress.number}, "
                      f"published {long_date(export.progress.published_on)}")
     if export.assessment_name:
-        lines.append(f"Self-assessment: {export.assessment_name}")
-    lines.append(f"The published plan: {export.plan.url}")
+        lines.append(f"Self-assessment: {assessment_sentence(export)}")
+    lines.append(f"Online (the latest publication): {latest_url(export)}")
     return lines
 
 

@@ -30,6 +30,8 @@ class ProfileForm(Form):
     latitude: float | None = None
     longitude: float | None = None
     org_ids: str = Field(default="", max_length=500)
+    contact_email: str = ""
+    contact_url: str = Field(default="", max_length=500)
     public: bool
 
     @field_validator("areas", mode="before")
@@ -44,10 +46,15 @@ class ProfileForm(Form):
             raise ValueError("A council works in one area: choose only your council's area")
         return value
 
-    @field_validator("website")
+    @field_validator("website", "contact_url")
     @classmethod
     def _website(cls, value: str) -> str:
         return check_website(value) if value else ""
+
+    @field_validator("contact_email")
+    @classmethod
+    def _contact_email(cls, value: str) -> str:
+        return check_email(value) if value else ""
 
     @field_validator("latitude", "longitude", mode="before")
     @classmethod

@@ -49,6 +49,10 @@ class Organisation(SQLModel, table=True):
     latitude: float | None = None
     longitude: float | None = None
     org_ids: str = Field(default="", max_length=500)  # space-separated org-id.guide identifiers
+    # How the public can reach the organisation, if it says (both optional).
+    contact_email: str = Field(default="", max_length=254,
+                               sa_column_kwargs={"server_default": ""})
+    contact_url: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
     confirmed: bool = False  # its first owner confirmed their email address
     public: bool = True  # listed publicly (the organisation's own choice)
     verified: bool = False  # checked by a site admin

@@ -15,7 +15,9 @@ from app.frameworks import Framework, FrameworkCatalogue
 from app.organisations import repository
 from app.organisations.models import Commitment, Membership, Organisation, OrganisationArea, Role
 from app.organisations.status import CommitmentStatus, commitment_status
+from app.publications.models import Publication
 from app.publications.repository import published_dates
+from app.views import repository as views
 
 
 class RuleBroken(Exception):
@@ -176,3 +178,19 @@ def commitment_views(db: Session, organisation_id: int, catalogue: FrameworkCata
             plan_due_on=commitment.signed_up_on + timedelta(days=due_days),
         ))
     return views
+
+
+@dataclass(frozen=True)
+class WaitingView:
+    publication: Publication  # the published independent view
+    viewer: Organisation  # who wrote it
+
+
+def views_waiting_for_reply(db: Session, organisation_id: int) -> list[WaitingView]:
+    """Independent views of this organisation that it has not replied to yet (two queries)."""
+    received = [(publication, viewer)
+                for publication, viewer in views.views_published_about(db, organisation_id)
+                if publication.hidden_reason is None]
+    replies = views.replies_to(db, [publication.id or 0 for publication, _ in received])
+    return [WaitingView(publication, viewer) for publication, viewer in received
+            if not replies.get(publication.id or 0)]

@@ -92,6 +92,7 @@ def overview(request: Request, access: ViewerAccess, db: SessionDep,
         areas=repository.areas_of(db, organisation.id),
         members=len(repository.members_of(db, organisation.id)),
         status_meanings=STATUS_MEANINGS,
+        waiting_views=service.views_waiting_for_reply(db, organisation.id),
     ))
 
 
@@ -110,6 +111,7 @@ def profile_page(request: Request, access: OwnerAccess, db: SessionDep) -> Respo
     values = {
         "name": organisation.name, "kind": organisation.kind, "website": organisation.website,
         "description": organisation.description, "org_ids": organisation.org_ids,
+        "contact_email": organisation.contact_email, "contact_url": organisation.contact_url,
         "latitude": "" if organisation.latitude is None else str(organisation.latitude),
         "longitude": "" if organisation.longitude is None else str(organisation.longitude),
         "public": "true" if organisation.public else "false",

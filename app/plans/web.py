@@ -272,8 +272,11 @@ async def add_update(request: Request, framework_id: str, action_id: DbInt,
 
 def _publish_page(request: Request, access: OrgAccess, db: Session, framework: Framework,
                   values: dict[str, Any], errors: dict[str, str]) -> Response:
-    kind = PublicationKind(values.get("kind") or "plan") \
-        if values.get("kind") in {k.value for k in PublicationKind} else PublicationKind.plan
+    suggested, choices = publishing.publish_choices(db, organisation=access.organisation,
+                                                    framework=framework)
+    chosen = values.get("kind")
+    kind = PublicationKind(chosen) if chosen in {k.value for k in PublicationKind} \
+        else suggested
     latest = assessments.latest_for_framework(db, access.organisation.id or 0, framework.id)
     base = f"/manage/{access.organisation.slug}"
     checks = publishing.checklist(db, organisation=access.organisation, framework=framework,
@@ -283,14 +286,15 @@ def _publish_page(request: Request, access: OrgAccess, db: Session, framework: F
                                   what_changed=str(values.get("what_changed", "")))
     return render(request, "plans/publish.html", _base(
         access, framework=framework, checks=checks, ready=all(c.done for c in checks),
-        snapshot=snapshot, kind=kind, values=values, errors=errors,
-        kind_options=[(k.value, PUBLICATION_KIND_LABELS[k]) for k in PublicationKind],
+        snapshot=snapshot, kind=kind, kind_label=PUBLICATION_KIND_LABELS[kind],
+        values=values, errors=errors,
+        kind_options=[(c.kind.value, c.label, c.purpose) for c in choices],
         plan_url=f"{base}/plans/{framework.id}"))
 
 
 @router.get("/manage/{slug}/plans/{framework_id}/publish")
 def publish_page(request: Request, framework_id: str, access: ViewerAccess, db: SessionDep,
-                 catalogue: CatalogueDep, kind: str = "plan") -> Response:
+                 catalogue: CatalogueDep, kind: str = "") -> Response:
     framework = _framework(access, db, catalogue, framework_id)
     return _publish_page(request, access, db, framework, {"kind": kind}, {})
 

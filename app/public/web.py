@@ -55,6 +55,13 @@ def open_data(request: Request, catalogue: CatalogueDep) -> Response:
     })
 
 
+@router.get("/api/docs")
+def api_reference(request: Request) -> Response:
+    """The interactive API reference: Swagger UI, served from this site, over the OpenAPI
+    description."""
+    return render(request, "public/api_reference.html")
+
+
 @router.get("/frameworks")
 def frameworks(request: Request, catalogue: CatalogueDep) -> Response:
     return render(request, "frameworks/list.html", {"frameworks": list(catalogue)})

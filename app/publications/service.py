@@ -20,8 +20,9 @@ from app.organisations.models import Organisation
 from app.organisations.service import RuleBroken
 from app.plans import repository as plans
 from app.publications import repository
-from app.publications.models import Publication, PublicationKind
+from app.publications.models import PUBLICATION_KIND_LABELS, Publication, PublicationKind
 from app.publications.snapshot import build_snapshot, stored_files
+from app.text import long_date
 
 PUBLISHED_FILES = "published"
 
@@ -31,6 +32,42 @@ class Check:
     done: bool
     text: str
     fix_url: str | None = None
+
+
+# What each kind is for, in words, on the publish page.
+KIND_PURPOSES = {
+    PublicationKind.plan: "Your first plan: your assessment, your priorities, your actions and "
+                          "who helped you make it.",
+    PublicationKind.progress: "What you have done on your actions since you last published. "
+                              "Publish one at least once a year, after your plan.",
+    PublicationKind.correction: "Your plan again, with a mistake put right. You say what "
+                                "changed. The old plan stays public.",
+}
+
+
+@dataclass(frozen=True)
+class KindChoice:
+    kind: PublicationKind
+    label: str
+    purpose: str
+
+
+def publish_choices(db: Session, *, organisation: Organisation,
+                    framework: Framework) -> tuple[PublicationKind, list[KindChoice]]:
+    """The kind to offer first, from what is already published, and every kind in words.
+
+    Once a plan is out, a second "plan" is almost always a mistake: progress comes first."""
+    dates = repository.published_dates(db, [organisation.id or 0]).get(
+        (organisation.id or 0, framework.id))
+    plan_on = dates.last_plan_on if dates else None
+    choices = []
+    for kind in PublicationKind:
+        purpose = KIND_PURPOSES[kind]
+        if kind == PublicationKind.plan and plan_on is not None:
+            purpose = (f"You published your plan on {long_date(plan_on)}. Choose this only "
+                       "for a new plan, for example after a new assessment.")
+        choices.append(KindChoice(kind, PUBLICATION_KIND_LABELS[kind], purpose))
+    return (PublicationKind.plan if plan_on is None else PublicationKind.progress), choices
 
 
 def checklist(db: Session, *, organisation: Organisation, framework: Framework,

@@ -66,6 +66,8 @@ class OrganisationRecord(_Record):
     latitude: float | None
     longitude: float | None
     org_ids: str
+    contact_email: str = ""  # added later: older archives have none
+    contact_url: str = ""
     confirmed: bool
     public: bool
     verified: bool

@@ -79,8 +79,11 @@ def test_register_confirm_and_appear_publicly(client: TestClient, settings: Sett
     confirm_page = client.get(confirm_path)
     assert "Confirm your email address" in confirm_page.text
     done = post_form(client, confirm_path, {}, follow_redirects=True)
-    assert "Your organisations" in done.text  # type: ignore[attr-defined]
-    assert "Bolton Disabled People&#39;s Forum" in done.text  # type: ignore[attr-defined]
+    # One organisation: straight to its workspace.
+    assert done.url.path == f"/manage/{organisation.slug}"  # type: ignore[attr-defined]
+    assert '<h1 class="govuk-heading-xl">Bolton Disabled People&#39;s Forum</h1>' \
+        in done.text  # type: ignore[attr-defined]
+    assert "Your email address is confirmed" in done.text  # type: ignore[attr-defined]
 
     public = client.get(f"/organisations/{organisation.slug}")
     assert public.status_code == 200

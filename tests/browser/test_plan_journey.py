@@ -307,9 +307,9 @@ def test_plan_journey(live_server: str, settings: Settings, journey: JourneyBrow
 
     page.get_by_role("link", name="Action plan", exact=True).click()
     page.get_by_role("link", name="Preview and publish").click()
-    page.get_by_label("Progress report", exact=True).check()
-    submit(page, "Show the preview")
-    expect(page).to_have_url(f"{plan_url}/publish?kind=progress")
+    # A plan is out: the page offers a progress report, not a second plan.
+    expect(page.get_by_label("Progress report", exact=True)).to_be_checked()
+    expect(page).to_have_url(f"{plan_url}/publish")
     expect(page.locator(".mir-preview")).to_contain_text(UPDATE)
     check(page, "preview a progress report")
     submit(page, "Publish now")

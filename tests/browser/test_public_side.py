@@ -44,7 +44,7 @@ def _visit(page: Page, url: str) -> None:
 @pytest.mark.usefixtures("seeded")
 def test_public_side_pages_have_no_axe_violations(live_server: str, page: Page) -> None:
     for path in ("/organisations", "/organisations?q=nothing+matches+this", "/areas",
-                 "/areas/E08000001", "/areas/E10000006", "/regions/E12000002", "/map",
+                 "/areas/E08000001", "/areas/E10000006", "/regions", "/regions/E12000002", "/map",
                  "/open-data", "/"):
         _visit(page, live_server + path)
         if path == "/map":

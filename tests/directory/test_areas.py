@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from app.areas.models import Region
 from app.audit.models import AuditEvent
@@ -92,13 +92,17 @@ def test_former_codes_redirect_or_list_both_successors(client: TestClient) -> No
     assert missing.status_code == 404
 
 
+def north_east_network(db: Session) -> None:
+    region = db.get(Region, "E12000001")
+    assert region is not None
+    region.network_name, region.network_email = "North East MIR Network", "ne@example.org"
+    db.add(region)
+
+
 def test_region_page_shows_its_areas_and_the_network(client: TestClient,
                                                      database_url: str) -> None:
     with database(database_url) as db:
-        region = db.get(Region, "E12000001")
-        assert region is not None
-        region.network_name, region.network_email = "North East MIR Network", "ne@example.org"
-        db.add(region)
+        north_east_network(db)
         council = make_organisation(db, name="Gateshead Council", kind="council",
                                     areas=("E08000037",))
         make_commitment(db, council)
@@ -169,3 +173,18 @@ def test_people_who_are_not_site_admins_cannot_edit_networks(app: object,
     with database(database_url) as db:
         region = db.get(Region, "E12000002")
         assert region is not None and region.network_name == ""
+
+
+def test_regions_lists_every_region_with_its_network(client: TestClient,
+                                                     database_url: str) -> None:
+    with database(database_url) as db:
+        north_east_network(db)
+        db.commit()
+    page = client.get("/regions")
+    assert page.status_code == 200
+    assert len(set(re.findall(r'href="/regions/(E12\d{6})"', page.text))) == 9
+    assert "North East MIR Network" in page.text
+    assert 'href="mailto:ne@example.org"' in page.text
+    assert "12 council areas" in page.text
+    assert "We do not have contact details for this region" in page.text  # the others
+    assert 'href="/regions"' in client.get("/regions/E12000001").text

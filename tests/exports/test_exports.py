@@ -164,8 +164,12 @@ def test_docx_has_real_headings_and_a_table_with_a_header_row(client: TestClient
     styles = [p.style.name if p.style else "" for p in document.paragraphs]
     assert styles[0] == "Title" and "Heading 1" in styles and "Heading 2" in styles
     headings = [p.text for p in document.paragraphs if p.style and p.style.name == "Heading 1"]
-    assert headings == ["Who took part", "Priorities", "Actions", "Progress"]
-    table = document.tables[0]
+    assert headings == ["Who took part", "Where we are", "Priorities", "Actions", "Progress"]
+    levels, table = document.tables
+    assert [cell.text for cell in levels.rows[0].cells] == [
+        "Theme", "Not started", "Getting started", "Making progress", "Making it real",
+        "Does not apply", "Not rated"]
+    assert "w:tblHeader" in levels.rows[0]._tr.xml
     assert [cell.text for cell in table.rows[0].cells] == [
         "Action", "Markers", "Led by", "Due by", "Status", "Why it was dropped"]
     assert "w:tblHeader" in table.rows[0]._tr.xml
@@ -429,3 +433,55 @@ def test_old_data_with_control_characters_still_exports(client: TestClient, db: 
     feed = client.get("/organisations/bolton-council/feed.atom")
     assert ElementTree.fromstring(feed.content).findtext(  # well-formed XML
         "{http://www.w3.org/2005/Atom}title") == "Bolton Council: Making It Real publications"
+# The Local Account: where we are, and independent views with the replies -----------------
+
+def test_pdf_and_docx_hold_the_levels_the_views_and_the_replies(
+        client: TestClient, db: Session, settings: Settings, published: Built,
+        tmp_path: Path) -> None:
+    from app.clock import today
+    from app.views.service import publish_reply
+    from tests.factories import make_organisation, make_user
+    from tests.views.factories import FRAMEWORK, complete_view, publish_view, start_view
+
+    plan = db.exec(select(Publication).where(Publication.number == 1)).one()
+    council = organisation(db, published)
+    progress = report_progress(db, settings, published)
+    viewer_owner = make_user(db, email="voice@example.org")
+    voice = make_organisation(db, owner=viewer_owner, name="Bolton Voice",
+                              areas=("E08000001",))
+    draft = start_view(db, voice, viewer_owner, plan)
+    complete_view(db, draft, viewer_owner, reasons="Members told us")
+    view = publish_view(db, draft, voice, viewer_owner, upload_dir=settings.upload_dir)
+    publish_reply(db, actor_id=published.owner_id, organisation=council,
+                  view_publication=view, framework=FRAMEWORK,
+                  overall="Thank you: we will work on this with members.",
+                  per_marker={"IA1": "We are rewriting the leaflet."}, today=today())
+    bump_public_version(db)
+    db.commit()
+
+    snapshot = plan.snapshot
+    themes = snapshot["assessment"]["themes"]  # type: ignore[index]
+    first = themes[0]  # type: ignore[index]
+    latest = f"http://testserver/organisations/bolton-council/publications/{progress.number}"
+    wanted = ["Where we are", first["title"],
+              "Independent views", "Bolton Voice, published",
+              f"http://testserver/organisations/{voice.slug}/publications/{view.number}",
+              "Members told us about IA1", "We are rewriting the leaflet.",
+              "Thank you: we will work on this with members.",
+              "Online (the latest publication): " + latest,
+              "“Spring 2026”: the name Bolton Council gave to the self-assessment"]
+    in_docx = docx_text(download(client, "docx"))
+    for text in wanted:
+        assert text in in_docx, text
+    in_pdf = squashed(pdf_text(download(client, "pdf"), tmp_path))
+    for text in [*wanted[:-2], latest, "thenameBoltonCouncilgavetotheself-assessment",
+                 "Markers at each level, by theme"]:
+        assert squashed(text) in in_pdf, text
+    document = docx.Document(io.BytesIO(download(client, "docx")))
+    levels = document.tables[0]
+    counts = [str(first["counts"].get(level["id"], 0))  # type: ignore[index]
+              for level in snapshot["framework"]["scale"]]  # type: ignore[index]
+    assert [cell.text for cell in levels.rows[1].cells][:len(counts) + 1] \
+        == [first["title"], *counts]
+    exported = download(client, "json").decode()
+    assert "We are rewriting the leaflet." in exported and '"levels"' in exported

@@ -253,3 +253,72 @@ def test_non_members_get_404_and_anonymous_go_to_login(client: TestClient, db: S
     login(client, "stranger@example.org")
     assert client.get("/manage/wigan-voices").status_code == 404
     assert client.get("/manage/no-such-org").status_code == 404
+
+
+def test_overview_says_when_a_view_waits_for_a_reply_and_offers_views_to_dpulos(
+        client: TestClient, db: Session, settings: Settings) -> None:
+    from app.views.service import publish_reply
+    from tests.views.factories import (
+        FRAMEWORK,
+        complete_view,
+        publish_plan,
+        publish_view,
+        start_view,
+    )
+
+    council_owner = make_user(db, email="council@example.org")
+    council = make_organisation(db, owner=council_owner, name="Wigan Council", kind="council",
+                                areas=("E08000010",))
+    dpulo_owner = make_user(db, email="dpulo@example.org")
+    dpulo = make_organisation(db, owner=dpulo_owner, name="Wigan Voices",
+                              areas=("E08000010",))
+    plan = publish_plan(db, council, council_owner, upload_dir=settings.upload_dir)
+    draft = start_view(db, dpulo, dpulo_owner, plan)
+    complete_view(db, draft, dpulo_owner)
+    view = publish_view(db, draft, dpulo, dpulo_owner, upload_dir=settings.upload_dir)
+    db.commit()
+    login(client, "council@example.org")
+    page = client.get("/manage/wigan-council").text
+    assert "An independent view is waiting for your reply" in page
+    assert f'href="/manage/wigan-council/views/received/{view.id}"' in page
+    assert "Hold your council to account" not in page  # a council is not offered views
+    publish_reply(db, actor_id=council_owner.id or 0, organisation=council,
+                  view_publication=view, framework=FRAMEWORK, overall="Thank you.",
+                  per_marker={}, today=today())
+    db.commit()
+    assert "waiting for your reply" not in client.get("/manage/wigan-council").text
+    client.cookies.clear()
+    login(client, "dpulo@example.org")
+    page = client.get("/manage/wigan-voices").text
+    assert "Hold your council to account" in page
+    assert 'href="/manage/wigan-voices/views">Give an independent view' in page
+
+
+def test_public_profile_shows_contact_details_and_checked_only_when_true(
+        client: TestClient, db: Session, team: dict[str, object]) -> None:
+    public = client.get("/organisations/wigan-voices").text
+    assert "Not yet" not in public and "Checked by a site administrator" not in public
+    assert "mailto:" not in public
+    login(client, "owner@example.org")
+    path = "/manage/wigan-voices/profile"
+    base = {"name": "Wigan Voices", "kind": "dpulo", "areas": "E08000010", "public": "true"}
+    bad = post(client, path, {**base, "contact_email": "hello at wigan",
+                              "contact_url": "not a web address"}, path)
+    html = bad.text  # type: ignore[attr-defined]
+    assert "Enter an email address in the correct format" in html
+    assert "Enter a web address in the correct format" in html
+    assert 'href="#contact_email"' in html and 'href="#contact_url"' in html
+    assert 'value="hello at wigan"' in html  # kept as typed
+    post(client, path, {**base, "contact_email": "Hello@Wigan.example.org",
+                        "contact_url": "wigan.example.org/contact"}, path)
+    client.cookies.clear()
+    public = client.get("/organisations/wigan-voices").text
+    assert 'href="mailto:hello@wigan.example.org"' in public
+    assert 'href="https://wigan.example.org/contact"' in public
+    assert "How to contact Wigan Voices" in public
+    organisation = db.exec(select(Organisation)).one()
+    organisation.verified = True
+    db.add(organisation)
+    bump_public_version(db)
+    db.commit()
+    assert "Checked by a site administrator" in client.get("/organisations/wigan-voices").text

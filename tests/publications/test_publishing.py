@@ -300,3 +300,29 @@ def test_a_date_beyond_any_calendar_is_a_form_error(client: TestClient, ready: i
     assert bad.status_code == 200  # type: ignore[attr-defined]
     assert "must be a real date" in bad.text  # type: ignore[attr-defined]
     assert 'value="Rewrite the leaflet"' in bad.text  # type: ignore[attr-defined]
+def _checked_kind(page: str) -> str:
+    found = re.search(r'<input[^>]*name="kind"[^>]*value="(\w+)"[^>]*checked', page)
+    assert found, "no kind is chosen"
+    return found.group(1)
+
+
+def test_publish_page_offers_progress_once_a_plan_is_out_and_previews_first(
+        client: TestClient, db: Session, ready: int) -> None:
+    choose_priorities(client, ready, ["IA1", "AC2", "WF3"])
+    add_action(client, "Rewrite the leaflet")
+    first = client.get(f"{PLAN}/publish").text
+    assert _checked_kind(first) == "plan"
+    assert "Your first plan: your assessment, your priorities" in first
+    assert "What you have done on your actions since you last published" in first
+    assert "with a mistake put right" in first
+    # The preview comes before the button that cannot be undone.
+    assert first.index("exactly what the public will see") < first.index("Publish now")
+    assert first.index("Rewrite the leaflet") < first.index("Publish now")
+    post(client, f"{PLAN}/publish", {"kind": "plan"}, f"{PLAN}/publish")
+    page = client.get(f"{PLAN}/publish").text
+    assert _checked_kind(page) == "progress"
+    assert 'name="kind" value="progress"' in page  # what "Publish now" sends
+    assert "You published your plan on" in page
+    assert "You are publishing a <strong>progress report</strong>" in page
+    chosen = client.get(f"{PLAN}/publish?kind=correction").text
+    assert _checked_kind(chosen) == "correction"
