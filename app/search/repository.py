@@ -12,7 +12,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Integer, func, literal, literal_column, or_, select, text, union
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    union,
+)
+from sqlalchemy.sql.selectable import SelectBase
 from sqlmodel import Session, col
 
 from app.organisations.models import Organisation, OrganisationArea
@@ -40,8 +51,8 @@ class Candidate:
     area_codes: tuple[str, ...]
 
 
-def _postgresql_names(words: Sequence[str]) -> object:
-    document = literal_column(PG_DOCUMENT)
+def _postgresql_names(words: Sequence[str]) -> SelectBase:
+    document: ColumnElement[str] = literal_column(PG_DOCUMENT)
     similar = [literal(word).op("<%")(document) for word in words if len(word) >= 3]
     prefixes = " | ".join(f"{word}:*" for word in words)
     matches = or_(*similar, literal_column(PG_TSVECTOR).op("@@")(
@@ -51,7 +62,7 @@ def _postgresql_names(words: Sequence[str]) -> object:
             .limit(NAME_CANDIDATES))
 
 
-def _sqlite_names(words: Sequence[str]) -> object:
+def _sqlite_names(words: Sequence[str]) -> SelectBase | None:
     grams = dict.fromkeys(word[index:index + 3] for word in words
                           for index in range(max(1, len(word) - 2)))
     if not grams:
@@ -63,7 +74,7 @@ def _sqlite_names(words: Sequence[str]) -> object:
         pattern=pattern, limit=NAME_CANDIDATES).columns(id=Integer)
 
 
-def name_candidates(db: Session, words: Sequence[str]) -> object:
+def name_candidates(db: Session, words: Sequence[str]) -> SelectBase | None:
     """A select of ids whose names (or former names) look like the words."""
     if db.get_bind().dialect.name == "postgresql":
         return _postgresql_names(words)
@@ -73,7 +84,7 @@ def name_candidates(db: Session, words: Sequence[str]) -> object:
 def candidates(db: Session, words: Sequence[str], area_codes: Sequence[str],
                where: Sequence[ColumnElement[bool]]) -> list[Candidate]:
     """Organisations (meeting `where`) that the indexes offer for these words or areas."""
-    parts = []
+    parts: list[SelectBase] = []
     if words:
         names = name_candidates(db, words)
         if names is not None:
@@ -84,7 +95,7 @@ def candidates(db: Session, words: Sequence[str], area_codes: Sequence[str],
     if not parts:
         return []
     # Each part keeps its own ORDER BY and LIMIT inside a subquery (SQLite wants that).
-    wrapped = [select(part.subquery().c.id) for part in parts]  # type: ignore[attr-defined]
+    wrapped = [select(part.subquery().c.id) for part in parts]
     chosen = union(*wrapped).subquery("chosen")
     aggregate = func.string_agg(link_area, literal_column("' '")) \
         if db.get_bind().dialect.name == "postgresql" else func.group_concat(link_area, " ")

@@ -179,7 +179,8 @@ def test_postgresql_finds_candidates_through_its_indexes(database_url: str) -> N
     from app.search.repository import name_candidates
     with Session(engine_for(database_url)) as db:
         statement = name_candidates(db, query_words("barnsly dpulo"))
-        compiled = statement.compile(db.get_bind())  # type: ignore[attr-defined]
+        assert statement is not None
+        compiled = statement.compile(db.get_bind())
         db.connection().execute(text("SET LOCAL enable_seqscan = off"))
         plan = "\n".join(row[0] for row in db.connection().exec_driver_sql(
             f"EXPLAIN {compiled}", compiled.params))
