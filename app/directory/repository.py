@@ -23,7 +23,6 @@ from sqlalchemy import (
     false,
     func,
     literal,
-    or_,
     select,
 )
 from sqlalchemy.engine import Row
@@ -187,20 +186,16 @@ class Filters:
     status: str = ""
     sort: str = "name"
     located: bool = False
+    # The organisations the search found for `q`, best first (app.search); None: no search.
+    ids: tuple[int, ...] | None = None
 
 
-def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _conditions(filters: Filters, rules: StatusRules) -> list[ColumnElement[bool]]:
+def conditions(filters: Filters, rules: StatusRules) -> list[ColumnElement[bool]]:
+    """What the filters ask of an organisation, besides the words of `q` (the search service
+    finds those, and passes its finds back as `ids`)."""
     conditions = [listed()]
-    if filters.q:
-        pattern = _like(filters.q)
-        conditions.append(or_(func.lower(org_name).like(pattern, escape="\\"),
-                              func.lower(col(Organisation.description)).like(pattern,
-                                                                             escape="\\")))
+    if filters.ids is not None:
+        conditions.append(org_id.in_(filters.ids) if filters.ids else false())
     if filters.kind:
         conditions.append(org_kind == filters.kind)
     if filters.areas:
@@ -225,6 +220,8 @@ def _conditions(filters: Filters, rules: StatusRules) -> list[ColumnElement[bool
 
 
 def _order(filters: Filters) -> list[Any]:
+    if filters.sort == "best" and filters.ids:
+        return [case({found: rank for rank, found in enumerate(filters.ids)}, value=org_id)]
     if filters.sort == "newest":
         latest = select(func.max(c_signed)).where(c_org == org_id).scalar_subquery()
         return [case((latest.is_(None), 1), else_=0), latest.desc(),
@@ -234,12 +231,12 @@ def _order(filters: Filters) -> list[Any]:
 
 def count_organisations(db: Session, filters: Filters, rules: StatusRules) -> int:
     return _scalar(db, select(func.count()).select_from(Organisation)
-                   .where(*_conditions(filters, rules)))
+                   .where(*conditions(filters, rules)))
 
 
 def find_organisations(db: Session, filters: Filters, rules: StatusRules, *,
                        offset: int = 0, limit: int | None = None) -> Sequence[Organisation]:
-    query = select_entity(Organisation).where(*_conditions(filters, rules)) \
+    query = select_entity(Organisation).where(*conditions(filters, rules)) \
         .order_by(*_order(filters)).offset(offset)
     if limit is not None:
         query = query.limit(limit)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
+from markupsafe import Markup
 from sqlmodel import Session
 
 from app.areas.models import Region
@@ -21,10 +22,15 @@ from app.frameworks import FrameworkCatalogue
 from app.organisations.models import KIND_LABELS, Organisation, OrganisationKind
 from app.organisations.status import STATUS_LABELS, CommitmentStatus
 from app.publications.models import PublicationKind
+from app.search import service as search_service
+from app.search.service import Hit
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100
-SORTS = {"name": "Name (A to Z)", "newest": "Newest sign-up first"}
+SORTS = {"best": "Best match first (when searching)", "name": "Name (A to Z)",
+         "newest": "Newest sign-up first"}
+# A search shows at most this many organisations: enough to find the one meant.
+MAX_MATCHES = 200
 KINDS = {kind.value: label for kind, label in KIND_LABELS.items()}
 STATUSES = {status.value: label for status, label in STATUS_LABELS.items()}
 NOT_SIGNED_UP = "not_signed_up"
@@ -38,6 +44,10 @@ def rules_for(catalogue: FrameworkCatalogue, today: date) -> StatusRules:
 
 def kind_label(kind: str) -> str:
     return KINDS.get(kind, kind)
+
+
+def default_sort(q: str) -> str:
+    return "best" if q else "name"
 
 
 # Filters ------------------------------------------------------------------------------------
@@ -63,7 +73,7 @@ class FilterChoice:
         """The filters as query parameters (only those set)."""
         items = {"q": self.q, "kind": self.kind, "area": self.area, "region": self.region,
                  "framework": self.framework, "status": self.status}
-        if self.sort != "name":
+        if self.sort != default_sort(self.q):
             items["sort"] = self.sort
         return {key: value for key, value in items.items() if value}
 
@@ -80,7 +90,7 @@ def choose_filters(db: Session, catalogue: FrameworkCatalogue, values: Mapping[s
     status = values.get("status", "").strip()
     status = status if status in STATUSES else ""
     sort = values.get("sort", "").strip()
-    sort = sort if sort in SORTS else "name"
+    sort = sort if sort in SORTS and (q or sort != "best") else default_sort(q)
     region = values.get("region", "").strip().upper()
     area = values.get("area", "").strip().upper()
     codes: tuple[str, ...] = ()
@@ -170,6 +180,7 @@ class ResultPage:
     number: int
     per_page: int
     cards: list[OrganisationCard]
+    highlighted: dict[int, Markup] = field(default_factory=dict)  # names, words searched for
 
     @property
     def pages(self) -> int:
@@ -188,7 +199,12 @@ def search(db: Session, filters: Filters, rules: StatusRules, catalogue: Framewo
            *, page: int = 1, per_page: int = PER_PAGE,
            clamp: bool = True) -> ResultPage:
     """One page of listed organisations matching the filters (count, page, cards)."""
-    total = repository.count_organisations(db, filters, rules)
+    hits = _search_hits(db, filters, rules)
+    if hits is not None:
+        filters = replace(filters, ids=tuple(hit.organisation_id for hit in hits))
+        total = len(hits)
+    else:
+        total = repository.count_organisations(db, filters, rules)
     page = max(1, page)
     if clamp:
         page = min(page, max(1, math.ceil(total / per_page)))
@@ -196,12 +212,26 @@ def search(db: Session, filters: Filters, rules: StatusRules, catalogue: Framewo
                                           limit=per_page) \
         if total and (page - 1) * per_page < total else []
     return ResultPage(total=total, number=page, per_page=per_page,
-                      cards=cards(db, found, rules, catalogue))
+                      cards=cards(db, found, rules, catalogue),
+                      highlighted={hit.organisation_id: hit.highlighted
+                                   for hit in hits or []})
+
+
+def _search_hits(db: Session, filters: Filters, rules: StatusRules) -> list[Hit] | None:
+    """What the search service finds for `q` among the organisations the other filters
+    allow (one query), or None without a `q`."""
+    if not filters.q:
+        return None
+    return search_service.find(db, filters.q, where=repository.conditions(filters, rules),
+                       limit=MAX_MATCHES)
 
 
 def every_match(db: Session, filters: Filters, rules: StatusRules,
                 catalogue: FrameworkCatalogue) -> list[OrganisationCard]:
     """Every listed organisation matching the filters (downloads)."""
+    hits = _search_hits(db, filters, rules)
+    if hits is not None:
+        filters = replace(filters, ids=tuple(hit.organisation_id for hit in hits))
     return cards(db, repository.find_organisations(db, filters, rules), rules, catalogue)
 
 
