@@ -30,6 +30,8 @@ MAX_QUERY = 200
 _GENERIC_PLACE_WORDS = STOP_WORDS | {"city", "county", "borough", "north", "south", "east",
                                      "west", "upon", "with"}
 PLACE_MATCH = 0.8
+# A score this high means the same name, give or take a letter or two ("Is this you?").
+SAME_NAME = 0.85
 
 
 @dataclass(frozen=True)
