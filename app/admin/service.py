@@ -21,9 +21,9 @@ from app.organisations.service import RuleBroken
 from app.search import service as search
 from app.search.service import Hit
 
-__all__ = ["FilterProblem", "RuleBroken", "audit_log", "check_merge", "merge_candidates", "create_user", "hide",
-           "merge", "not_a_duplicate", "plan_merge", "set_admin", "set_disabled",
-           "set_verified", "unhide"]
+__all__ = ["FilterProblem", "RuleBroken", "audit_log", "check_merge", "create_user", "hide",
+           "merge", "merge_candidates", "not_a_duplicate", "plan_merge", "set_admin",
+           "set_disabled", "set_verified", "unhide"]
 
 
 def _subject(organisation: Organisation) -> str:

@@ -32,8 +32,9 @@ from sqlmodel import select as select_entity
 
 from app.areas.models import Area, FormerAreaCode, Region
 from app.organisations.models import Commitment, Organisation, OrganisationArea
-from app.organisations.status import CommitmentStatus, add_months
+from app.organisations.status import HOLD_TO_ACCOUNT, CommitmentStatus, add_months
 from app.publications.models import Publication, PublicationKind
+from app.views.models import VIEW_KIND
 
 DEFAULT_DUE_DAYS = 90
 PLAN_KINDS = (PublicationKind.plan.value, PublicationKind.correction.value)
@@ -60,6 +61,7 @@ c_org = col(Commitment.organisation_id)
 c_framework = col(Commitment.framework_id)
 c_signed = col(Commitment.signed_up_on)
 c_withdrawn = col(Commitment.withdrawn_on)
+c_kind = col(Commitment.kind)
 
 
 def _rows(db: Session, statement: Query) -> Sequence[Result]:
@@ -98,20 +100,28 @@ def status_rows(rules: StatusRules, organisation_ids: Query | None = None) -> Qu
     """Each organisation's latest commitment per framework, with its status today.
 
     Columns: commitment_id, organisation_id, framework_id, signed_up_on, withdrawn_on,
-    status. `organisation_ids` (a select of ids) narrows the rows and publications read.
+    status, commitment_kind. `organisation_ids` (a select of ids) narrows the rows and
+    publications read.
     """
     is_plan = pub_kind.in_(PLAN_KINDS)
     is_progress = pub_kind == PublicationKind.progress.value
+    is_view = pub_kind == VIEW_KIND
     published: Query = select(
         pub_org.label("organisation_id"),
         pub_framework.label("framework_id"),
         func.max(case((is_plan, pub_on))).label("plan_on"),
         func.max(case((is_progress, pub_on))).label("progress_on"),
+        func.max(case((is_view, pub_on))).label("view_on"),
+        func.count(case((is_view, 1))).label("views"),
     ).group_by(pub_org, pub_framework)
     if organisation_ids is not None:
         published = published.where(pub_org.in_(organisation_ids))
     dates = published.subquery("published_dates")
-    plan_on, progress_on = dates.c.plan_on, dates.c.progress_on
+    # What counts, by the kind of commitment (app.organisations.status.counted_dates).
+    holds = c_kind == HOLD_TO_ACCOUNT
+    plan_on = case((holds, dates.c.view_on), else_=dates.c.plan_on)
+    progress_on = case((holds, case((dates.c.views >= 2, dates.c.view_on))),
+                       else_=dates.c.progress_on)
     last_published = case(
         (plan_on.is_(None), progress_on),
         (progress_on.is_(None), plan_on),
@@ -141,7 +151,8 @@ def status_rows(rules: StatusRules, organisation_ids: Query | None = None) -> Qu
     query = (
         select(c_id.label("commitment_id"), c_org.label("organisation_id"),
                c_framework.label("framework_id"), c_signed.label("signed_up_on"),
-               c_withdrawn.label("withdrawn_on"), status.label("status"))
+               c_withdrawn.label("withdrawn_on"), status.label("status"),
+               c_kind.label("commitment_kind"))
         .outerjoin(dates, and_(dates.c.organisation_id == c_org,
                                dates.c.framework_id == c_framework))
         .where(_latest_commitment())
@@ -258,6 +269,7 @@ class StatusRow:
     signed_up_on: date
     withdrawn_on: date | None
     status: CommitmentStatus
+    commitment_kind: str = ""
 
 
 def _as_date(value: Any) -> date:
@@ -276,7 +288,7 @@ def statuses_of(db: Session, organisation_ids: Sequence[int],
         found.setdefault(row.organisation_id, []).append(StatusRow(
             row.organisation_id, row.framework_id, _as_date(row.signed_up_on),
             _as_date(row.withdrawn_on) if row.withdrawn_on is not None else None,
-            CommitmentStatus(row.status)))
+            CommitmentStatus(row.status), row.commitment_kind))
     return found
 
 

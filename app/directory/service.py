@@ -20,7 +20,7 @@ from app.directory import repository
 from app.directory.repository import AreaRow, Filters, PublicationRow, StatusRules
 from app.frameworks import FrameworkCatalogue
 from app.organisations.models import KIND_LABELS, Organisation, OrganisationKind
-from app.organisations.status import STATUS_LABELS, CommitmentStatus
+from app.organisations.status import STATUS_LABELS, CommitmentStatus, status_label
 from app.publications.models import PublicationKind
 from app.search import service as search_service
 from app.search.service import Hit
@@ -160,7 +160,8 @@ def cards(db: Session, organisations: Sequence[Organisation], rules: StatusRules
         assert organisation.id is not None
         views = sorted(
             (StatusView(row.framework_id, titles.get(row.framework_id, row.framework_id),
-                        row.status, STATUS_LABELS[row.status], row.signed_up_on,
+                        row.status, status_label(row.status, row.commitment_kind),
+                        row.signed_up_on,
                         row.withdrawn_on)
              for row in statuses.get(organisation.id, [])),
             key=lambda view: order.get(view.framework_id, len(order)))

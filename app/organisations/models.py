@@ -96,11 +96,15 @@ class CommitmentKind(StrEnum):
     hold_to_account = "hold_to_account"  # hold others to account: independent views
 
 
-COMMITMENT_KIND_LABELS = {
-    CommitmentKind.improve: "Improve our own services (we publish action plans and progress)",
-    CommitmentKind.hold_to_account: "Hold others to account (we publish independent views of "
-                                    "what others do)",
-}
+# (value, label, hint) for the choice at sign-up.
+COMMITMENT_KIND_OPTIONS = [
+    (CommitmentKind.improve.value, "Improve our own services",
+     "We look at the markers with the people who use our services, publish an action plan "
+     "and report our progress."),
+    (CommitmentKind.hold_to_account.value, "Hold others to account",
+     "We publish independent views of what others, like our council, do: in the words of "
+     "local people."),
+]
 
 
 class Commitment(SQLModel, table=True):

@@ -13,11 +13,11 @@ from sqlmodel import Session, col, select
 from app.directory.repository import listed
 from app.frameworks import FrameworkCatalogue
 from app.organisations.models import Organisation, OrganisationArea
+from app.publications.models import Publication
 from app.search import service as search
 from app.views import repository
 from app.views.repository import ASSESSED_KINDS
 from app.views.snapshot import ALL_KIND_LABELS
-from app.publications.models import Publication
 
 NEARBY = 50  # organisations of your own areas shown before any search
 FOUND = 20

@@ -47,7 +47,7 @@ from app.views import repository, service
 from app.views.forms import ReplyForm, StartViewForm, ViewRatingForm
 from app.views.models import IndependentView, ViewEvidence, ViewRating
 from app.views.picker import choices
-from app.views.snapshot import ALL_KIND_LABELS, as_co_production, view_markers
+from app.views.snapshot import as_co_production, view_markers
 
 router = APIRouter(include_in_schema=False, route_class=UploadLimitRoute)
 
