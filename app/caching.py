@@ -132,6 +132,7 @@ def bump_public_version(db: Session, organisation_ids: Iterable[int] | None = No
             db.add(PublicDataVersion(id=1, version=1, changed_at=now()))
             db.flush()
         return
+    db.flush()  # the areas as they are now
     scopes = sorted(organisation_scopes(db, organisation_ids, area_codes))  # one lock order
     table = PublicScopeVersion.__table__  # type: ignore[attr-defined]
     insert = postgresql_insert if db.get_bind().dialect.name == "postgresql" \
