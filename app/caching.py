@@ -29,9 +29,10 @@ import hashlib
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import literal, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -85,6 +86,7 @@ class PublicScopeVersion(SQLModel, table=True):
 
 
 LISTS = "lists"
+T = TypeVar("T")
 
 
 def page_scopes(path: str) -> tuple[str, ...]:
@@ -194,11 +196,13 @@ class CachedResponse:
 
 
 class PublicCache:
-    """Least recently used responses, at most MAX_ENTRIES of them."""
+    """Least recently used responses, at most MAX_ENTRIES of them; and tallies over every
+    organisation (see `tallied`)."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
         self.max_entries = max_entries
         self._entries: OrderedDict[tuple[str, ...], CachedResponse] = OrderedDict()
+        self.tallies: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._filling: dict[tuple[str, ...], tuple[asyncio.Lock, int]] = {}
         self.hits = 0
         self.misses = 0
@@ -249,6 +253,33 @@ class PublicCache:
 
     def clear(self) -> None:
         self._entries.clear()
+        self.tallies.clear()
+
+
+# While a cacheable page that shows the lists renders: its cache and the lists' stamp.
+_LISTS_STAMP: ContextVar[tuple[PublicCache, tuple[Any, ...]] | None] = \
+    ContextVar("mir_lists_stamp", default=None)
+MAX_TALLIES = 64
+
+
+def tallied(name: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """A tally over every organisation (sign-ups per area, per kind...), computed once per
+    version of the lists in each worker and shared by every page that shows it, so a page
+    missing the cache (a new filter, a new page number) does not count 30 000 organisations
+    again. Outside a cacheable page that shows the lists it is computed afresh."""
+    current = _LISTS_STAMP.get()
+    if current is None:
+        return compute()
+    cache, stamp = current
+    key = (name, stamp)
+    if key in cache.tallies:
+        cache.tallies.move_to_end(key)
+        return cast(T, cache.tallies[key])
+    found = compute()
+    cache.tallies[key] = found
+    while len(cache.tallies) > MAX_TALLIES:
+        cache.tallies.popitem(last=False)
+    return found
 
 
 def cache_of(app: Any) -> PublicCache:
@@ -348,8 +379,8 @@ class PublicCacheMiddleware:
             await self.app(scope, receive, _with_private(send))
             return
         application = scope["app"]
-        versions = await run_in_threadpool(read_versions, application.state.engine,
-                                           page_scopes(scope["path"]))
+        scopes = page_scopes(scope["path"])
+        versions = await run_in_threadpool(read_versions, application.state.engine, scopes)
         stamp = (versions, today())
         headers = Headers(scope=scope)
         cache = cache_of(application)
@@ -364,7 +395,14 @@ class PublicCacheMiddleware:
                     extensions = {name: value
                                   for name, value in scope.get("extensions", {}).items()
                                   if name != "http.response.pathsend"}
-                    await self.app({**scope, "extensions": extensions}, receive, captured)
+                    token = _LISTS_STAMP.set(
+                        (cache, (versions[0], versions[1 + scopes.index(LISTS)], stamp[1]))
+                        if LISTS in scopes else None)
+                    try:
+                        await self.app({**scope, "extensions": extensions}, receive,
+                                       captured)
+                    finally:
+                        _LISTS_STAMP.reset(token)
                     cache.renders += 1
                     entry = self._entry(captured, session, stamp)
                     if entry is None:

@@ -31,6 +31,7 @@ from sqlmodel import Session, col
 from sqlmodel import select as select_entity
 
 from app.areas.models import Area, FormerAreaCode, Region
+from app.caching import tallied
 from app.organisations.models import Commitment, Organisation, OrganisationArea
 from app.organisations.status import HOLD_TO_ACCOUNT, CommitmentStatus, add_months
 from app.publications.models import Publication, PublicationKind
@@ -405,14 +406,24 @@ def listed_in_area(db: Session, code: str) -> Sequence[Organisation]:
 
 
 def signed_up_counts(db: Session, rules: StatusRules, *, framework: str = "",
-                     kind: str = "") -> dict[str, int]:
-    """Per area: listed organisations with a commitment that is not withdrawn."""
+                     kind: str = "", region: str = "") -> dict[str, int]:
+    """Per area (of `region`, or every area): listed organisations with a commitment that
+    is not withdrawn. Over every area it is a tally, counted once per version of the lists
+    (app.caching.tallied)."""
     query = (select(link_area, func.count(func.distinct(link_org)))
              .join(Organisation, org_id == link_org)
              .where(listed(), org_id.in_(_signed_up_ids(rules, framework)))
              .group_by(link_area))
     if kind:
         query = query.where(org_kind == kind)
+    if region:
+        return _counts(db, query.where(link_area.in_(
+            select(area_code).where(col(Area.region_code) == region))))
+    return tallied(("signed_up_counts", rules.today, framework, kind),
+                   lambda: _counts(db, query))
+
+
+def _counts(db: Session, query: Query) -> dict[str, int]:
     return {code: int(number) for code, number in _rows(db, query)}
 
 
@@ -450,10 +461,11 @@ def council_statuses(db: Session, rules: StatusRules, *, framework: str = "",
 # Home page figures ---------------------------------------------------------------------------
 
 def signed_up_by_kind(db: Session, rules: StatusRules) -> dict[str, int]:
-    rows = _rows(db, select(org_kind, func.count())
-                 .where(listed(), org_id.in_(_signed_up_ids(rules)))
-                 .group_by(org_kind))
-    return {kind: int(number) for kind, number in rows}
+    """A tally, counted once per version of the lists (app.caching.tallied)."""
+    query = (select(org_kind, func.count())
+             .where(listed(), org_id.in_(_signed_up_ids(rules)))
+             .group_by(org_kind))
+    return tallied(("signed_up_by_kind", rules.today), lambda: _counts(db, query))
 
 
 def councils_with_a_plan(db: Session) -> int:

@@ -397,10 +397,11 @@ class MapCell:
 
 
 def map_cells(db: Session, rules: StatusRules, *, framework: str,
-              kind: str = "") -> list[MapCell]:
-    """Every area with its council's status (for `framework`) and how many organisations
-    (of `kind`) signed up there, in region then name order."""
-    counts = repository.signed_up_counts(db, rules, framework=framework, kind=kind)
+              kind: str = "", region: str = "") -> list[MapCell]:
+    """Every area (of `region`, or of England) with its council's status (for `framework`)
+    and how many organisations (of `kind`) signed up there, in region then name order."""
+    counts = repository.signed_up_counts(db, rules, framework=framework, kind=kind,
+                                         region=region)
     councils: dict[str, repository.CouncilRow] = {}
     for row in repository.council_statuses(db, rules, framework=framework):
         councils.setdefault(row.area_code, row)
@@ -422,7 +423,7 @@ class RegionPage:
 
 def region_page(db: Session, region: Region, rules: StatusRules, *,
                 framework: str) -> RegionPage:
-    cells = [cell for cell in map_cells(db, rules, framework=framework)
+    cells = [cell for cell in map_cells(db, rules, framework=framework, region=region.code)
              if cell.area.region_code == region.code]
     return RegionPage(region=region, cells=cells)
 

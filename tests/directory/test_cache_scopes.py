@@ -108,3 +108,28 @@ def test_a_change_no_organisation_owns_makes_every_page_stale(
         record(db, actor_id=None, action="region.update", subject=f"region:{NORTH_WEST}")
         db.commit()
     assert _stale(app, client) == PAGES
+
+
+def test_tallies_are_counted_once_per_version_of_the_lists(
+        app: FastAPI, client: TestClient, database_url: str) -> None:
+    """A page missing the cache (a new address) reuses the sign-up tallies the last one
+    counted, until a change to an organisation makes the lists stale."""
+    from tests.directory.test_query_counts import counting
+
+    bolton, _kernow = _organisations(database_url)
+    with counting(database_url) as first:
+        home = client.get("/")
+    with counting(database_url) as second:
+        assert client.get("/?again").status_code == 200  # another address: not cached
+    assert len(second) == len(first) - 1  # the tally by kind was not counted again
+    assert '<span class="mir-figure__number">2</span> organisations signed up' in home.text
+    with database(database_url) as db:
+        third = make_organisation(db, name="Bolton Third", areas=(BOLTON,))
+        make_commitment(db, third)
+        record(db, actor_id=None, action="organisation.create", organisation_id=third.id)
+        db.commit()
+    with counting(database_url) as after:
+        page = client.get("/?after")
+    assert len(after) == len(first)
+    assert '<span class="mir-figure__number">3</span> organisations signed up' in page.text
+    assert bolton
