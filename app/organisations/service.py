@@ -106,6 +106,10 @@ def update_profile(db: Session, *, actor_id: int, organisation: Organisation,
     assert organisation.id is not None
     before = {key: getattr(organisation, key) for key in changes}
     before["areas"] = repository.area_codes_of(db, organisation.id)
+    renamed = "name" in changes and changes["name"] != organisation.name
+    if renamed:  # search still finds it by the name people knew
+        names = [organisation.name, *organisation.former_names.splitlines()]
+        organisation.former_names = "\n".join(dict.fromkeys(names))[:1000]
     for key, value in changes.items():
         setattr(organisation, key, value)
     db.add(organisation)

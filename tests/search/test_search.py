@@ -194,3 +194,15 @@ def test_scores_put_exact_before_prefix_before_near() -> None:
     prefix = score(typed, Document("Equal Lives Norfolk"))
     near = score(typed, Document("Equal Livings"))
     assert exact > prefix > near
+
+
+def test_renaming_keeps_the_old_name_for_search(database_url: str) -> None:
+    from app.organisations.service import update_profile
+    with Session(engine_for(database_url)) as db:
+        organisation = make_organisation(db, name="Bolton Disability Forum")
+        db.commit()
+        update_profile(db, actor_id=None, organisation=organisation,  # type: ignore[arg-type]
+                       changes={"name": "Bolton Voices"}, area_codes=["E08000001"])
+        db.commit()
+        assert organisation.former_names == "Bolton Disability Forum"
+        assert [hit.name for hit in find(db, "bolton disabilty forum")][:1] == ["Bolton Voices"]
