@@ -73,7 +73,7 @@ def similarity(typed: str, word: str) -> float:
     """1 for the same word, 0.9 when `typed` starts `word`, else how close the spelling is."""
     if typed == word:
         return 1.0
-    if len(typed) >= 3 and word.startswith(typed):
+    if (len(typed) >= 3 or typed.isdigit()) and word.startswith(typed):
         return PREFIX
     if len(typed) < 3 or len(word) < 3:
         return 0.0
@@ -111,8 +111,11 @@ def score(query: Sequence[str], document: Document) -> float:
     total = weights = 0.0
     for typed in query:
         weight = STOP_WEIGHT if typed in STOP_WORDS else 1.0
-        total += weight * max(field_weight * best_match(typed, field_words)
-                              for field_weight, field_words in fields)
+        best = max(field_weight * best_match(typed, field_words)
+                   for field_weight, field_words in fields)
+        if typed.isdigit() and not best:
+            return 0.0  # numbers are meant exactly: "Group 1" is not "Group 2"
+        total += weight * best
         weights += weight
     result = total / weights
     typed_text, name_text = " ".join(query), " ".join(name)
