@@ -1,16 +1,17 @@
 """The one query behind every search: candidates from the engine's own index, then the
 organisations' words to rank them by (app.search.text).
 
-PostgreSQL: pg_trgm word similarity (`word <% document`) and full-text prefixes over
-`lower(name || ' ' || former_names)`, both GIN indexes (migration 0010). SQLite: the FTS5
-table `organisation_fts` (trigram tokenizer), asked for any trigram of the typed words and
-ranked by bm25. Organisations working in an area the query names are candidates too.
+PostgreSQL: the names nearest by pg_trgm word similarity (GiST index, nearest first) and
+full-text prefixes (GIN index) over `lower(name || ' ' || former_names)` (migration 0010).
+SQLite: the FTS5 table `organisation_fts` (trigram tokenizer), asked for any trigram of the
+typed words and ranked by bm25. Organisations working in an area the query names are candidates too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -18,12 +19,11 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
-    or_,
     select,
     text,
     union,
 )
-from sqlalchemy.sql.selectable import SelectBase
+from sqlalchemy.sql.selectable import Select, SelectBase
 from sqlmodel import Session, col
 
 from app.organisations.models import Organisation, OrganisationArea
@@ -52,14 +52,17 @@ class Candidate:
 
 
 def _postgresql_names(words: Sequence[str]) -> SelectBase:
+    """The names nearest the words by trigram word similarity (the GiST index returns them
+    nearest first, so only NAME_CANDIDATES rows are read however common the words are),
+    and names holding a word that starts with one of them (full-text index)."""
     document: ColumnElement[str] = literal_column(PG_DOCUMENT)
-    similar = [literal(word).op("<%")(document) for word in words if len(word) >= 3]
+    nearest: Select[Any] = select(org_id.label("id")).order_by(
+        literal(" ".join(words)).op("<<->")(document)).limit(NAME_CANDIDATES)
     prefixes = " | ".join(f"{word}:*" for word in words)
-    matches = or_(*similar, literal_column(PG_TSVECTOR).op("@@")(
-        func.to_tsquery(literal_column("'simple'::regconfig"), prefixes)))
-    return (select(org_id.label("id")).where(matches)
-            .order_by(func.word_similarity(" ".join(words), document).desc(), org_id)
-            .limit(NAME_CANDIDATES))
+    starting: Select[Any] = select(org_id.label("id")).where(literal_column(PG_TSVECTOR).op("@@")(
+        func.to_tsquery(literal_column("'simple'::regconfig"), prefixes))) \
+        .limit(NAME_CANDIDATES)
+    return union(select(nearest.subquery().c.id), select(starting.subquery().c.id))
 
 
 def _sqlite_names(words: Sequence[str]) -> SelectBase | None:

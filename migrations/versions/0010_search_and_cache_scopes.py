@@ -66,8 +66,10 @@ def upgrade() -> None:
             op.execute(statement)
     else:
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        # GiST, not GIN: it returns the nearest names first (ORDER BY ... <<-> ... LIMIT),
+        # so a common word ("care") costs the same as a rare one.
         op.execute(f"CREATE INDEX ix_organisation_search_trgm ON organisation "
-                   f"USING gin (({PG_DOCUMENT}) gin_trgm_ops)")
+                   f"USING gist (({PG_DOCUMENT}) gist_trgm_ops)")
         op.execute(f"CREATE INDEX ix_organisation_search_fts ON organisation "
                    f"USING gin (({PG_TSVECTOR}))")
 
