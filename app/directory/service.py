@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlmodel import Session
 
 from app.areas.models import Region
@@ -181,7 +181,12 @@ class ResultPage:
     number: int
     per_page: int
     cards: list[OrganisationCard]
-    highlighted: dict[int, Markup] = field(default_factory=dict)  # names, words searched for
+    hits: dict[int, Hit] = field(default_factory=dict)  # what the search found, by id
+
+    def name_of(self, card: OrganisationCard) -> Markup:
+        """The card's name, escaped, with the words searched for marked."""
+        hit = self.hits.get(card.id)
+        return hit.highlighted if hit is not None else escape(card.name)
 
     @property
     def pages(self) -> int:
@@ -214,8 +219,7 @@ def search(db: Session, filters: Filters, rules: StatusRules, catalogue: Framewo
         if total and (page - 1) * per_page < total else []
     return ResultPage(total=total, number=page, per_page=per_page,
                       cards=cards(db, found, rules, catalogue),
-                      highlighted={hit.organisation_id: hit.highlighted
-                                   for hit in hits or []})
+                      hits={hit.organisation_id: hit for hit in hits or []})
 
 
 def _search_hits(db: Session, filters: Filters, rules: StatusRules) -> list[Hit] | None:

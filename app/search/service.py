@@ -41,8 +41,14 @@ class Hit:
     name: str
     kind: str
     score: float
-    highlighted: Markup  # the name, escaped, matched words in <mark>
     places: tuple[str, ...]
+    query: tuple[str, ...]
+
+    @property
+    def highlighted(self) -> Markup:
+        """The name, escaped, the words the query matched in <mark> (worked out only for
+        the names shown)."""
+        return highlight(self.name, self.query)
 
 
 @lru_cache(maxsize=1)
@@ -67,14 +73,15 @@ def find(db: Session, query: str, *, where: Sequence[ColumnElement[bool]] = (),
     if not keys:
         return []
     names = area_names()
-    hits = []
+    scored = []
     for candidate in repository.candidates(db, keys, named_areas(keys), where):
         places = tuple(names.get(code, code) for code in candidate.area_codes)
         fit = score(typed, Document(candidate.name, candidate.former_names, places,
                                     candidate.kind))
         if fit >= minimum:
-            hits.append(Hit(candidate.organisation_id, candidate.slug, candidate.name,
-                            candidate.kind, fit, highlight(candidate.name, typed), places))
-    hits.sort(key=lambda hit: (-round(hit.score, 6), len(hit.name), hit.name.lower(),
-                               hit.organisation_id))
-    return hits[:limit]
+            scored.append((fit, candidate, places))
+    scored.sort(key=lambda found: (-round(found[0], 6), len(found[1].name),
+                                   found[1].name.lower(), found[1].organisation_id))
+    return [Hit(candidate.organisation_id, candidate.slug, candidate.name, candidate.kind,
+                fit, places, tuple(typed))
+            for fit, candidate, places in scored[:limit]]
