@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from app.areas.models import Region
 from app.audit.service import record
+from app.caching import tallied
 from app.directory import repository
 from app.directory.repository import AreaRow, Filters, PublicationRow, StatusRules
 from app.frameworks import FrameworkCatalogue
@@ -403,7 +404,16 @@ class MapCell:
 def map_cells(db: Session, rules: StatusRules, *, framework: str,
               kind: str = "", region: str = "") -> list[MapCell]:
     """Every area (of `region`, or of England) with its council's status (for `framework`)
-    and how many organisations (of `kind`) signed up there, in region then name order."""
+    and how many organisations (of `kind`) signed up there, in region then name order.
+    For England they are worked out once per version of the lists (app.caching.tallied)."""
+    if region:
+        return _map_cells(db, rules, framework=framework, kind=kind, region=region)
+    return list(tallied(("map_cells", rules.today, framework, kind),
+                        lambda: tuple(_map_cells(db, rules, framework=framework, kind=kind))))
+
+
+def _map_cells(db: Session, rules: StatusRules, *, framework: str, kind: str = "",
+               region: str = "") -> list[MapCell]:
     counts = repository.signed_up_counts(db, rules, framework=framework, kind=kind,
                                          region=region)
     councils: dict[str, repository.CouncilRow] = {}

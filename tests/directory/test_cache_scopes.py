@@ -122,6 +122,11 @@ def test_tallies_are_counted_once_per_version_of_the_lists(
     with counting(database_url) as second:
         assert client.get("/?again").status_code == 200  # another address: not cached
     assert len(second) == len(first) - 1  # the tally by kind was not counted again
+    with counting(database_url) as map_first:
+        assert client.get("/map").status_code == 200
+    with counting(database_url) as map_second:
+        assert client.get("/map?again").status_code == 200
+    assert len(map_second) < len(map_first)  # the cells were not worked out again
     assert '<span class="mir-figure__number">2</span> organisations signed up' in home.text
     with database(database_url) as db:
         third = make_organisation(db, name="Bolton Third", areas=(BOLTON,))
