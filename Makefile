@@ -80,6 +80,10 @@ bench: setup test-system-deps ## Public pages against /healthz at 30 000 organis
 		$(BIN)/python benchmarks/run.py --orgs $(BENCH_ORGS) --database-url "$$MIR_BENCH_DATABASE_URL" \
 			--output benchmarks/results/postgresql.json $(BENCH_ARGS); fi
 
+.PHONY: bench-cold
+bench-cold: ## make bench, plus every page missing the cache every time (beside the cached figures)
+	$(MAKE) bench BENCH_ARGS="--cold $(BENCH_ARGS)"
+
 .PHONY: clean
 clean: ## Remove the virtual environment, node_modules and built assets (keeps ./data)
 	rm -rf $(VENV) node_modules app/static/dist app/static/.dist-build app/static/.dist-old .pytest_cache .mypy_cache .ruff_cache

@@ -5,11 +5,16 @@ to a matching `If-None-Match`; a logged-in visitor (or one with a flash message 
 gets `private, no-store`, because the page shows their name or their message.
 
 Rendered responses are kept in an in-process cache keyed by (path and query, Easy Read
-cookie, htmx partial or not). Each entry is labelled with the public data version: a number
-kept in the database (`public_data_version`, one row) that `bump_public_version(db)` raises
-whenever published data changes, and today's date (commitment statuses move with the
-calendar). The middleware reads the version once per request, one small query, so several
-worker processes stay consistent without talking to each other.
+cookie, htmx partial or not). Each entry is labelled with the versions of the data it shows
+and today's date (commitment statuses move with the calendar). A page shows data of one
+scope (`page_scopes`): an organisation's pages ("org:SLUG"), an area ("area:CODE"), a region
+("region:CODE"), the lists (home, map, directory, API lists: "lists") or nothing that
+organisations change (framework pages: no scope). Every page also depends on the global
+version (`public_data_version`, one row). `bump_public_version(db, organisation_ids=...)`
+raises the versions of those organisations' pages, their areas, their regions and the lists
+(in the same transaction as the change); without organisations it raises the global one. The
+middleware reads a page's versions once per request, one small query, so several worker
+processes stay consistent without talking to each other.
 
 A page holds the visitor's CSRF token (in `<meta name="csrf-token">`): the cached copy
 keeps a placeholder instead and each visitor gets their own token put back, with an ETag
@@ -23,14 +28,17 @@ import contextlib
 import hashlib
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import literal, select, union_all, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Field, Session, SQLModel, col
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -52,6 +60,8 @@ CSRF_PLACEHOLDER = b"__mir-csrf-token-placeholder__"
 ENTRY_LIFETIME = 300.0
 MAX_ENTRIES = 512
 MAX_BODY = 4 * 1024 * 1024
+# The data versions a cached page was rendered from (global first), and the day.
+Stamp = tuple[tuple[int, ...], date]
 # Headers that belong to one response, not to the cached representation.
 _OWN_HEADERS = {b"content-length", b"etag", b"cache-control", b"set-cookie", b"date"}
 
@@ -66,21 +76,90 @@ class PublicDataVersion(SQLModel, table=True):
     changed_at: datetime = Field(default_factory=now)
 
 
-def bump_public_version(db: Session) -> None:
-    """Say that public data changed: every worker's cached pages go stale (on commit)."""
-    result = db.exec(update(PublicDataVersion).where(PublicDataVersion.id == 1)  # type: ignore[arg-type]
-                     .values(version=PublicDataVersion.version + 1, changed_at=now()))
-    if result.rowcount == 0:
-        db.add(PublicDataVersion(id=1, version=1, changed_at=now()))
-        db.flush()
+class PublicScopeVersion(SQLModel, table=True):
+    """A number per scope of public pages, raised when that scope's data changes."""
+
+    __tablename__ = "public_scope_version"
+
+    scope: str = Field(primary_key=True, max_length=140)
+    version: int = Field(default=0)
+
+
+LISTS = "lists"
+T = TypeVar("T")
+
+
+def page_scopes(path: str) -> tuple[str, ...]:
+    """The scopes whose data a public page shows (besides the global version)."""
+    parts = path.removeprefix("/api/v1").strip("/").split("/")
+    if len(parts) >= 2 and parts[0] == "organisations":
+        return (f"org:{parts[1]}",)
+    if len(parts) >= 2 and parts[0] == "areas":
+        return (f"area:{parts[1].upper()}",)
+    if len(parts) >= 2 and parts[0] == "regions":
+        return (f"region:{parts[1].upper()}",)
+    if parts[0] == "frameworks" or path == "/open-data":
+        return ()  # from the framework files, never from organisations
+    return (LISTS,)
+
+
+def organisation_scopes(db: Session, organisation_ids: Iterable[int],
+                        area_codes: Iterable[str] = ()) -> set[str]:
+    """The scopes of pages that show these organisations: theirs, their areas' (and the
+    `area_codes` they just left), their regions' and the lists."""
+    from app.areas.models import Area
+    from app.organisations.models import Organisation, OrganisationArea
+
+    ids = list(organisation_ids)
+    scopes = {LISTS}
+    slugs = select(col(Organisation.slug)).where(col(Organisation.id).in_(ids))
+    scopes.update(f"org:{slug}" for slug in db.connection().execute(slugs).scalars())
+    in_areas = select(col(Area.gss_code), col(Area.region_code)).where(
+        col(Area.gss_code).in_(select(col(OrganisationArea.area_code))
+                               .where(col(OrganisationArea.organisation_id).in_(ids)))
+        | col(Area.gss_code).in_(list(area_codes)))
+    for code, region in db.connection().execute(in_areas):
+        scopes.update((f"area:{code}", f"region:{region}"))
+    return scopes
+
+
+def bump_public_version(db: Session, organisation_ids: Iterable[int] | None = None,
+                        area_codes: Iterable[str] = ()) -> None:
+    """Say that public data changed (on commit): the pages that show these organisations go
+    stale in every worker, or every page when no organisation is named."""
+    if organisation_ids is None:
+        result = db.exec(update(PublicDataVersion).where(PublicDataVersion.id == 1)  # type: ignore[arg-type]
+                         .values(version=PublicDataVersion.version + 1, changed_at=now()))
+        if result.rowcount == 0:
+            db.add(PublicDataVersion(id=1, version=1, changed_at=now()))
+            db.flush()
+        return
+    db.flush()  # the areas as they are now
+    scopes = sorted(organisation_scopes(db, organisation_ids, area_codes))  # one lock order
+    table = PublicScopeVersion.__table__  # type: ignore[attr-defined]
+    insert = postgresql_insert if db.get_bind().dialect.name == "postgresql" \
+        else sqlite_insert
+    statement = insert(table).values([{"scope": scope, "version": 1} for scope in scopes])
+    db.exec(statement.on_conflict_do_update(
+        index_elements=["scope"], set_={"version": table.c.version + 1}))
+
+
+def read_versions(engine: Engine, scopes: Sequence[str]) -> tuple[int, ...]:
+    """The global version then each scope's: the one query each cacheable request makes."""
+    query = select(literal("").label("scope"), col(PublicDataVersion.version)) \
+        .where(col(PublicDataVersion.id) == 1)
+    if scopes:
+        query = union_all(query, select(col(PublicScopeVersion.scope),  # type: ignore[assignment]
+                                        col(PublicScopeVersion.version))
+                          .where(col(PublicScopeVersion.scope).in_(list(scopes))))
+    with engine.connect() as connection:
+        found = {scope: int(version) for scope, version in connection.execute(query)}
+    return (found.get("", 0), *(found.get(scope, 0) for scope in scopes))
 
 
 def read_public_version(engine: Engine) -> int:
-    """The current data version: the one query each cacheable request makes."""
-    with engine.connect() as connection:
-        found = connection.execute(select(PublicDataVersion.version)  # type: ignore[call-overload]
-                                   .where(PublicDataVersion.id == 1)).scalar()
-    return int(found or 0)
+    """The global data version."""
+    return read_versions(engine, ())[0]
 
 
 def is_public_path(path: str) -> bool:
@@ -97,7 +176,7 @@ def is_public_path(path: str) -> bool:
 class CachedResponse:
     """A 200 response as rendered for anonymous visitors, CSRF token taken out."""
 
-    stamp: tuple[int, date]
+    stamp: Stamp
     stored_at: float
     headers: list[tuple[bytes, bytes]]
     body: bytes
@@ -117,11 +196,13 @@ class CachedResponse:
 
 
 class PublicCache:
-    """Least recently used responses, at most MAX_ENTRIES of them."""
+    """Least recently used responses, at most MAX_ENTRIES of them; and tallies over every
+    organisation (see `tallied`)."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
         self.max_entries = max_entries
         self._entries: OrderedDict[tuple[str, ...], CachedResponse] = OrderedDict()
+        self.tallies: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._filling: dict[tuple[str, ...], tuple[asyncio.Lock, int]] = {}
         self.hits = 0
         self.misses = 0
@@ -147,7 +228,7 @@ class PublicCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, key: tuple[str, ...], stamp: tuple[int, date]) -> CachedResponse | None:
+    def get(self, key: tuple[str, ...], stamp: Stamp) -> CachedResponse | None:
         entry = self.peek(key, stamp)
         if entry is None:
             self.misses += 1
@@ -156,7 +237,7 @@ class PublicCache:
         self.hits += 1
         return entry
 
-    def peek(self, key: tuple[str, ...], stamp: tuple[int, date]) -> CachedResponse | None:
+    def peek(self, key: tuple[str, ...], stamp: Stamp) -> CachedResponse | None:
         """Like get, without counting a hit or a miss."""
         entry = self._entries.get(key)
         if entry is None or entry.stamp != stamp \
@@ -172,6 +253,33 @@ class PublicCache:
 
     def clear(self) -> None:
         self._entries.clear()
+        self.tallies.clear()
+
+
+# While a cacheable page that shows the lists renders: its cache and the lists' stamp.
+_LISTS_STAMP: ContextVar[tuple[PublicCache, tuple[Any, ...]] | None] = \
+    ContextVar("mir_lists_stamp", default=None)
+MAX_TALLIES = 64
+
+
+def tallied(name: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """A tally over every organisation (sign-ups per area, per kind...), computed once per
+    version of the lists in each worker and shared by every page that shows it, so a page
+    missing the cache (a new filter, a new page number) does not count 30 000 organisations
+    again. Outside a cacheable page that shows the lists it is computed afresh."""
+    current = _LISTS_STAMP.get()
+    if current is None:
+        return compute()
+    cache, stamp = current
+    key = (name, stamp)
+    if key in cache.tallies:
+        cache.tallies.move_to_end(key)
+        return cast(T, cache.tallies[key])
+    found = compute()
+    cache.tallies[key] = found
+    while len(cache.tallies) > MAX_TALLIES:
+        cache.tallies.popitem(last=False)
+    return found
 
 
 def cache_of(app: Any) -> PublicCache:
@@ -271,8 +379,9 @@ class PublicCacheMiddleware:
             await self.app(scope, receive, _with_private(send))
             return
         application = scope["app"]
-        version = await run_in_threadpool(read_public_version, application.state.engine)
-        stamp = (version, today())
+        scopes = page_scopes(scope["path"])
+        versions = await run_in_threadpool(read_versions, application.state.engine, scopes)
+        stamp = (versions, today())
         headers = Headers(scope=scope)
         cache = cache_of(application)
         key = _cache_key(scope, headers)
@@ -286,7 +395,14 @@ class PublicCacheMiddleware:
                     extensions = {name: value
                                   for name, value in scope.get("extensions", {}).items()
                                   if name != "http.response.pathsend"}
-                    await self.app({**scope, "extensions": extensions}, receive, captured)
+                    token = _LISTS_STAMP.set(
+                        (cache, (versions[0], versions[1 + scopes.index(LISTS)], stamp[1]))
+                        if LISTS in scopes else None)
+                    try:
+                        await self.app({**scope, "extensions": extensions}, receive,
+                                       captured)
+                    finally:
+                        _LISTS_STAMP.reset(token)
                     cache.renders += 1
                     entry = self._entry(captured, session, stamp)
                     if entry is None:
@@ -298,7 +414,7 @@ class PublicCacheMiddleware:
 
     @staticmethod
     def _entry(captured: _Captured, session: Any,
-               stamp: tuple[int, date]) -> CachedResponse | None:
+               stamp: Stamp) -> CachedResponse | None:
         """The response as a cache entry, or None when it must not be kept."""
         if captured.status != 200 or session.user_id is not None or session.flash:
             return None

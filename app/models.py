@@ -4,7 +4,7 @@ from app.accounts.models import EndedSession, Token, User
 from app.areas.models import Area, FormerAreaCode, Region
 from app.assessments.models import Assessment, CoProduction, Evidence, Rating
 from app.audit.models import AuditEvent
-from app.caching import PublicDataVersion
+from app.caching import PublicDataVersion, PublicScopeVersion
 from app.following.models import Follower, FollowerNotice
 from app.moderation.models import ConcernReport
 from app.organisations.models import Commitment, Membership, Organisation, OrganisationArea
@@ -32,6 +32,7 @@ __all__ = [
     "OrganisationArea",
     "Priority",
     "PublicDataVersion",
+    "PublicScopeVersion",
     "Publication",
     "RateLimitHit",
     "Rating",

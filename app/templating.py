@@ -10,6 +10,7 @@ from urllib.parse import quote
 from fastapi import Request
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
 from jinja2_fragments.fastapi import Jinja2Blocks
+from markupsafe import Markup
 from starlette.responses import Response
 
 from app.config import PROJECT_ROOT
@@ -62,15 +63,17 @@ def _error_links(_fields: object, errors: dict[str, str],
             for field, message in errors.items()]
 
 
-def _options(options: Any) -> list[tuple[str, str, str | None]]:
+def _options(options: Any) -> list[tuple[str, str | Markup, str | None]]:
     """(value, label[, hint]) tuples or a {value: label} mapping, as triples."""
     pairs = options.items() if isinstance(options, dict) else options
-    return [(str(o[0]), str(o[1]), tuple(o)[2] if len(o) > 2 else None) for o in pairs]
+    return [(str(o[0]), o[1] if isinstance(o[1], Markup) else str(o[1]),
+             tuple(o)[2] if len(o) > 2 else None) for o in pairs]
 
 
 def _radio_items(options: Any, selected: Any) -> list[dict[str, Any]]:
-    return [{"value": value, "text": label, "checked": str(selected) == value,
-             "hint": {"text": hint} if hint else None}
+    # A label given as Markup (say, with the words searched for marked) is kept as HTML.
+    return [{"value": value, "html" if isinstance(label, Markup) else "text": label,
+             "checked": str(selected) == value, "hint": {"text": hint} if hint else None}
             for value, label, hint in _options(options)]
 
 

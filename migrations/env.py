@@ -8,6 +8,7 @@ from sqlalchemy.engine import Connection
 import app.models  # noqa: F401  (registers every table on the metadata)
 from app.config import get_settings
 from app.db import engine_for, metadata
+from app.schema import include_object
 
 
 def run(connection: Connection) -> None:
@@ -17,6 +18,7 @@ def run(connection: Connection) -> None:
         render_as_batch=True,
         compare_type=True,
         compare_server_default=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -8,14 +8,15 @@ from sqlalchemy import inspect, text
 
 import app.models  # noqa: F401  (every table on the metadata)
 from app.db import engine_for, metadata
-from app.schema import current_revision, downgrade, head_revision, upgrade
+from app.schema import current_revision, downgrade, head_revision, include_object, upgrade
 
 
 def test_models_and_migrations_agree(database_url: str) -> None:
     engine = engine_for(database_url)
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection, opts={
-            "compare_type": True, "render_as_batch": True}), metadata)
+            "compare_type": True, "render_as_batch": True,
+            "include_object": include_object}), metadata)
     assert differences == [], f"models and migrations differ: {differences}"
 
 

@@ -7,7 +7,7 @@ from typing import ClassVar
 from pydantic import Field, ValidationInfo, field_validator
 
 from app.forms import Form, check_email, check_password, check_website
-from app.organisations.models import OrganisationKind
+from app.organisations.models import CommitmentKind, OrganisationKind
 
 
 class LoginForm(Form):
@@ -32,6 +32,7 @@ class RegisterForm(Form):
         "areas": "Choose at least one council area where your organisation works",
         "framework": "Choose the framework you are signing up to",
         "commitment": "Say what your organisation commits to, in plain words",
+        "commitment_kind": "Choose what your organisation commits to do",
     }
     name: str = Field(max_length=200)
     email: str = Field(max_length=254)
@@ -43,6 +44,7 @@ class RegisterForm(Form):
     description: str = Field(default="", max_length=2000)
     framework: str
     commitment: str = Field(max_length=2000)
+    commitment_kind: CommitmentKind = CommitmentKind.improve
     not_a_duplicate: bool = False
 
     _email = field_validator("email")(check_email)

@@ -68,7 +68,7 @@ def register(db: Session, form: RegisterForm, *, today: date) -> Registration:
         area_codes=form.areas, website=form.website, description=form.description,
         possible_duplicate_of_id=duplicates[0].id if duplicates else None)
     sign_up(db, actor_id=user.id, organisation=organisation, framework_id=form.framework,
-            statement=form.commitment, on=today)
+            statement=form.commitment, on=today, kind=form.commitment_kind)
     record(db, actor_id=user.id, action="user.register", subject=f"user:{user.id}",
            after={"email": user.email, "name": user.name})
     token = issue_token(db, purpose="confirm_email", email=user.email, user_id=user.id)

@@ -34,7 +34,7 @@ from app.deps import (
 from app.email import compose
 from app.forms import form_values, parse
 from app.organisations import repository as organisations
-from app.organisations.models import KIND_LABELS
+from app.organisations.models import COMMITMENT_KIND_OPTIONS, KIND_LABELS
 from app.organisations.service import RuleBroken
 from app.public.web import safe_next
 from app.templating import render
@@ -67,6 +67,7 @@ def _register_page(request: Request, db: SessionDep, catalogue: CatalogueDep,
         "kinds": {kind.value: label for kind, label in KIND_LABELS.items()},
         "areas": [(area.gss_code, area.name) for area in organisations.areas(db)],
         "frameworks": [(f.id, f.title, f.summary) for f in catalogue],
+        "commitment_kinds": COMMITMENT_KIND_OPTIONS,
     })
 
 

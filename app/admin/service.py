@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.accounts.models import User
 from app.accounts.security import hash_password
@@ -18,10 +18,12 @@ from app.clock import now
 from app.forms import Errors, check_email, check_password
 from app.organisations.models import Membership, Organisation, OrganisationArea, Role
 from app.organisations.service import RuleBroken
+from app.search import service as search
+from app.search.service import Hit
 
 __all__ = ["FilterProblem", "RuleBroken", "audit_log", "check_merge", "create_user", "hide",
-           "merge", "not_a_duplicate", "plan_merge", "set_admin", "set_disabled",
-           "set_verified", "unhide"]
+           "merge", "merge_candidates", "not_a_duplicate", "plan_merge", "set_admin",
+           "set_disabled", "set_verified", "unhide"]
 
 
 def _subject(organisation: Organisation) -> str:
@@ -75,6 +77,13 @@ def not_a_duplicate(db: Session, *, actor: User, organisation: Organisation) -> 
     record(db, actor_id=actor.id, action="organisation.not_duplicate",
            organisation_id=organisation.id, subject=_subject(organisation),
            before={"possible_duplicate_of": before}, after={"possible_duplicate_of": None})
+
+
+def merge_candidates(db: Session, *, source: Organisation, find: str) -> list[Hit]:
+    """Organisations `source` could be merged into that fit what the admin typed (any,
+    listed or not, except itself and those already merged away)."""
+    return search.find(db, find, limit=10, where=[
+        col(Organisation.merged_into_id).is_(None), col(Organisation.id) != source.id])
 
 
 def check_merge(db: Session, *, source: Organisation, target_slug: str) -> Organisation:

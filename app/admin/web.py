@@ -205,8 +205,11 @@ def _merge_page(request: Request, db: SessionDep, source: Organisation,
                 errors = {"target": str(broken)}
             else:
                 plan = service.plan_merge(db, source=source, target=target)
+    find = request.query_params.get("find", "").strip()
     return render(request, "admin/merge.html", {
-        "organisation": source, "plan": plan, "values": values, "errors": errors})
+        "organisation": source, "plan": plan, "values": values, "errors": errors,
+        "find": find,
+        "found": service.merge_candidates(db, source=source, find=find) if find else []})
 
 
 @router.get("/organisations/{organisation_id}/merge")

@@ -22,7 +22,11 @@ def record(db: Session, *, actor_id: int | None, action: str,
     db.add(AuditEvent(actor_id=actor_id, action=action, organisation_id=organisation_id,
                       subject=subject, before=_jsonable(before), after=_jsonable(after)))
     if action.startswith(PUBLIC_ACTIONS):
-        bump_public_version(db)
+        # One organisation's change makes only its own pages, its areas' (those it left
+        # too), its regions' and the lists stale; anything else, every page.
+        left = (before or {}).get("areas") or []
+        bump_public_version(db, None if organisation_id is None else [organisation_id],
+                            area_codes=[str(code) for code in left])
 
 
 def _jsonable(values: dict[str, Any] | None) -> dict[str, Any] | None:

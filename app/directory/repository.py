@@ -23,7 +23,6 @@ from sqlalchemy import (
     false,
     func,
     literal,
-    or_,
     select,
 )
 from sqlalchemy.engine import Row
@@ -32,9 +31,11 @@ from sqlmodel import Session, col
 from sqlmodel import select as select_entity
 
 from app.areas.models import Area, FormerAreaCode, Region
+from app.caching import tallied
 from app.organisations.models import Commitment, Organisation, OrganisationArea
-from app.organisations.status import CommitmentStatus, add_months
+from app.organisations.status import HOLD_TO_ACCOUNT, CommitmentStatus, add_months
 from app.publications.models import Publication, PublicationKind
+from app.views.models import VIEW_KIND
 
 DEFAULT_DUE_DAYS = 90
 PLAN_KINDS = (PublicationKind.plan.value, PublicationKind.correction.value)
@@ -61,6 +62,7 @@ c_org = col(Commitment.organisation_id)
 c_framework = col(Commitment.framework_id)
 c_signed = col(Commitment.signed_up_on)
 c_withdrawn = col(Commitment.withdrawn_on)
+c_kind = col(Commitment.kind)
 
 
 def _rows(db: Session, statement: Query) -> Sequence[Result]:
@@ -99,20 +101,28 @@ def status_rows(rules: StatusRules, organisation_ids: Query | None = None) -> Qu
     """Each organisation's latest commitment per framework, with its status today.
 
     Columns: commitment_id, organisation_id, framework_id, signed_up_on, withdrawn_on,
-    status. `organisation_ids` (a select of ids) narrows the rows and publications read.
+    status, commitment_kind. `organisation_ids` (a select of ids) narrows the rows and
+    publications read.
     """
     is_plan = pub_kind.in_(PLAN_KINDS)
     is_progress = pub_kind == PublicationKind.progress.value
+    is_view = pub_kind == VIEW_KIND
     published: Query = select(
         pub_org.label("organisation_id"),
         pub_framework.label("framework_id"),
         func.max(case((is_plan, pub_on))).label("plan_on"),
         func.max(case((is_progress, pub_on))).label("progress_on"),
+        func.max(case((is_view, pub_on))).label("view_on"),
+        func.count(case((is_view, 1))).label("views"),
     ).group_by(pub_org, pub_framework)
     if organisation_ids is not None:
         published = published.where(pub_org.in_(organisation_ids))
     dates = published.subquery("published_dates")
-    plan_on, progress_on = dates.c.plan_on, dates.c.progress_on
+    # What counts, by the kind of commitment (app.organisations.status.counted_dates).
+    holds = c_kind == HOLD_TO_ACCOUNT
+    plan_on = case((holds, dates.c.view_on), else_=dates.c.plan_on)
+    progress_on = case((holds, case((dates.c.views >= 2, dates.c.view_on))),
+                       else_=dates.c.progress_on)
     last_published = case(
         (plan_on.is_(None), progress_on),
         (progress_on.is_(None), plan_on),
@@ -142,7 +152,8 @@ def status_rows(rules: StatusRules, organisation_ids: Query | None = None) -> Qu
     query = (
         select(c_id.label("commitment_id"), c_org.label("organisation_id"),
                c_framework.label("framework_id"), c_signed.label("signed_up_on"),
-               c_withdrawn.label("withdrawn_on"), status.label("status"))
+               c_withdrawn.label("withdrawn_on"), status.label("status"),
+               c_kind.label("commitment_kind"))
         .outerjoin(dates, and_(dates.c.organisation_id == c_org,
                                dates.c.framework_id == c_framework))
         .where(_latest_commitment())
@@ -187,20 +198,16 @@ class Filters:
     status: str = ""
     sort: str = "name"
     located: bool = False
+    # The organisations the search found for `q`, best first (app.search); None: no search.
+    ids: tuple[int, ...] | None = None
 
 
-def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _conditions(filters: Filters, rules: StatusRules) -> list[ColumnElement[bool]]:
+def conditions(filters: Filters, rules: StatusRules) -> list[ColumnElement[bool]]:
+    """What the filters ask of an organisation, besides the words of `q` (the search service
+    finds those, and passes its finds back as `ids`)."""
     conditions = [listed()]
-    if filters.q:
-        pattern = _like(filters.q)
-        conditions.append(or_(func.lower(org_name).like(pattern, escape="\\"),
-                              func.lower(col(Organisation.description)).like(pattern,
-                                                                             escape="\\")))
+    if filters.ids is not None:
+        conditions.append(org_id.in_(filters.ids) if filters.ids else false())
     if filters.kind:
         conditions.append(org_kind == filters.kind)
     if filters.areas:
@@ -225,6 +232,8 @@ def _conditions(filters: Filters, rules: StatusRules) -> list[ColumnElement[bool
 
 
 def _order(filters: Filters) -> list[Any]:
+    if filters.sort == "best" and filters.ids:
+        return [case({found: rank for rank, found in enumerate(filters.ids)}, value=org_id)]
     if filters.sort == "newest":
         latest = select(func.max(c_signed)).where(c_org == org_id).scalar_subquery()
         return [case((latest.is_(None), 1), else_=0), latest.desc(),
@@ -234,12 +243,12 @@ def _order(filters: Filters) -> list[Any]:
 
 def count_organisations(db: Session, filters: Filters, rules: StatusRules) -> int:
     return _scalar(db, select(func.count()).select_from(Organisation)
-                   .where(*_conditions(filters, rules)))
+                   .where(*conditions(filters, rules)))
 
 
 def find_organisations(db: Session, filters: Filters, rules: StatusRules, *,
                        offset: int = 0, limit: int | None = None) -> Sequence[Organisation]:
-    query = select_entity(Organisation).where(*_conditions(filters, rules)) \
+    query = select_entity(Organisation).where(*conditions(filters, rules)) \
         .order_by(*_order(filters)).offset(offset)
     if limit is not None:
         query = query.limit(limit)
@@ -261,6 +270,7 @@ class StatusRow:
     signed_up_on: date
     withdrawn_on: date | None
     status: CommitmentStatus
+    commitment_kind: str = ""
 
 
 def _as_date(value: Any) -> date:
@@ -279,7 +289,7 @@ def statuses_of(db: Session, organisation_ids: Sequence[int],
         found.setdefault(row.organisation_id, []).append(StatusRow(
             row.organisation_id, row.framework_id, _as_date(row.signed_up_on),
             _as_date(row.withdrawn_on) if row.withdrawn_on is not None else None,
-            CommitmentStatus(row.status)))
+            CommitmentStatus(row.status), row.commitment_kind))
     return found
 
 
@@ -402,14 +412,24 @@ def listed_in_area(db: Session, code: str) -> Sequence[Organisation]:
 
 
 def signed_up_counts(db: Session, rules: StatusRules, *, framework: str = "",
-                     kind: str = "") -> dict[str, int]:
-    """Per area: listed organisations with a commitment that is not withdrawn."""
+                     kind: str = "", region: str = "") -> dict[str, int]:
+    """Per area (of `region`, or every area): listed organisations with a commitment that
+    is not withdrawn. Over every area it is a tally, counted once per version of the lists
+    (app.caching.tallied)."""
     query = (select(link_area, func.count(func.distinct(link_org)))
              .join(Organisation, org_id == link_org)
              .where(listed(), org_id.in_(_signed_up_ids(rules, framework)))
              .group_by(link_area))
     if kind:
         query = query.where(org_kind == kind)
+    if region:
+        return _counts(db, query.where(link_area.in_(
+            select(area_code).where(col(Area.region_code) == region))))
+    return tallied(("signed_up_counts", rules.today, framework, kind),
+                   lambda: _counts(db, query))
+
+
+def _counts(db: Session, query: Query) -> dict[str, int]:
     return {code: int(number) for code, number in _rows(db, query)}
 
 
@@ -447,10 +467,11 @@ def council_statuses(db: Session, rules: StatusRules, *, framework: str = "",
 # Home page figures ---------------------------------------------------------------------------
 
 def signed_up_by_kind(db: Session, rules: StatusRules) -> dict[str, int]:
-    rows = _rows(db, select(org_kind, func.count())
-                 .where(listed(), org_id.in_(_signed_up_ids(rules)))
-                 .group_by(org_kind))
-    return {kind: int(number) for kind, number in rows}
+    """A tally, counted once per version of the lists (app.caching.tallied)."""
+    query = (select(org_kind, func.count())
+             .where(listed(), org_id.in_(_signed_up_ids(rules)))
+             .group_by(org_kind))
+    return tallied(("signed_up_by_kind", rules.today), lambda: _counts(db, query))
 
 
 def councils_with_a_plan(db: Session) -> int:

@@ -8,23 +8,30 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
+from markupsafe import Markup, escape
 from sqlmodel import Session
 
 from app.areas.models import Region
 from app.audit.service import record
+from app.caching import tallied
 from app.directory import repository
 from app.directory.repository import AreaRow, Filters, PublicationRow, StatusRules
 from app.frameworks import FrameworkCatalogue
 from app.organisations.models import KIND_LABELS, Organisation, OrganisationKind
-from app.organisations.status import STATUS_LABELS, CommitmentStatus
+from app.organisations.status import STATUS_LABELS, CommitmentStatus, status_label
 from app.publications.models import PublicationKind
+from app.search import service as search_service
+from app.search.service import Hit
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100
-SORTS = {"name": "Name (A to Z)", "newest": "Newest sign-up first"}
+SORTS = {"best": "Best match first (when searching)", "name": "Name (A to Z)",
+         "newest": "Newest sign-up first"}
+# A search shows at most this many organisations: enough to find the one meant.
+MAX_MATCHES = 200
 KINDS = {kind.value: label for kind, label in KIND_LABELS.items()}
 STATUSES = {status.value: label for status, label in STATUS_LABELS.items()}
 NOT_SIGNED_UP = "not_signed_up"
@@ -38,6 +45,10 @@ def rules_for(catalogue: FrameworkCatalogue, today: date) -> StatusRules:
 
 def kind_label(kind: str) -> str:
     return KINDS.get(kind, kind)
+
+
+def default_sort(q: str) -> str:
+    return "best" if q else "name"
 
 
 # Filters ------------------------------------------------------------------------------------
@@ -63,7 +74,7 @@ class FilterChoice:
         """The filters as query parameters (only those set)."""
         items = {"q": self.q, "kind": self.kind, "area": self.area, "region": self.region,
                  "framework": self.framework, "status": self.status}
-        if self.sort != "name":
+        if self.sort != default_sort(self.q):
             items["sort"] = self.sort
         return {key: value for key, value in items.items() if value}
 
@@ -80,7 +91,7 @@ def choose_filters(db: Session, catalogue: FrameworkCatalogue, values: Mapping[s
     status = values.get("status", "").strip()
     status = status if status in STATUSES else ""
     sort = values.get("sort", "").strip()
-    sort = sort if sort in SORTS else "name"
+    sort = sort if sort in SORTS and (q or sort != "best") else default_sort(q)
     region = values.get("region", "").strip().upper()
     area = values.get("area", "").strip().upper()
     codes: tuple[str, ...] = ()
@@ -150,7 +161,8 @@ def cards(db: Session, organisations: Sequence[Organisation], rules: StatusRules
         assert organisation.id is not None
         views = sorted(
             (StatusView(row.framework_id, titles.get(row.framework_id, row.framework_id),
-                        row.status, STATUS_LABELS[row.status], row.signed_up_on,
+                        row.status, status_label(row.status, row.commitment_kind),
+                        row.signed_up_on,
                         row.withdrawn_on)
              for row in statuses.get(organisation.id, [])),
             key=lambda view: order.get(view.framework_id, len(order)))
@@ -170,6 +182,12 @@ class ResultPage:
     number: int
     per_page: int
     cards: list[OrganisationCard]
+    hits: dict[int, Hit] = field(default_factory=dict)  # what the search found, by id
+
+    def name_of(self, card: OrganisationCard) -> Markup:
+        """The card's name, escaped, with the words searched for marked."""
+        hit = self.hits.get(card.id)
+        return hit.highlighted if hit is not None else escape(card.name)
 
     @property
     def pages(self) -> int:
@@ -188,7 +206,12 @@ def search(db: Session, filters: Filters, rules: StatusRules, catalogue: Framewo
            *, page: int = 1, per_page: int = PER_PAGE,
            clamp: bool = True) -> ResultPage:
     """One page of listed organisations matching the filters (count, page, cards)."""
-    total = repository.count_organisations(db, filters, rules)
+    hits = _search_hits(db, filters, rules)
+    if hits is not None:
+        filters = replace(filters, ids=tuple(hit.organisation_id for hit in hits))
+        total = len(hits)
+    else:
+        total = repository.count_organisations(db, filters, rules)
     page = max(1, page)
     if clamp:
         page = min(page, max(1, math.ceil(total / per_page)))
@@ -196,12 +219,25 @@ def search(db: Session, filters: Filters, rules: StatusRules, catalogue: Framewo
                                           limit=per_page) \
         if total and (page - 1) * per_page < total else []
     return ResultPage(total=total, number=page, per_page=per_page,
-                      cards=cards(db, found, rules, catalogue))
+                      cards=cards(db, found, rules, catalogue),
+                      hits={hit.organisation_id: hit for hit in hits or []})
+
+
+def _search_hits(db: Session, filters: Filters, rules: StatusRules) -> list[Hit] | None:
+    """What the search service finds for `q` among the organisations the other filters
+    allow (one query), or None without a `q`."""
+    if not filters.q:
+        return None
+    return search_service.find(db, filters.q, where=repository.conditions(filters, rules),
+                       limit=MAX_MATCHES)
 
 
 def every_match(db: Session, filters: Filters, rules: StatusRules,
                 catalogue: FrameworkCatalogue) -> list[OrganisationCard]:
     """Every listed organisation matching the filters (downloads)."""
+    hits = _search_hits(db, filters, rules)
+    if hits is not None:
+        filters = replace(filters, ids=tuple(hit.organisation_id for hit in hits))
     return cards(db, repository.find_organisations(db, filters, rules), rules, catalogue)
 
 
@@ -366,10 +402,20 @@ class MapCell:
 
 
 def map_cells(db: Session, rules: StatusRules, *, framework: str,
-              kind: str = "") -> list[MapCell]:
-    """Every area with its council's status (for `framework`) and how many organisations
-    (of `kind`) signed up there, in region then name order."""
-    counts = repository.signed_up_counts(db, rules, framework=framework, kind=kind)
+              kind: str = "", region: str = "") -> list[MapCell]:
+    """Every area (of `region`, or of England) with its council's status (for `framework`)
+    and how many organisations (of `kind`) signed up there, in region then name order.
+    For England they are worked out once per version of the lists (app.caching.tallied)."""
+    if region:
+        return _map_cells(db, rules, framework=framework, kind=kind, region=region)
+    return list(tallied(("map_cells", rules.today, framework, kind),
+                        lambda: tuple(_map_cells(db, rules, framework=framework, kind=kind))))
+
+
+def _map_cells(db: Session, rules: StatusRules, *, framework: str, kind: str = "",
+               region: str = "") -> list[MapCell]:
+    counts = repository.signed_up_counts(db, rules, framework=framework, kind=kind,
+                                         region=region)
     councils: dict[str, repository.CouncilRow] = {}
     for row in repository.council_statuses(db, rules, framework=framework):
         councils.setdefault(row.area_code, row)
@@ -403,7 +449,7 @@ def regions_with_networks(db: Session) -> list[RegionRow]:
 
 def region_page(db: Session, region: Region, rules: StatusRules, *,
                 framework: str) -> RegionPage:
-    cells = [cell for cell in map_cells(db, rules, framework=framework)
+    cells = [cell for cell in map_cells(db, rules, framework=framework, region=region.code)
              if cell.area.region_code == region.code]
     return RegionPage(region=region, cells=cells)
 

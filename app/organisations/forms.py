@@ -8,7 +8,7 @@ from typing import ClassVar
 from pydantic import Field, ValidationInfo, field_validator
 
 from app.forms import Form, check_email, check_password, check_website
-from app.organisations.models import OrganisationKind, Role
+from app.organisations.models import CommitmentKind, OrganisationKind, Role
 
 ORG_ID = re.compile(r"^[A-Z]{2}-[A-Z]{2,6}-[A-Za-z0-9-]+$")
 # England lies within this box; a point outside it is almost certainly a typing slip.
@@ -92,9 +92,11 @@ class SignUpForm(Form):
     MESSAGES: ClassVar[dict[str, str]] = {
         "framework": "Choose the framework you are signing up to",
         "commitment": "Say what your organisation commits to, in plain words",
+        "commitment_kind": "Choose what your organisation commits to do",
     }
     framework: str
     commitment: str = Field(max_length=2000)
+    commitment_kind: CommitmentKind = CommitmentKind.improve
 
 
 class WithdrawForm(Form):

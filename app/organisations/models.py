@@ -43,6 +43,9 @@ class Organisation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=120, unique=True, index=True)
     name: str = Field(max_length=200, index=True)
+    # Names it was known by before, one a line: search still finds it by them.
+    former_names: str = Field(default="", max_length=1000,
+                              sa_column_kwargs={"server_default": ""})
     kind: str = Field(max_length=20, index=True)
     website: str = Field(default="", max_length=500)
     description: str = Field(default="", max_length=2000)
@@ -89,6 +92,25 @@ class Membership(SQLModel, table=True):
     created_at: datetime = Field(default_factory=now)
 
 
+class CommitmentKind(StrEnum):
+    """What an organisation commits to (DESIGN §6): its status counts the publications that
+    fit."""
+
+    improve = "improve"  # improve its own services: action plans and progress reports
+    hold_to_account = "hold_to_account"  # hold others to account: independent views
+
+
+# (value, label, hint) for the choice at sign-up.
+COMMITMENT_KIND_OPTIONS = [
+    (CommitmentKind.improve.value, "Improve our own services",
+     "We look at the markers with the people who use our services, publish an action plan "
+     "and report our progress."),
+    (CommitmentKind.hold_to_account.value, "Hold others to account",
+     "We publish independent views of what others, like our council, do: in the words of "
+     "local people."),
+]
+
+
 class Commitment(SQLModel, table=True):
     """An organisation's public sign-up to one framework; withdrawal stays in the history."""
 
@@ -98,6 +120,8 @@ class Commitment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     framework_id: str = Field(max_length=100, index=True)
+    kind: str = Field(default=CommitmentKind.improve.value, max_length=20,
+                      sa_column_kwargs={"server_default": CommitmentKind.improve.value})
     statement: str = Field(max_length=2000)
     signed_up_on: date
     withdrawn_on: date | None = None

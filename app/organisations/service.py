@@ -13,10 +13,23 @@ from sqlmodel import Session, select
 from app.audit.service import record
 from app.frameworks import Framework, FrameworkCatalogue
 from app.organisations import repository
-from app.organisations.models import Commitment, Membership, Organisation, OrganisationArea, Role
-from app.organisations.status import CommitmentStatus, commitment_status
+from app.organisations.models import (
+    Commitment,
+    CommitmentKind,
+    Membership,
+    Organisation,
+    OrganisationArea,
+    Role,
+)
+from app.organisations.status import (
+    CommitmentStatus,
+    commitment_status,
+    counted_dates,
+    status_label,
+    status_meaning,
+)
 from app.publications.models import Publication
-from app.publications.repository import published_dates
+from app.publications.repository import PublishedDates, published_dates
 from app.views import repository as views
 
 
@@ -59,7 +72,8 @@ def create_organisation(db: Session, *, actor_id: int, name: str, kind: str,
 
 
 def sign_up(db: Session, *, actor_id: int, organisation: Organisation, framework_id: str,
-            statement: str, on: date) -> Commitment:
+            statement: str, on: date,
+            kind: CommitmentKind = CommitmentKind.improve) -> Commitment:
     """Sign the organisation up to a framework (again, if it withdrew before)."""
     assert organisation.id is not None
     current = [c for c in repository.commitments_of(db, organisation.id)
@@ -67,12 +81,14 @@ def sign_up(db: Session, *, actor_id: int, organisation: Organisation, framework
     if current:
         raise RuleBroken("Your organisation is already signed up to this framework.")
     commitment = Commitment(organisation_id=organisation.id, framework_id=framework_id,
-                            statement=statement, signed_up_on=on, created_by_id=actor_id)
+                            kind=kind.value, statement=statement, signed_up_on=on,
+                            created_by_id=actor_id)
     db.add(commitment)
     db.flush()
     record(db, actor_id=actor_id, action="commitment.sign_up", organisation_id=organisation.id,
            subject=f"commitment:{commitment.id}",
-           after={"framework": framework_id, "statement": statement, "signed_up_on": str(on)})
+           after={"framework": framework_id, "kind": kind.value, "statement": statement,
+                  "signed_up_on": str(on)})
     return commitment
 
 
@@ -92,6 +108,10 @@ def update_profile(db: Session, *, actor_id: int, organisation: Organisation,
     assert organisation.id is not None
     before = {key: getattr(organisation, key) for key in changes}
     before["areas"] = repository.area_codes_of(db, organisation.id)
+    renamed = "name" in changes and changes["name"] != organisation.name
+    if renamed:  # search still finds it by the name people knew
+        names = [organisation.name, *organisation.former_names.splitlines()]
+        organisation.former_names = "\n".join(dict.fromkeys(names))[:1000]
     for key, value in changes.items():
         setattr(organisation, key, value)
     db.add(organisation)
@@ -156,6 +176,18 @@ class CommitmentView:
     status: CommitmentStatus
     plan_due_on: date | None
 
+    @property
+    def label(self) -> str:
+        return status_label(self.status, self.commitment.kind)
+
+    @property
+    def meaning(self) -> str:
+        return status_meaning(self.status, self.commitment.kind)
+
+    @property
+    def holds_to_account(self) -> bool:
+        return self.commitment.kind == CommitmentKind.hold_to_account
+
 
 def commitment_views(db: Session, organisation_id: int, catalogue: FrameworkCatalogue,
                      today: date) -> list[CommitmentView]:
@@ -165,16 +197,19 @@ def commitment_views(db: Session, organisation_id: int, catalogue: FrameworkCata
     for commitment in reversed(repository.commitments_of(db, organisation_id)):
         framework = catalogue.get(commitment.framework_id)
         due_days = framework.plan_due_days if framework else 90
-        published = dates.get((organisation_id, commitment.framework_id))
+        published = dates.get((organisation_id, commitment.framework_id)) \
+            or PublishedDates(None, None)
+        last_plan_on, last_progress_on = counted_dates(
+            commitment.kind, last_plan_on=published.last_plan_on,
+            last_progress_on=published.last_progress_on,
+            last_view_on=published.last_view_on, views=published.views)
         views.append(CommitmentView(
             commitment=commitment, framework=framework,
             status=commitment_status(today=today, signed_up_on=commitment.signed_up_on,
                                      plan_due_days=due_days,
                                      withdrawn_on=commitment.withdrawn_on,
-                                     last_plan_on=published.last_plan_on
-                                     if published else None,
-                                     last_progress_on=published.last_progress_on
-                                     if published else None),
+                                     last_plan_on=last_plan_on,
+                                     last_progress_on=last_progress_on),
             plan_due_on=commitment.signed_up_on + timedelta(days=due_days),
         ))
     return views

@@ -36,6 +36,51 @@ STATUS_MEANINGS = {
 }
 
 
+# An organisation that holds others to account (CommitmentKind.hold_to_account) publishes
+# independent views: the same statuses, said in the words of what it does.
+HOLD_TO_ACCOUNT_LABELS = {
+    **STATUS_LABELS,
+    CommitmentStatus.plan_published: "View published",
+    CommitmentStatus.progress_reported: "Views kept up to date",
+    CommitmentStatus.plan_overdue: "View overdue",
+}
+HOLD_TO_ACCOUNT_MEANINGS = {
+    **STATUS_MEANINGS,
+    CommitmentStatus.signed_up: "Signed up to hold others to account; its first independent "
+                                "view is not due yet.",
+    CommitmentStatus.plan_published: "Has published an independent view of another "
+                                     "organisation.",
+    CommitmentStatus.progress_reported: "Has published independent views more than once, "
+                                        "keeping them up to date.",
+    CommitmentStatus.plan_overdue: "Signed up to hold others to account, but has not "
+                                   "published an independent view within the time the "
+                                   "framework suggests.",
+}
+HOLD_TO_ACCOUNT = "hold_to_account"  # CommitmentKind.hold_to_account (models import this)
+
+
+def status_label(status: CommitmentStatus, commitment_kind: str = "") -> str:
+    labels = HOLD_TO_ACCOUNT_LABELS if commitment_kind == HOLD_TO_ACCOUNT else STATUS_LABELS
+    return labels[status]
+
+
+def status_meaning(status: CommitmentStatus, commitment_kind: str = "") -> str:
+    meanings = HOLD_TO_ACCOUNT_MEANINGS if commitment_kind == HOLD_TO_ACCOUNT \
+        else STATUS_MEANINGS
+    return meanings[status]
+
+
+def counted_dates(commitment_kind: str, *, last_plan_on: date | None,
+                  last_progress_on: date | None, last_view_on: date | None,
+                  views: int) -> tuple[date | None, date | None]:
+    """(last plan, last progress) as the status rules count them for this kind of
+    commitment: to hold others to account, a published independent view counts as the
+    plan, and a later one as progress (DESIGN §6)."""
+    if commitment_kind == HOLD_TO_ACCOUNT:
+        return last_view_on, last_view_on if views >= 2 else None
+    return last_plan_on, last_progress_on
+
+
 def add_months(day: date, months: int) -> date:
     """The same day `months` later; the 29th February becomes the 28th in other years."""
     month_index = day.month - 1 + months

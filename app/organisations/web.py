@@ -37,7 +37,13 @@ from app.organisations.forms import (
     SignUpForm,
     WithdrawForm,
 )
-from app.organisations.models import KIND_LABELS, Membership, Organisation, Role
+from app.organisations.models import (
+    COMMITMENT_KIND_OPTIONS,
+    KIND_LABELS,
+    Membership,
+    Organisation,
+    Role,
+)
 from app.organisations.service import RuleBroken
 from app.organisations.status import STATUS_LABELS, STATUS_MEANINGS
 from app.publications import repository as publications
@@ -148,7 +154,8 @@ def _frameworks_page(request: Request, access: OrgAccess, db: SessionDep,
               if view.commitment.withdrawn_on is None}
     return render(request, "organisations/frameworks.html", _base(
         access, commitments=views, values=values, errors=errors, withdrawing=withdrawing,
-        available=[(f.id, f.title, f.summary) for f in catalogue if f.id not in active]))
+        available=[(f.id, f.title, f.summary) for f in catalogue if f.id not in active],
+        commitment_kinds=COMMITMENT_KIND_OPTIONS))
 
 
 @router.get("/manage/{slug}/frameworks")
@@ -167,7 +174,8 @@ async def sign_up(request: Request, access: OwnerAccess, db: SessionDep,
     if form is not None and not errors:
         try:
             service.sign_up(db, actor_id=access.user.id or 0, organisation=access.organisation,
-                            framework_id=form.framework, statement=form.commitment, on=today())
+                            framework_id=form.framework, statement=form.commitment, on=today(),
+                            kind=form.commitment_kind)
         except RuleBroken as broken:
             errors["framework"] = str(broken)
     if form is None or errors:

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import case, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.publications.models import Publication, PublicationKind
+from app.views.models import VIEW_KIND
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,8 @@ class PublishedDates:
 
     last_plan_on: date | None
     last_progress_on: date | None
+    last_view_on: date | None = None  # independent views it published (to this framework)
+    views: int = 0
 
 
 def published_dates(db: Session, organisation_ids: Sequence[int]
@@ -27,16 +31,19 @@ def published_dates(db: Session, organisation_ids: Sequence[int]
     if not organisation_ids:
         return {}
     is_plan = col(Publication.kind).in_([PublicationKind.plan, PublicationKind.correction])
-    rows = db.exec(
-        select(Publication.organisation_id, Publication.framework_id,
-               func.max(case((is_plan, Publication.published_on))),
-               func.max(case((col(Publication.kind) == PublicationKind.progress,
-                              Publication.published_on))))
+    is_view = col(Publication.kind) == VIEW_KIND
+    rows = db.connection().execute(
+        sa_select(col(Publication.organisation_id), col(Publication.framework_id),
+                  func.max(case((is_plan, Publication.published_on))),
+                  func.max(case((col(Publication.kind) == PublicationKind.progress,
+                                 Publication.published_on))),
+                  func.max(case((is_view, Publication.published_on))),
+                  func.count(case((is_view, 1))))
         .where(col(Publication.organisation_id).in_(organisation_ids))
         .group_by(col(Publication.organisation_id), col(Publication.framework_id))
     ).all()
-    return {(org, framework): PublishedDates(plan, progress)
-            for org, framework, plan, progress in rows}
+    return {(org, framework): PublishedDates(plan, progress, view, int(views or 0))
+            for org, framework, plan, progress, view, views in rows}
 
 
 def publications_of(db: Session, organisation_id: int) -> Sequence[Publication]:

@@ -37,7 +37,8 @@ from app.publications.models import Publication
 from app.templating import render
 from app.views import repository, service
 from app.views.forms import ReplyForm, StartViewForm
-from app.views.snapshot import ALL_KIND_LABELS, view_markers
+from app.views.picker import choices
+from app.views.snapshot import view_markers
 
 router = APIRouter(include_in_schema=False)
 
@@ -85,17 +86,13 @@ def _list_page(request: Request, access: OrgAccess, db: Session, catalogue: Cata
     published = repository.views_published_by(db, organisation_id)
     received = repository.views_published_about(db, organisation_id)
     replies = repository.replies_to(db, [p.id or 0 for p, _viewer in received])
-    options = [(str(publication.id), f"{organisation.name}: {framework.title} "
-                f"({ALL_KIND_LABELS.get(publication.kind, '').lower()} published "
-                f"{publication.published_on.strftime('%-d %B %Y')})")
-               for publication, organisation in repository.viewable_publications(
-                   db, excluding=organisation_id)
-               if (framework := catalogue.get(publication.framework_id)) is not None]
+    find = values.get("find") or request.query_params.get("find", "")
+    picker = choices(db, organisation_id, str(find), catalogue)
     return render(request, "views/list.html", _base(
         access, drafts=drafts, about=about, catalogue=catalogue,
         latest_published={(p.about_organisation_id, p.framework_id): p
                            for p in reversed(published)},
-        received=received, replies=replies, options=options, values=values, errors=errors))
+        received=received, replies=replies, picker=picker, values=values, errors=errors))
 
 
 @router.get("/manage/{slug}/views")

@@ -132,6 +132,22 @@ def test_same_name_in_same_area_asks_is_this_you(client: TestClient, db: Session
     assert "admin@example.org" in recipients
 
 
+def test_a_name_spelt_a_little_differently_in_the_same_area_asks_is_this_you(
+        client: TestClient, db: Session) -> None:
+    make_organisation(db, name="Bolton Disabled Peoples Forum", areas=("E08000001",))
+    make_organisation(db, name="Bolton Disabled People's Forum", areas=("E08000010",))
+    make_organisation(db, name="Bolton Carers", areas=("E08000001",))
+    db.commit()
+    page = post_form(client, "/register", {**GOOD_SIGN_UP,
+                                           "org_name": "Bolton Disabled Peoples Fourm"})
+    html = page.text  # type: ignore[attr-defined]
+    assert "Is this you?" in html
+    warning = html[html.index("Is this you?"):html.index("If it is yours")]
+    assert "Bolton Disabled Peoples Forum" in warning
+    assert "Bolton Carers" not in warning
+    assert "Bolton Disabled People&#39;s Forum" not in warning  # works in another area
+
+
 def test_register_with_a_known_email_says_the_same_and_creates_nothing(
         client: TestClient, db: Session, settings: Settings) -> None:
     make_user(db, email="ann@example.org")

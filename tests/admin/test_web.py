@@ -360,6 +360,17 @@ def test_merge_asks_for_a_real_target(admin: TestClient, world: World) -> None:
     assert load(world, Organisation, world.duplicate).merged_into_id is None
 
 
+def test_merge_finds_the_organisation_to_keep_by_a_name_spelt_nearly_right(
+        admin: TestClient, world: World) -> None:
+    base = f"/admin/organisations/{world.duplicate}/merge"
+    page = admin.get(base, params={"find": "bolten voise"})
+    link = f'href="{base}?target={world.organisation_slug}"'
+    assert link in page.text
+    assert "<mark>Bolton</mark> <mark>Voice</mark>" in page.text
+    assert f'href="{base}?target={world.duplicate_slug}"' not in page.text  # not itself
+    assert "No organisation found" in admin.get(base, params={"find": "zzzz"}).text
+
+
 def test_merge_shows_what_will_move_then_moves_it(admin: TestClient, world: World) -> None:
     with Session(engine_for(world.database_url)) as db:
         duplicate = db.get(Organisation, world.duplicate)

@@ -62,7 +62,7 @@ def test_scripts_run_without_errors(live_server: str, page: Page) -> None:
     cluster = page.locator(".mir-points__cluster").first
     expect(cluster).to_contain_text("organisations. Select to zoom in.")
     _visit(page, f"{live_server}/organisations")
-    page.get_by_label("Search by name or description").fill("group")
+    page.get_by_label("Search by name or place").fill("group")
     expect(page.locator("#result-count")).to_have_text("25 organisations found")
     console.assert_none("the map and the directory")
 
@@ -73,7 +73,7 @@ def test_htmx_filters_swap_the_results_and_change_the_address(live_server: str,
     _visit(page, f"{live_server}/organisations")
     status = page.locator("#result-count")
     expect(status).to_have_text("27 organisations found")
-    page.get_by_label("Search by name or description").fill("council")
+    page.get_by_label("Search by name or place").fill("council")
     expect(status).to_have_text("2 organisations found")
     expect(page).to_have_url(f"{live_server}/organisations?q=council&kind=&region=&area="
                              "&framework=&status=&sort=name")
@@ -83,7 +83,7 @@ def test_htmx_filters_swap_the_results_and_change_the_address(live_server: str,
     expect(status).to_have_text("1 organisation found")
     expect(page.locator(".mir-result__title a")).to_have_text(["Wigan Council"])
     # The form is still there (only the results were swapped) and keeps its values.
-    expect(page.get_by_label("Search by name or description")).to_have_value("council")
+    expect(page.get_by_label("Search by name or place")).to_have_value("council")
     assert_no_axe_violations(page)
 
 
@@ -94,13 +94,13 @@ def test_without_javascript_the_filter_form_and_pages_work(live_server: str,
     _visit(page, f"{live_server}/organisations")
     expect(page.locator("#result-count")).to_have_text("27 organisations found")
     page.get_by_label("Kind of organisation").select_option("voluntary")
-    page.get_by_label("Search by name or description").fill("group 1")
+    page.get_by_label("Search by name or place").fill("group 1")
     page.get_by_role("button", name="Apply filters").click()
     expect(page).to_have_url(f"{live_server}/organisations?q=group+1&kind=voluntary&region="
                              "&area=&framework=&status=&sort=name")
     expect(page.locator("#result-count")).to_have_text("10 organisations found")
     page.get_by_label("Kind of organisation").select_option("")
-    page.get_by_label("Search by name or description").fill("")
+    page.get_by_label("Search by name or place").fill("")
     page.get_by_role("button", name="Apply filters").click()
     page.get_by_role("link", name="Next").click()
     expect(page.locator(".mir-result__title a")).to_have_count(7)

@@ -177,7 +177,7 @@ def test_visitors_missing_the_same_page_at_once_share_one_render(
 ) -> None:
     """After a publication every worker's copy is stale: a crowd arriving together gets one
     render between them, not one each (which on a busy page made visitors time out)."""
-    monkeypatch.setattr("app.caching.read_public_version", lambda engine: 7)
+    monkeypatch.setattr("app.caching.read_versions", lambda engine, scopes: (7, 0))
     calls = 0
 
     async def slow_page(scope: Scope, receive: Receive, send: Send) -> None:

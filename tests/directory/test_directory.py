@@ -64,12 +64,20 @@ def test_lists_listed_organisations_by_name_with_their_status(client: TestClient
     assert "Secret" not in page.text
 
 
-def test_search_is_case_insensitive_on_name_and_description(client: TestClient,
-                                                            database_url: str) -> None:
+def test_search_is_case_insensitive_on_name_and_place(client: TestClient,
+                                                      database_url: str) -> None:
     seed(database_url)
-    assert names(client.get("/organisations?q=BOLTON").text) == ["Bolton Council"]
-    assert names(client.get("/organisations?q=disabled").text) == ["Wigan Voices"]
-    # LIKE wildcards in the search are taken literally.
+    # The name first, then others working in the place named.
+    assert names(client.get("/organisations?q=BOLTON").text) == \
+        ["Bolton Council", "Anchor Care 100%"]
+    assert names(client.get("/organisations?q=wigan+voices").text)[:1] == ["Wigan Voices"]
+    assert names(client.get("/organisations?q=bolton&sort=name").text) == \
+        ["Anchor Care 100%", "Bolton Council"]  # A to Z when asked
+    # Misspelt, and the words found are marked.
+    page = client.get("/organisations?q=wigna+voises").text
+    assert names(page)[:1] == ["Wigan Voices"]
+    assert "<mark>Wigan</mark> <mark>Voices</mark>" in page
+    # Wildcards in the search are taken literally.
     assert names(client.get("/organisations?q=100%25").text) == ["Anchor Care 100%"]
     assert names(client.get("/organisations?q=_").text) == []
     assert count(client.get("/organisations?q=secret").text) == "No organisations found"

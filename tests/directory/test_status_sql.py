@@ -9,8 +9,8 @@ from sqlmodel import Session
 
 from app.directory import repository
 from app.directory.repository import StatusRules, lapse_cutoff
-from app.organisations.status import add_months, commitment_status
-from app.publications.repository import published_dates
+from app.organisations.status import add_months, commitment_status, counted_dates
+from app.publications.repository import PublishedDates, published_dates
 from tests.directory.builders import database, publish
 from tests.factories import make_commitment, make_organisation
 
@@ -27,24 +27,26 @@ def test_lapse_cutoff_is_the_last_day_twelve_months_have_passed() -> None:
 
 
 def _python_statuses(db: Session, organisation_ids: list[int], rules: StatusRules,
-                     commitments: dict[int, tuple[str, date, date | None]]
+                     commitments: dict[int, tuple[str, date, date | None, str]]
                      ) -> dict[tuple[int, str], str]:
     dates = published_dates(db, organisation_ids)
     found = {}
-    for organisation_id, (framework, signed, withdrawn) in commitments.items():
-        published = dates.get((organisation_id, framework))
+    for organisation_id, (framework, signed, withdrawn, kind) in commitments.items():
+        published = dates.get((organisation_id, framework)) or PublishedDates(None, None)
+        plan_on, progress_on = counted_dates(
+            kind, last_plan_on=published.last_plan_on,
+            last_progress_on=published.last_progress_on,
+            last_view_on=published.last_view_on, views=published.views)
         found[organisation_id, framework] = commitment_status(
             today=rules.today, signed_up_on=signed, plan_due_days=rules.due_days[framework],
-            withdrawn_on=withdrawn,
-            last_plan_on=published.last_plan_on if published else None,
-            last_progress_on=published.last_progress_on if published else None).value
+            withdrawn_on=withdrawn, last_plan_on=plan_on, last_progress_on=progress_on).value
     return found
 
 
 def test_sql_statuses_match_commitment_status(database_url: str) -> None:
     chance = random.Random(2026)
     base = date(2024, 2, 29)
-    commitments: dict[int, tuple[str, date, date | None]] = {}
+    commitments: dict[int, tuple[str, date, date | None, str]] = {}
     with database(database_url) as db:
         for number in range(160):
             organisation = make_organisation(db, name=f"Status {number}")
@@ -55,14 +57,17 @@ def test_sql_statuses_match_commitment_status(database_url: str) -> None:
                 if chance.random() < 0.15 else None
             commitment = make_commitment(db, organisation, framework_id=framework,
                                          signed_up_on=signed)
+            commitment.kind = chance.choice(["improve", "improve", "hold_to_account"])
             commitment.withdrawn_on = withdrawn
             db.add(commitment)
             for _ in range(chance.choice([0, 0, 1, 2, 3])):
-                publish(db, organisation, chance.choice(["plan", "progress", "correction"]),
+                publish(db, organisation,
+                        chance.choice(["plan", "progress", "correction", "view", "view",
+                                       "reply"]),
                         on=signed + timedelta(days=chance.randint(0, 500)),
                         framework_id=chance.choice([framework, framework, "other-framework"]),
                         hidden_reason=chance.choice([None, None, "hidden"]))
-            commitments[organisation.id] = (framework, signed, withdrawn)
+            commitments[organisation.id] = (framework, signed, withdrawn, commitment.kind)
         db.commit()
         ids = list(commitments)
         days = [base + timedelta(days=offset) for offset in range(0, 1400, 37)]

@@ -68,7 +68,7 @@ def world(db: Session, settings: Settings) -> None:
 
 def start(editor: TestClient) -> str:
     page = editor.get(f"/manage/{DPULO}/views").text
-    option = re.search(r'<option value="(\d+)"[^>]*>Bury Council', page)
+    option = re.search(r'value="(\d+)"[^>]*>\s*<label[^>]*>\s*Bury Council', page)
     assert option, "the council's plan is offered"
     response = post(editor, f"/manage/{DPULO}/views", {"about": option.group(1)},
                     f"/manage/{DPULO}/views", follow_redirects=False)
@@ -249,7 +249,7 @@ def test_only_other_organisations_publications_are_offered(app: FastAPI,
                                                            world: None) -> None:
     council = person(app, "council@example.org")
     page = council.get(f"/manage/{COUNCIL}/views").text
-    assert "No other organisation has published an assessment yet." in page
+    assert "No organisation in your area has published an assessment yet." in page
 
 
 def test_a_views_levels_speak_about_the_organisation_viewed(app: FastAPI, world: None) -> None:
@@ -290,3 +290,31 @@ def test_a_view_offers_to_copy_the_assessments_co_production_record(
         follow_redirects=True)
     assert "This record is complete enough to publish with your view." in saved.text
     assert "Fill in this form from that record" not in saved.text
+
+
+def test_the_organisations_of_your_area_come_first_and_search_finds_the_rest(
+        app: FastAPI, world: None, db: Session, settings: Settings) -> None:
+    """The picker scales: your own area's organisations, then a search (no JavaScript
+    needed) that forgives spelling; nothing unlisted, nothing without an assessment."""
+    owner = make_user(db, email="far@example.org")
+    far = make_organisation(db, owner=owner, name="Cornwall Council", kind="council",
+                            areas=("E06000052",))
+    publish_plan(db, far, owner, upload_dir=settings.upload_dir)
+    make_organisation(db, name="Cornwall Voices", areas=("E06000052",))  # nothing published
+    db.commit()
+    editor = person(app, "dpulo-editor@example.org")
+    page = editor.get(f"/manage/{DPULO}/views").text
+    assert "Organisations in your area" in page
+    assert re.search(r"<label[^>]*>\s*Bury Council: ", page)
+    assert "Cornwall Council" not in page
+    found = editor.get(f"/manage/{DPULO}/views?find=cornwal+councel").text
+    assert "1 match found" in found
+    assert re.search(r"<label[^>]*>\s*<mark>Cornwall</mark> <mark>Council</mark>: ", found)
+    assert "Bury Council:" not in found and "Cornwall Voices" not in found
+    nothing = editor.get(f"/manage/{DPULO}/views?find=zzzz").text
+    assert "No organisation with a published assessment matches" in nothing
+    # A mistake keeps the search and its results.
+    response = post(editor, f"/manage/{DPULO}/views", {"find": "cornwal", "about": ""},
+                    f"/manage/{DPULO}/views")
+    assert "<title>Error: " in response.text
+    assert 'value="cornwal"' in response.text and "<mark>Cornwall</mark> Council" in response.text

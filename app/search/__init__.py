@@ -1,0 +1,1 @@
+"""Finding organisations by what people type: names, former names, areas, misspelt or not."""

@@ -1,0 +1,140 @@
+"""A change to one organisation makes only the cached pages that show it stale: its own
+pages, its area(s), its region(s) and the lists (home, map, directory, API lists). Other
+organisations' pages, areas and regions, and the framework pages, stay cached."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from app.audit.service import record
+from app.caching import cache_of, page_scopes
+from app.organisations.models import Organisation
+from app.organisations.service import update_profile
+from tests.directory.builders import database, publish
+from tests.factories import make_commitment, make_organisation
+
+BOLTON, CORNWALL = "E08000001", "E06000052"  # North West, South West
+NORTH_WEST, SOUTH_WEST = "E12000002", "E12000009"
+PAGES = [
+    "/", "/map", "/areas", "/organisations", "/organisations?q=bolton",
+    "/organisations/bolton-voice", "/organisations/bolton-voice/changes",
+    "/organisations/kernow-voice", "/organisations/kernow-voice/changes",
+    f"/areas/{BOLTON}", f"/areas/{CORNWALL}", f"/regions/{NORTH_WEST}",
+    f"/regions/{SOUTH_WEST}", "/frameworks", "/open-data", "/api/v1/organisations",
+    "/api/v1/organisations/bolton-voice", "/api/v1/organisations/kernow-voice",
+]
+LISTS = ["/", "/map", "/areas", "/organisations", "/organisations?q=bolton",
+         "/api/v1/organisations"]
+
+
+def test_pages_know_what_they_show() -> None:
+    assert page_scopes("/organisations/x/publications/2") == ("org:x",)
+    assert page_scopes("/api/v1/organisations/x") == ("org:x",)
+    assert page_scopes("/areas/e08000001") == ("area:E08000001",)
+    assert page_scopes("/regions/E12000002") == ("region:E12000002",)
+    assert page_scopes("/frameworks/making-it-real-2018") == ()
+    for path in ("/", "/map", "/organisations", "/areas", "/api/v1/organisations.csv"):
+        assert page_scopes(path) == ("lists",)
+
+
+def _stale(app: FastAPI, client: TestClient) -> list[str]:
+    """The pages that had to be rendered again (the others came from the cache)."""
+    cache = cache_of(app)
+    stale = []
+    for path in PAGES:
+        before = cache.renders
+        assert client.get(path).status_code == 200, path
+        if cache.renders > before:
+            stale.append(path)
+    return stale
+
+
+def _organisations(database_url: str) -> tuple[int, int]:
+    with database(database_url) as db:
+        bolton = make_organisation(db, name="Bolton Voice", slug="bolton-voice",
+                                   areas=(BOLTON,))
+        kernow = make_organisation(db, name="Kernow Voice", slug="kernow-voice",
+                                   areas=(CORNWALL,))
+        for organisation in (bolton, kernow):
+            make_commitment(db, organisation)
+        db.commit()
+        return bolton.id or 0, kernow.id or 0
+
+
+def test_one_publication_makes_only_the_pages_that_show_it_stale(
+        app: FastAPI, client: TestClient, database_url: str) -> None:
+    bolton, _kernow = _organisations(database_url)
+    assert _stale(app, client) == PAGES  # the first visit renders everything
+    assert _stale(app, client) == []  # then everything comes from the cache
+    with database(database_url) as db:
+        organisation = db.get(Organisation, bolton)
+        assert organisation is not None
+        publish(db, organisation)
+        record(db, actor_id=None, action="publication.publish", organisation_id=bolton)
+        db.commit()
+    stale = _stale(app, client)
+    print(f"\none publication made {len(stale)} of {len(PAGES)} cached pages stale: {stale}")
+    assert stale == [*LISTS[:5], "/organisations/bolton-voice",
+                     "/organisations/bolton-voice/changes", f"/areas/{BOLTON}",
+                     f"/regions/{NORTH_WEST}", "/api/v1/organisations",
+                     "/api/v1/organisations/bolton-voice"]
+    assert "Plan published" in client.get("/organisations/bolton-voice").text
+
+
+def test_moving_area_makes_the_area_it_left_stale_too(
+        app: FastAPI, client: TestClient, database_url: str) -> None:
+    bolton, _kernow = _organisations(database_url)
+    _stale(app, client)
+    with database(database_url) as db:
+        organisation = db.get(Organisation, bolton)
+        assert organisation is not None
+        update_profile(db, actor_id=None, organisation=organisation,  # type: ignore[arg-type]
+                       changes={}, area_codes=[CORNWALL])
+        db.commit()
+    stale = _stale(app, client)
+    assert {f"/areas/{BOLTON}", f"/areas/{CORNWALL}", f"/regions/{NORTH_WEST}",
+            f"/regions/{SOUTH_WEST}", "/organisations/bolton-voice"} <= set(stale)
+    assert "/organisations/kernow-voice" not in stale and "/frameworks" not in stale
+    assert "Bolton Voice" in client.get(f"/areas/{CORNWALL}").text
+    assert "Bolton Voice" not in client.get(f"/areas/{BOLTON}").text
+
+
+def test_a_change_no_organisation_owns_makes_every_page_stale(
+        app: FastAPI, client: TestClient, database_url: str) -> None:
+    _organisations(database_url)
+    _stale(app, client)
+    with database(database_url) as db:
+        record(db, actor_id=None, action="region.update", subject=f"region:{NORTH_WEST}")
+        db.commit()
+    assert _stale(app, client) == PAGES
+
+
+def test_tallies_are_counted_once_per_version_of_the_lists(
+        app: FastAPI, client: TestClient, database_url: str) -> None:
+    """A page missing the cache (a new address) reuses the sign-up tallies the last one
+    counted, until a change to an organisation makes the lists stale."""
+    from tests.directory.test_query_counts import counting
+
+    bolton, _kernow = _organisations(database_url)
+    with counting(database_url) as first:
+        home = client.get("/")
+    with counting(database_url) as second:
+        assert client.get("/?again").status_code == 200  # another address: not cached
+    assert len(second) == len(first) - 1  # the tally by kind was not counted again
+    with counting(database_url) as map_first:
+        assert client.get("/map").status_code == 200
+    with counting(database_url) as map_second:
+        assert client.get("/map?again").status_code == 200
+    assert len(map_second) < len(map_first)  # the cells were not worked out again
+    assert '<span class="mir-figure__number">2</span> organisations signed up' in home.text
+    with database(database_url) as db:
+        third = make_organisation(db, name="Bolton Third", areas=(BOLTON,))
+        make_commitment(db, third)
+        record(db, actor_id=None, action="organisation.create", organisation_id=third.id)
+        db.commit()
+    with counting(database_url) as after:
+        page = client.get("/?after")
+    assert len(after) == len(first)
+    assert '<span class="mir-figure__number">3</span> organisations signed up' in page.text
+    assert bolton
