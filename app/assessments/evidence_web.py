@@ -16,7 +16,15 @@ from starlette.responses import Response
 from starlette.types import Message, Receive
 
 from app.assessments import evidence
-from app.assessments.evidence_forms import FileForm, LinkForm, NoteForm, PublishableForm, QuoteForm
+from app.assessments.evidence_forms import (
+    CategoryForm,
+    FileForm,
+    LinkForm,
+    NoteForm,
+    PublishableForm,
+    QuoteForm,
+)
+from app.assessments.models import CATEGORY_LABELS
 from app.assessments.models import Assessment, Evidence, EvidenceKind, Rating
 from app.assessments.web import (
     _load_rating,
@@ -239,5 +247,23 @@ async def publishable(request: Request, assessment_id: int, evidence_id: int,
                             {f"evidence-{item.id}": refused.message}, {}, None)
     web.add_flash("This evidence may now be published." if item.publishable
                   else "This evidence is now private.")
+    return redirect(_marker_url(access, assessment, rating.marker_code)
+                    + f"#evidence-{item.id}")
+
+
+@router.post("/manage/{slug}/assessments/{assessment_id}/evidence/{evidence_id}/category")
+async def category(request: Request, assessment_id: int, evidence_id: int,
+                   access: EditorAccess, db: SessionDep, catalogue: CatalogueDep,
+                   web: WebSessionDep) -> Response:
+    assessment, framework, item, rating = _load_evidence(db, access, assessment_id,
+                                                         evidence_id, catalogue)
+    form, errors = parse(CategoryForm, form_values(await request.form()))
+    if form is None:
+        return _marker_page(request, access, db, assessment, framework, rating,
+                            {f"category-{item.id}": errors.get("category", "")}, {}, None)
+    evidence.set_category(db, actor_id=access.user.id or 0,
+                          organisation_id=access.organisation.id or 0, item=item,
+                          category=form.category)
+    web.add_flash(f"This evidence now counts as: {CATEGORY_LABELS[form.category]}.")
     return redirect(_marker_url(access, assessment, rating.marker_code)
                     + f"#evidence-{item.id}")

@@ -12,7 +12,13 @@ from starlette.responses import Response
 from app.assessments import evidence as evidence_service
 from app.assessments import repository, service
 from app.assessments.forms import RatingForm, StartAssessmentForm
-from app.assessments.models import NOT_APPLICABLE, SOURCE_LABELS, Assessment, Rating
+from app.assessments.models import (
+    CATEGORY_LABELS,
+    NOT_APPLICABLE,
+    SOURCE_LABELS,
+    Assessment,
+    Rating,
+)
 from app.clock import now
 from app.deps import CatalogueDep, EditorAccess, OrgAccess, SessionDep, ViewerAccess, WebSessionDep
 from app.forms import form_values, parse
@@ -130,7 +136,7 @@ def _marker_context(request: Request, access: OrgAccess, db: SessionDep,
         "previous": previous, "following": following,
         "evidence": (items := repository.evidence_for(db, rating.id or 0)),
         "evidence_authors": evidence_service.authors(db, items),
-        "source_labels": SOURCE_LABELS,
+        "source_labels": SOURCE_LABELS, "category_labels": CATEGORY_LABELS,
         "base": assessment_url(access, assessment), "can_edit": access.can_edit,
     }
 
