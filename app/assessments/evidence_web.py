@@ -24,8 +24,7 @@ from app.assessments.evidence_forms import (
     PublishableForm,
     QuoteForm,
 )
-from app.assessments.models import CATEGORY_LABELS
-from app.assessments.models import Assessment, Evidence, EvidenceKind, Rating
+from app.assessments.models import CATEGORY_LABELS, Assessment, Evidence, EvidenceKind, Rating
 from app.assessments.web import (
     _load_rating,
     _marker_context,
