@@ -13,7 +13,7 @@ from app.assessments.web import assessment_url, load_assessment
 from app.clock import today
 from app.crosswalks import exports, service
 from app.deps import CatalogueDep, OrgAccess, SessionDep, ViewerAccess
-from app.exports.service import MEDIA_TYPES
+from app.exports.service import MEDIA_TYPES, evidence_line
 from app.exports.web import attachment
 from app.frameworks import Crosswalk, Framework
 from app.templating import render
@@ -76,4 +76,4 @@ def view_page(request: Request, assessment_id: int, crosswalk_id: str, access: V
         "organisation": access.organisation, "access": access, "role": access.role,
         "assessment": assessment, "framework": framework, "crosswalk": crosswalk,
         "view": view, "base": base, "here": f"{base}/crosswalks/{crosswalk.id}",
-        "evidence_line": exports.evidence_line})
+        "evidence_line": evidence_line})

@@ -7,7 +7,7 @@ be added within a version. Every value comes from published snapshots, never fro
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -102,6 +102,12 @@ class ActionPlanExport(_Exported):
         description="Who took part in the assessment, and how")
     priorities: list[PriorityOut]
     actions: list[ActionOut] = Field(description="In the organisation's own order")
+    by_statement: dict[str, Any] | None = Field(
+        default=None,
+        description="The assessment read by another framework's statements (for example "
+                    "CQC's assessment of councils), if the organisation published it: per "
+                    "statement the linked markers and their levels, counts of published "
+                    "evidence by category, the gaps, and the actions that touch it")
 
 
 EXAMPLE = ActionPlanExport(
