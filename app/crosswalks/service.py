@@ -178,7 +178,3 @@ def build(db: Session, *, organisation: Organisation, assessment: Assessment,
         views_about=views.views_published_about(db, organisation.id or 0),
         voice=voice, public=public)
 
-
-def statements_in(view: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Every statement of a view, in order."""
-    return [s for theme in view.get("themes", []) for s in theme.get("statements", [])]

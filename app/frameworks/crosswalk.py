@@ -102,9 +102,6 @@ class Crosswalk:
         """The statements a marker links to, in the crosswalk's order."""
         return tuple(self._by_code.get(code, ()))
 
-    def theme(self, theme_id: str) -> CrosswalkTheme | None:
-        return next((theme for theme in self.themes if theme.id == theme_id), None)
-
 
 class _CrosswalkChecker(_FileChecker):
     """The framework checker's rules, for a crosswalk's parts."""
