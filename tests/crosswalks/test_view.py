@@ -79,6 +79,8 @@ def test_the_crosswalk_speaks_to_every_statement_with_real_markers() -> None:
         for link in statement.links:
             assert FRAMEWORK.marker(link.code) is not None, link.code
             assert link.reason.strip()
+    linked = {link.code for _statement, link in CROSSWALK.links}
+    assert [m.code for m in FRAMEWORK.markers if m.code not in linked] == []
 
 
 def test_a_council_sees_where_it_lacks_people_s_experience_and_fills_the_gap(
