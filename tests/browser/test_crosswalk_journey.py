@@ -144,7 +144,7 @@ def test_a_council_reads_its_assessment_by_cqc_quality_statement(
     assert f"FI1: \u201c{QUOTE}\u201d (A person who uses support)" in words
 
     # A progress report that includes the view ------------------------------------------------
-    page.goto(f"{live_server}/manage/{SLUG}/plans/{FRAMEWORK_ID}/publish")
+    page.goto(f"{live_server}/manage/{SLUG}/plans/{CROSSWALK.framework_id}/publish")
     page.get_by_label("Progress report", exact=True).check()
     page.get_by_label(f"Yes, read by {CROSSWALK.title} quality statement").check()
     submit(page, "Show the preview")
@@ -171,5 +171,3 @@ def test_a_council_reads_its_assessment_by_cqc_quality_statement(
     if journey.js:
         journey.assert_no_console_errors()
 
-
-FRAMEWORK_ID = "making-it-real-2018"
