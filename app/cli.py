@@ -14,7 +14,13 @@ from app.admin import service as admin_service
 from app.clock import today
 from app.config import Settings, get_settings
 from app.db import engine_for, session_scope
-from app.frameworks import FrameworkFileError, check_files, load_catalogue
+from app.frameworks import (
+    FrameworkFileError,
+    check_crosswalk_files,
+    check_files,
+    is_crosswalk_path,
+    load_catalogue,
+)
 from app.organisations.models import Role
 from app.transfer import service as transfer
 
@@ -117,13 +123,24 @@ def markers() -> None:
 @markers.command("validate")
 @click.argument("paths", nargs=-1, required=True)
 def markers_validate(paths: tuple[str, ...]) -> None:
-    """Check framework files; exit 0 if valid, 1 if not, 2 if a file is missing."""
+    """Check framework and crosswalk files (those in a `crosswalks` folder); exit 0 if
+    valid, 1 if not, 2 if a file is missing."""
     missing = [path for path in paths if not Path(path).is_file()]
     for path in missing:
         click.echo(f"{path}: no such file", err=True)
     if missing:
         sys.exit(2)
-    frameworks, problems = check_files(Path(path) for path in paths)
+    given = [Path(path) for path in paths]
+    crosswalk_paths = [path for path in given if is_crosswalk_path(path)]
+    frameworks, problems = check_files(p for p in given if not is_crosswalk_path(p))
+    # A crosswalk's links are checked against the frameworks given, else those beside it.
+    named = {framework.id for framework in frameworks}
+    beside = {framework.id: framework for framework in check_files(
+        p for folder in {path.parent.parent for path in crosswalk_paths}
+        for p in sorted(folder.glob("*.yaml")))[0] if framework.id not in named}
+    crosswalks, crosswalk_problems = check_crosswalk_files(
+        crosswalk_paths, [*frameworks, *beside.values()])
+    problems += crosswalk_problems
     for problem in problems:
         click.echo(str(problem))
     if problems:
@@ -131,6 +148,9 @@ def markers_validate(paths: tuple[str, ...]) -> None:
         sys.exit(1)
     for framework in frameworks:
         click.echo(f"{framework.id}: valid ({len(framework.markers)} markers)")
+    for crosswalk in crosswalks:
+        click.echo(f"{crosswalk.id}: valid ({len(crosswalk.statements)} statements, "
+                   f"{len(crosswalk.links)} links to {crosswalk.framework_id})")
 
 
 @markers.command("list")
@@ -144,6 +164,9 @@ def markers_list() -> None:
     for framework in catalogue:
         click.echo(f"{framework.id}\t{framework.version}\t{len(framework.themes)} themes\t"
                    f"{len(framework.markers)} markers\t{framework.title}")
+    for crosswalk in catalogue.crosswalks:
+        click.echo(f"{crosswalk.id}\tcrosswalk\t{len(crosswalk.statements)} statements\t"
+                   f"{len(crosswalk.links)} links\t{crosswalk.title}")
 
 
 @main.command()

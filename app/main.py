@@ -18,6 +18,7 @@ from app.assessments import coproduction_web, evidence_web, overview_web
 from app.assessments import web as assessments_web
 from app.caching import PublicCacheMiddleware
 from app.config import Settings, get_settings
+from app.crosswalks import web as crosswalks_web
 from app.db import engine_for
 from app.deps import LoginRequired, load_current_user
 from app.directory import web as directory_web
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_web.router)
     app.include_router(evidence_web.router)
     app.include_router(coproduction_web.router)
+    app.include_router(crosswalks_web.router)
     app.include_router(plans_web.router)
     app.include_router(publications_web.router)
     app.include_router(views_web.router)

@@ -166,7 +166,8 @@ def test_access(method: str, path: str, app: FastAPI, database_url: str) -> None
                   "org_id": organisation.id, "user_id": target.user_id,
                   "assessment_id": assessment.id, "theme_id": "information-and-advice",
                   "code": "IA1", "framework_id": framework.id, "action_id": action.id,
-                  "evidence_id": evidence.id,
+                  "evidence_id": evidence.id, "crosswalk_id": "cqc-local-authority",
+                  "crosswalk": "cqc-local-authority",
                   **view_values(db, organisation=organisation, owner=owner, other=other,
                                 other_owner=outsider,
                                 upload_dir=app.state.settings.upload_dir)}

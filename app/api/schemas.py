@@ -183,6 +183,52 @@ class FrameworkDetail(Schema):
     url: str
 
 
+class CrosswalkSummary(Schema):
+    id: str = Field(examples=["cqc-local-authority"])
+    title: str
+    owner: SourceOut = Field(description="Who wrote the statements")
+    source: SourceOut = Field(description="Where this project read them")
+    checked_on: date = Field(description="When this project last checked them")
+    framework: str = Field(description="The framework whose markers the links point to",
+                           examples=["making-it-real-2018"])
+    summary: str
+    reading: str = Field(description="Whose reading the links are")
+    statements: int = Field(description="How many statements")
+    links: int = Field(description="How many links to markers")
+    url: str
+    csv_url: str
+
+
+class CrosswalkList(Schema):
+    data: list[CrosswalkSummary]
+
+
+class LinkOut(Schema):
+    marker: str = Field(description="Marker code in `framework`", examples=["WI4"])
+    reason: str = Field(description="Why the marker speaks to the statement, in one line")
+    from_source: bool = Field(description="True if a source makes the link; false if it is "
+                                          "this project's own reading")
+
+
+class StatementOut(Schema):
+    id: str = Field(examples=["safeguarding"])
+    number: int = Field(examples=[7])
+    title: str
+    summary: str = Field(description="In this project's own words")
+    links: list[LinkOut]
+
+
+class CrosswalkThemeOut(Schema):
+    id: str
+    number: int
+    title: str
+    statements: list[StatementOut]
+
+
+class CrosswalkDetail(CrosswalkSummary):
+    themes: list[CrosswalkThemeOut]
+
+
 class PointGeometry(Schema):
     type: Literal["Point"] = "Point"
     coordinates: tuple[float, float] = Field(description="[longitude, latitude] (WGS 84)")

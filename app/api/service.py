@@ -17,12 +17,16 @@ from app.api.schemas import (
     AreaRef,
     CommitmentOut,
     CouncilStatus,
+    CrosswalkDetail,
+    CrosswalkSummary,
+    CrosswalkThemeOut,
     Feature,
     FeatureCollection,
     FeatureProperties,
     FrameworkDetail,
     FrameworkSummary,
     LevelOut,
+    LinkOut,
     Location,
     MarkerOut,
     OrganisationDetail,
@@ -32,6 +36,7 @@ from app.api.schemas import (
     PublicationItem,
     RegionRef,
     SourceOut,
+    StatementOut,
     ThemeOut,
 )
 from app.directory import repository
@@ -43,7 +48,7 @@ from app.directory.service import (
     STATUSES,
     OrganisationCard,
 )
-from app.frameworks import Framework, FrameworkCatalogue
+from app.frameworks import Crosswalk, Framework, FrameworkCatalogue
 from app.text import spreadsheet_cell
 from app.views.snapshot import publication_kind_label
 
@@ -144,6 +149,47 @@ def framework_summary(framework: Framework, base_url: str) -> FrameworkSummary:
         url=f"{base_url}/frameworks/{framework.id}")
 
 
+def crosswalk_summary(crosswalk: Crosswalk, base_url: str) -> CrosswalkSummary:
+    return CrosswalkSummary(**_crosswalk_fields(crosswalk, base_url))
+
+
+def _crosswalk_fields(crosswalk: Crosswalk, base_url: str) -> dict[str, Any]:
+    return {"id": crosswalk.id, "title": crosswalk.title,
+            "owner": SourceOut(name=crosswalk.owner.name, url=crosswalk.owner.url),
+            "source": SourceOut(name=crosswalk.source.name, url=crosswalk.source.url),
+            "checked_on": crosswalk.checked_on, "framework": crosswalk.framework_id,
+            "summary": crosswalk.summary, "reading": crosswalk.reading,
+            "statements": len(crosswalk.statements), "links": len(crosswalk.links),
+            "url": f"{base_url}/frameworks/{crosswalk.id}",
+            "csv_url": f"{base_url}/api/v1/crosswalks/{crosswalk.id}.csv"}
+
+
+def crosswalk_detail(crosswalk: Crosswalk, base_url: str) -> CrosswalkDetail:
+    return CrosswalkDetail(**_crosswalk_fields(crosswalk, base_url), themes=[
+        CrosswalkThemeOut(id=theme.id, number=theme.number, title=theme.title, statements=[
+            StatementOut(id=s.id, number=s.number, title=s.title, summary=s.summary,
+                         links=[LinkOut(marker=link.code, reason=link.reason,
+                                        from_source=link.from_source) for link in s.links])
+            for s in theme.statements])
+        for theme in crosswalk.themes])
+
+
+def crosswalk_csv(crosswalk: Crosswalk, framework: Framework | None) -> str:
+    """One row per link. Cells a spreadsheet would run as a formula are made plain text."""
+    themes = {theme.id: theme for theme in crosswalk.themes}
+    output = io.StringIO()
+    writer = csv.writer(output, lineterminator="\r\n")
+    writer.writerow([column.name for column in CROSSWALK_COLUMNS])
+    for statement, link in crosswalk.links:
+        marker = framework.marker(link.code) if framework else None
+        theme = themes[statement.theme_id]
+        writer.writerow([spreadsheet_cell(str(value)) for value in (
+            crosswalk.id, theme.number, theme.title, statement.number, statement.title,
+            crosswalk.framework_id, link.code, marker.statement if marker else "",
+            link.reason, "true" if link.from_source else "false")])
+    return output.getvalue()
+
+
 def framework_detail(framework: Framework, base_url: str) -> FrameworkDetail:
     return FrameworkDetail(
         id=framework.id, title=framework.title, version=framework.version,
@@ -206,6 +252,19 @@ COMMITMENT_COLUMNS = [
     Column("status", "string", "Commitment status today",
            {"required": True, "enum": list(STATUSES)}),
     Column("status_label", "string", "Commitment status, in words"),
+]
+CROSSWALK_COLUMNS = [
+    Column("crosswalk", "string", "Crosswalk id", {"required": True}),
+    Column("theme_number", "integer", "The theme's number"),
+    Column("theme", "string", "The theme, as its owner names it"),
+    Column("statement_number", "integer", "The statement's number"),
+    Column("statement", "string", "The statement, as its owner names it"),
+    Column("framework", "string", "The framework the marker belongs to"),
+    Column("marker_code", "string", "Marker code"),
+    Column("marker_statement", "string", "The marker, in this project's own words"),
+    Column("reason", "string", "Why the marker speaks to the statement"),
+    Column("from_source", "boolean",
+           "true if a source makes the link, false if it is this project's own reading"),
 ]
 AREA_COLUMNS = [
     Column("gss_code", "string", "ONS GSS code of the council area",

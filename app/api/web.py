@@ -18,6 +18,8 @@ from starlette.responses import Response
 from app.api import service
 from app.api.schemas import (
     AreaList,
+    CrosswalkDetail,
+    CrosswalkList,
     FeatureCollection,
     FrameworkDetail,
     FrameworkList,
@@ -31,7 +33,7 @@ from app.deps import CatalogueDep, SessionDep, SettingsDep
 from app.directory import repository
 from app.directory import service as directory
 from app.directory.repository import Filters, StatusRules
-from app.frameworks import FrameworkCatalogue
+from app.frameworks import Crosswalk, FrameworkCatalogue
 
 router = APIRouter(prefix="/api/v1", tags=["Open data"], include_in_schema=True)
 
@@ -203,6 +205,41 @@ def framework(framework: str, catalogue: CatalogueDep,
     if found is None:
         raise HTTPException(404, "There is no framework with this id.")
     return service.framework_detail(found, _base_url(settings))
+
+
+@router.get("/crosswalks", response_model=CrosswalkList, summary="Crosswalks",
+            description="Other assessment frameworks (CQC's assessment of councils first), "
+                        "each read against the markers of one framework.")
+def crosswalks(catalogue: CatalogueDep, settings: SettingsDep) -> CrosswalkList:
+    return CrosswalkList(data=[service.crosswalk_summary(crosswalk, _base_url(settings))
+                               for crosswalk in catalogue.crosswalks])
+
+
+def _crosswalk(catalogue: CatalogueDep, crosswalk_id: str) -> Crosswalk:
+    found = catalogue.crosswalk(crosswalk_id)
+    if found is None:
+        raise HTTPException(404, "There is no crosswalk with this id.")
+    return found
+
+
+# Before /crosswalks/{crosswalk}: that would also match "cqc-local-authority.csv".
+@router.get("/crosswalks/{crosswalk}.csv", response_class=Response,
+            responses={**CSV_RESPONSE, 404: {"description": "No such crosswalk"}},
+            summary="One crosswalk's links, as CSV",
+            description="One row per link from a statement to a marker, with the reason and "
+                        "whether a source makes the link or it is this project's own reading.")
+def crosswalk_csv(crosswalk: str, catalogue: CatalogueDep) -> Response:
+    found = _crosswalk(catalogue, crosswalk)
+    return _csv_response(service.crosswalk_csv(found, catalogue.get(found.framework_id)),
+                         f"{found.id}.csv")
+
+
+@router.get("/crosswalks/{crosswalk}", response_model=CrosswalkDetail,
+            summary="One crosswalk, with its themes, statements and links",
+            responses={404: {"description": "No such crosswalk"}})
+def crosswalk(crosswalk: str, catalogue: CatalogueDep,
+              settings: SettingsDep) -> CrosswalkDetail:
+    return service.crosswalk_detail(_crosswalk(catalogue, crosswalk), _base_url(settings))
 
 
 @router.get("/datapackage.json", summary="Data package (Frictionless Data)",

@@ -22,7 +22,13 @@ from sqlalchemy import event
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
-from app.assessments.models import Evidence, EvidenceKind, Rating
+from app.assessments.models import (
+    Evidence,
+    EvidenceCategory,
+    EvidenceKind,
+    Rating,
+    default_category,
+)
 from app.audit.service import record
 
 logger = logging.getLogger("mir.evidence")
@@ -268,6 +274,7 @@ class NewEvidence:
     consent_to_publish: bool = False
     attributed_name: str = ""
     publishable: bool = False
+    category: EvidenceCategory | None = None  # None: the default for its kind and source
 
 
 class NotAllowed(Exception):
@@ -288,7 +295,8 @@ def _audit_values(item: Evidence) -> dict[str, Any]:
             "url": item.url, "file_name": item.file_name, "stored_name": item.stored_name,
             "content_type": item.content_type, "size": item.size,
             "source_kind": item.source_kind, "consent_to_publish": item.consent_to_publish,
-            "attributed_name": item.attributed_name, "publishable": item.publishable}
+            "attributed_name": item.attributed_name, "publishable": item.publishable,
+            "category": item.category}
 
 
 def add_evidence(db: Session, *, actor_id: int, organisation_id: int, rating: Rating,
@@ -298,8 +306,10 @@ def add_evidence(db: Session, *, actor_id: int, organisation_id: int, rating: Ra
     consent = new.kind == EvidenceKind.quote and new.consent_to_publish
     if new.kind == EvidenceKind.quote and new.publishable and not consent:
         raise NotAllowed(QUOTE_NEEDS_CONSENT)
+    source_kind = new.source_kind if new.kind == EvidenceKind.quote else None
+    category = new.category or default_category(new.kind, source_kind)
     item = Evidence(rating_id=rating.id or 0, kind=new.kind.value, text=new.text, url=new.url,
-                    source_kind=new.source_kind if new.kind == EvidenceKind.quote else None,
+                    source_kind=source_kind, category=category.value,
                     consent_to_publish=consent,
                     attributed_name=new.attributed_name.strip() if consent else "",
                     publishable=new.publishable, created_by_id=actor_id)
@@ -343,6 +353,19 @@ def set_publishable(db: Session, *, actor_id: int, organisation_id: int, item: E
     record(db, actor_id=actor_id, action="evidence.publishable",
            organisation_id=organisation_id, subject=f"evidence:{item.id}", before=before,
            after={"publishable": publishable})
+
+
+def set_category(db: Session, *, actor_id: int, organisation_id: int, item: Evidence,
+                 category: EvidenceCategory) -> None:
+    """Say which of CQC's evidence categories an item belongs to."""
+    if item.category == category.value:
+        return
+    before = {"category": item.category}
+    item.category = category.value
+    db.add(item)
+    db.flush()
+    record(db, actor_id=actor_id, action="evidence.category", organisation_id=organisation_id,
+           subject=f"evidence:{item.id}", before=before, after={"category": category.value})
 
 
 def evidence_in(db: Session, assessment_id: int, evidence_id: int

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from app.assessments.models import SourceKind
+from app.assessments.models import EvidenceCategory, SourceKind
 from app.forms import DbInt, Errors, Form
 
 NOTE_MAX = 5000
@@ -121,6 +121,11 @@ class QuoteForm(Form):
                 errors["quote_publishable"] = ("A quote can only be published if the person "
                                                "agreed to their words being published")
         return errors
+
+
+class CategoryForm(Form):
+    MESSAGES: ClassVar[dict[str, str]] = {"category": "Choose what kind of evidence this is"}
+    category: EvidenceCategory
 
 
 class PublishableForm(Form):

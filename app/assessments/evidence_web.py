@@ -17,9 +17,16 @@ from starlette.responses import Response
 from starlette.types import Message, Receive
 
 from app.assessments import evidence
-from app.assessments.evidence_forms import FileForm, LinkForm, NoteForm, PublishableForm, QuoteForm
+from app.assessments.evidence_forms import (
+    CategoryForm,
+    FileForm,
+    LinkForm,
+    NoteForm,
+    PublishableForm,
+    QuoteForm,
+)
 from app.assessments.kinds import Kind
-from app.assessments.models import Evidence, EvidenceKind, Rating
+from app.assessments.models import CATEGORY_LABELS, Evidence, EvidenceKind, Rating
 from app.assessments.web import (
     Judgement,
     KindDep,
@@ -235,4 +242,22 @@ async def publishable(request: Request, assessment_id: DbInt, evidence_id: DbInt
                             {f"evidence-{item.id}": refused.message}, {}, None)
     web.add_flash("This evidence may now be published." if item.publishable
                   else "This evidence is now private.")
+    return redirect(f"{judgement.base}/markers/{rating.marker_code}#evidence-{item.id}")
+
+
+@router.post("/manage/{slug}/assessments/{assessment_id}/evidence/{evidence_id}/category")
+@router.post("/manage/{slug}/views/{assessment_id}/evidence/{evidence_id}/category")
+async def category(request: Request, assessment_id: DbInt, evidence_id: DbInt,
+                   access: EditorAccess, db: SessionDep, catalogue: CatalogueDep,
+                   kind: KindDep, web: WebSessionDep) -> Response:
+    judgement, item, rating = _load_evidence(db, access, assessment_id, evidence_id,
+                                             catalogue, kind)
+    form, errors = parse(CategoryForm, form_values(await request.form()))
+    if form is None:
+        return _marker_page(request, access, db, judgement, rating,
+                            {f"category-{item.id}": errors.get("category", "")}, {}, None)
+    evidence.set_category(db, actor_id=access.user.id or 0,
+                          organisation_id=access.organisation.id or 0, item=item,
+                          category=form.category)
+    web.add_flash(f"This evidence now counts as: {CATEGORY_LABELS[form.category]}.")
     return redirect(f"{judgement.base}/markers/{rating.marker_code}#evidence-{item.id}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Text
+from sqlalchemy import JSON, Column, String, Text
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from app.clock import now
@@ -90,6 +90,42 @@ SOURCE_LABELS = {
 }
 
 
+class EvidenceCategory(StrEnum):
+    """CQC's evidence categories used for councils (outcomes and observation are not)."""
+
+    people_experience = "people_experience"
+    staff_leaders = "staff_leaders"
+    partners = "partners"
+    processes = "processes"
+
+
+CATEGORY_LABELS = {
+    EvidenceCategory.people_experience: "People's experience",
+    EvidenceCategory.staff_leaders: "Feedback from staff and leaders",
+    EvidenceCategory.partners: "Feedback from partners",
+    EvidenceCategory.processes: "Processes",
+}
+CATEGORY_GAPS = {
+    EvidenceCategory.people_experience: "no evidence of people's experience yet",
+    EvidenceCategory.staff_leaders: "no feedback from staff and leaders yet",
+    EvidenceCategory.partners: "no feedback from partners yet",
+    EvidenceCategory.processes: "no evidence of processes yet",
+}
+_CATEGORY_OF_SOURCE = {
+    SourceKind.person_using_support: EvidenceCategory.people_experience,
+    SourceKind.family_carer: EvidenceCategory.people_experience,
+    SourceKind.staff: EvidenceCategory.staff_leaders,
+    SourceKind.partner: EvidenceCategory.partners,
+}
+
+
+def default_category(kind: str, source_kind: str | None) -> EvidenceCategory:
+    """A quote counts by who said it; notes, links and files start as processes."""
+    if kind == EvidenceKind.quote and source_kind in set(SourceKind):
+        return _CATEGORY_OF_SOURCE[SourceKind(source_kind)]
+    return EvidenceCategory.processes
+
+
 class Evidence(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     rating_id: int = Field(foreign_key="rating.id", index=True, ondelete="CASCADE")
@@ -104,6 +140,10 @@ class Evidence(SQLModel, table=True):
     consent_to_publish: bool = False
     attributed_name: str = Field(default="", max_length=200)  # only with consent
     publishable: bool = False
+    # One of EvidenceCategory; the team may change the default it starts with.
+    category: str = Field(default=EvidenceCategory.processes.value,
+                          sa_column=Column(String(20), nullable=False,
+                                           server_default=EvidenceCategory.processes.value))
     created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=now)
 

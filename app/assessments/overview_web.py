@@ -82,6 +82,7 @@ def overview_page(request: Request, assessment_id: DbInt, access: ViewerAccess, 
         "assessment": assessment, "framework": framework, "base": base,
         "overview": summary, "chart": overview.theme_chart(framework, summary),
         "next_steps": overview.next_steps(summary, framework, base),
+        "crosswalks": catalogue.crosswalks_for(framework.id),
         "compare_url": (f"/manage/{access.organisation.slug}/assessments/compare"
                         f"?a={assessment.previous_id}&b={assessment.id}")
         if assessment.previous_id else None})

@@ -15,7 +15,13 @@ from app.assessments import evidence as evidence_service
 from app.assessments import repository, service
 from app.assessments.forms import RatingForm, StartAssessmentForm
 from app.assessments.kinds import SELF, Kind
-from app.assessments.models import NOT_APPLICABLE, SOURCE_LABELS, Assessment, Rating
+from app.assessments.models import (
+    CATEGORY_LABELS,
+    NOT_APPLICABLE,
+    SOURCE_LABELS,
+    Assessment,
+    Rating,
+)
 from app.clock import now
 from app.deps import CatalogueDep, EditorAccess, OrgAccess, SessionDep, ViewerAccess, WebSessionDep
 from app.forms import DbInt, Errors, form_values, parse
@@ -177,7 +183,8 @@ def _marker_context(access: OrgAccess, db: Session, judgement: Judgement,
         "level_options": options, "levels": _level_labels(framework),
         "previous": previous, "following": following,
         "evidence": items, "evidence_authors": evidence_service.authors(db, items),
-        "source_labels": SOURCE_LABELS, "their": their.get(marker.code),
+        "source_labels": SOURCE_LABELS, "category_labels": CATEGORY_LABELS,
+        "their": their.get(marker.code),
     }
 
 

@@ -154,6 +154,12 @@ class ActionPlanExport(_Exported):
         default_factory=list,
         description="The latest published view of each local organisation that wrote one "
                     "about this organisation for this framework, with the organisation's reply")
+    by_statement: dict[str, Any] | None = Field(
+        default=None,
+        description="The assessment read by another framework's statements (for example "
+                    "CQC's assessment of councils), if the organisation published it: per "
+                    "statement the linked markers and their levels, counts of published "
+                    "evidence by category, the gaps, and the actions that touch it")
 
 
 EXAMPLE = ActionPlanExport(

@@ -256,7 +256,8 @@ def build_export(source: ExportSource, *, base_url: str) -> ActionPlanExport:
                  for position, item in enumerate(actions_from.get("actions", []), start=1)],
         levels=_levels(plan),
         independent_views=[_independent_view(view, slug=slug, base_url=base_url)
-                           for view in source.views])
+                           for view in source.views],
+        by_statement=actions_from.get("by_statement") or plan.get("by_statement"))
 
 
 def file_name(export: ActionPlanExport, extension: str) -> str:
@@ -302,8 +303,12 @@ def to_pdf(export: ActionPlanExport) -> bytes:
     """A tagged PDF (PDF/UA-1): real text, headings, language and title in its metadata.
 
     Nothing outside the HTML is ever fetched; fonts come from the system (DejaVu Sans)."""
-    document = HTML(string=to_html(export), base_url=None,
-                    url_fetcher=URLFetcher(allowed_protocols=()))
+    return html_to_pdf(to_html(export))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """A tagged PDF of a stand-alone HTML document that fetches nothing."""
+    document = HTML(string=html, base_url=None, url_fetcher=URLFetcher(allowed_protocols=()))
     with _pdf_lock:
         pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
     return pdf
@@ -450,9 +455,86 @@ def to_docx(export: ActionPlanExport) -> bytes:
             document.add_paragraph("No progress updates published.")
     if export.independent_views:
         _docx_views(document, export)
+    if export.by_statement:
+        document.add_heading(by_statement_heading(export.by_statement), 1)
+        document.add_paragraph(export.by_statement["crosswalk"]["reading"])
+        by_statement_docx(document, export.by_statement, level=2)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+# The view by statement (app.crosswalks), in a draft or frozen in a publication --------------
+
+def evidence_line(item: Mapping[str, Any]) -> str:
+    """One evidence item in words, as every format shows it."""
+    private = " (private)" if item.get("private") else ""
+    if item["kind"] == "quote":
+        return f"{item['code']}: \u201c{item['text']}\u201d ({item['by']}){private}"
+    if item["kind"] == "link":
+        words = f"{item['text']} " if item.get("text") else ""
+        return f"{item['code']}: {words}{item['url']}{private}"
+    if item["kind"] == "file":
+        words = f": {item['text']}" if item.get("text") else ""
+        return f"{item['code']}: file {item['file_name']}{words}{private}"
+    return f"{item['code']}: {item['text']}{private}"
+
+
+def _statement_docx(document: Any, statement: Mapping[str, Any], level: int) -> None:
+    document.add_heading(f"{statement['number']}. {statement['title']}", level + 1)
+    document.add_paragraph(statement["summary"])
+    document.add_heading("Markers and levels", level + 2)
+    table = document.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    _caption_table(table, f"Markers linked to {statement['title']}")
+    _repeat_as_header(table.rows[0])
+    for cell, text in zip(table.rows[0].cells, ("Marker", "Level", "Why it links"),
+                          strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).bold = True
+    for marker in statement["markers"]:
+        voice = "; ".join(f"{v['answer']} {v['count']}" for v in marker["voice"] or [])
+        shown = marker["level_label"] + (f" (people said: {voice})" if voice else "")
+        values = (f"{marker['code']}: {marker['statement']}", shown, marker["reason"])
+        for cell, text in zip(table.add_row().cells, values, strict=True):
+            cell.text = text
+    document.add_heading("Evidence by category", level + 2)
+    for count in statement["counts"]:
+        document.add_paragraph(f"{count['label']}: {count['count']}", style="List Bullet")
+    if statement["gaps"]:
+        document.add_paragraph("Gaps: " + "; ".join(statement["gaps"]) + ".")
+    for group in statement["evidence"]:
+        document.add_paragraph().add_run(group["label"]).bold = True
+        for item in group["items"]:
+            document.add_paragraph(evidence_line(item), style="List Bullet")
+    document.add_heading("Priorities and actions", level + 2)
+    for priority in statement["priorities"]:
+        document.add_paragraph(f"Priority {priority['code']}: {priority['why']}",
+                               style="List Bullet")
+    for action in statement["actions"]:
+        due = f", due by {long_date(date.fromisoformat(action['due_on']))}" \
+            if action["due_on"] else ""
+        document.add_paragraph(f"{action['title']} ({action['status_label']}{due}; markers "
+                               f"{', '.join(action['markers'])})", style="List Bullet")
+    if not statement["priorities"] and not statement["actions"]:
+        document.add_paragraph("No priorities or actions touch this statement yet.")
+    if statement["views"]:
+        document.add_heading("Independent views", level + 2)
+        for view in statement["views"]:
+            document.add_paragraph(f"{view['by']} on {view['code']}: {view['level_label']}",
+                                   style="List Bullet")
+
+
+def by_statement_heading(view: Mapping[str, Any]) -> str:
+    return f"Read by {view['crosswalk']['title']} quality statement"
+
+
+def by_statement_docx(document: Any, view: Mapping[str, Any], level: int) -> None:
+    """A theme heading at `level`, then a section per statement."""
+    for theme in view["themes"]:
+        document.add_heading(f"Theme {theme['number']}: {theme['title']}", level)
+        for statement in theme["statements"]:
+            _statement_docx(document, statement, level)
 
 
 # Sentences shared by the formats ------------------------------------------------------------

@@ -34,12 +34,17 @@ def _export(db: SessionDep, settings: SettingsDep, slug: str,
     return service.build_export(source, base_url=settings.base_url), frameworks
 
 
-def _download(export: ActionPlanExport, body: bytes, extension: str) -> Response:
-    name = service.file_name(export, extension)
-    return Response(body, media_type=service.MEDIA_TYPES[extension], headers={
+def attachment(body: bytes, name: str, media_type: str) -> Response:
+    """A download named `name` (an ASCII name we made)."""
+    return Response(body, media_type=media_type, headers={
         "Content-Disposition": f"attachment; filename=\"{name}\"; "
                                f"filename*=UTF-8''{quote(name)}",
         "X-Content-Type-Options": "nosniff"})
+
+
+def _download(export: ActionPlanExport, body: bytes, extension: str) -> Response:
+    return attachment(body, service.file_name(export, extension),
+                      service.MEDIA_TYPES[extension])
 
 
 @router.get("/organisations/{slug}/action-plan", include_in_schema=False)

@@ -228,12 +228,12 @@ class _FileChecker:
 
     # Framework parts ------------------------------------------------------------------------
 
-    def source(self, node: Node) -> Source | None:
-        keys = self.mapping(node, SOURCE_KEYS, "source")
+    def source(self, node: Node, what: str = "source") -> Source | None:
+        keys = self.mapping(node, SOURCE_KEYS, what)
         if keys is None:
             return None
-        name = self.text(keys["name"], "source name") if "name" in keys else None
-        url = self.url(keys["url"], "source url") if "url" in keys else None
+        name = self.text(keys["name"], f"{what} name") if "name" in keys else None
+        url = self.url(keys["url"], f"{what} url") if "url" in keys else None
         return Source(name, url) if name and url else None
 
     def scale(self, node: Node) -> tuple[Level, ...]:
@@ -359,7 +359,11 @@ def _unknown_key_message(key: str, what: str, keys: Iterable[str]) -> str:
     return f'unknown key "{key}" in {what}{hint}'
 
 
-def _compose(path: str, text: str, checker: _FileChecker) -> Node | None:
+EMPTY_FRAMEWORK = "the file is empty: a framework needs id, title, scale and themes"
+
+
+def _compose(path: str, text: str, checker: _FileChecker,
+             empty: str = EMPTY_FRAMEWORK) -> Node | None:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
@@ -372,21 +376,24 @@ def _compose(path: str, text: str, checker: _FileChecker) -> Node | None:
         checker.problems.append(Problem(path, 1, 1, f"this is not valid YAML: {error}"))
         return None
     if root is None:
-        checker.problem(None, "the file is empty: a framework needs id, title, scale and themes")
+        checker.problem(None, empty)
     return root
+
+
+def read_root(path: Path, checker: _FileChecker, empty: str = EMPTY_FRAMEWORK) -> Node | None:
+    """The file's YAML node tree, or None with the reason among the checker's problems."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        checker.problems.append(Problem(checker.path, 1, 1, "the file is not UTF-8 text"))
+        return None
+    return _compose(checker.path, text, checker, empty)
 
 
 def check_file(path: Path) -> tuple[Framework | None, list[Problem], Node | None]:
     """Read and check one file. The id node is returned for cross-file checks."""
-    shown = str(path)
-    checker = _FileChecker(shown)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise
-    except UnicodeDecodeError:
-        return None, [Problem(shown, 1, 1, "the file is not UTF-8 text")], None
-    root = _compose(shown, text, checker)
+    checker = _FileChecker(str(path))
+    root = read_root(path, checker)
     if root is None:
         return None, checker.problems, None
     framework = checker.framework(root)

@@ -40,3 +40,4 @@ class PublishForm(Form):
     }
     kind: str
     what_changed: str = Field(default="", max_length=20_000)
+    by_statement: str = Field(default="", max_length=100)  # a crosswalk id, to include

@@ -64,13 +64,20 @@ def api_reference(request: Request) -> Response:
 
 @router.get("/frameworks")
 def frameworks(request: Request, catalogue: CatalogueDep) -> Response:
-    return render(request, "frameworks/list.html", {"frameworks": list(catalogue)})
+    return render(request, "frameworks/list.html", {"frameworks": list(catalogue),
+                                                    "crosswalks": catalogue.crosswalks})
 
 
 @router.get("/frameworks/{framework_id}")
 def framework_page(request: Request, framework_id: str, catalogue: CatalogueDep) -> Response:
+    """A framework, or a crosswalk: they share the address space (ids never clash)."""
+    crosswalk = catalogue.crosswalk(framework_id)
+    if crosswalk is not None:
+        return render(request, "crosswalks/crosswalk.html", {
+            "crosswalk": crosswalk, "framework": catalogue.get(crosswalk.framework_id)})
     framework = _framework_or_404(catalogue, framework_id)
-    return render(request, "frameworks/framework.html", {"framework": framework})
+    return render(request, "frameworks/framework.html", {
+        "framework": framework, "crosswalks": catalogue.crosswalks_for(framework.id)})
 
 
 @router.get("/frameworks/{framework_id}/markers/{code}")
@@ -87,6 +94,9 @@ def marker_page(request: Request, framework_id: str, code: str,
         "marker": marker,
         "previous": previous,
         "following": following,
+        "statements": [(crosswalk, crosswalk.statements_for(code))
+                       for crosswalk in catalogue.crosswalks_for(framework.id)
+                       if crosswalk.statements_for(code)],
     })
 
 

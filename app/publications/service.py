@@ -100,14 +100,21 @@ def checklist(db: Session, *, organisation: Organisation, framework: Framework,
 
 def preview(db: Session, *, organisation: Organisation, framework: Framework,
             assessment: Assessment | None, kind: PublicationKind, today: date,
-            what_changed: str = "") -> dict[str, Any]:
+            what_changed: str = "", by_statement: dict[str, Any] | None = None
+            ) -> dict[str, Any]:
+    """The snapshot to publish. `by_statement` is the public view by another framework's
+    statements (app.crosswalks), when the owner chose to include it."""
     last = _last_publication(db, organisation, framework) \
         if kind == PublicationKind.progress else None
-    return build_snapshot(db, organisation=organisation, framework=framework,
-                          assessment=None if kind == PublicationKind.progress else assessment,
-                          kind=kind, today=today, what_changed=what_changed,
-                          since=last.published_on if last else None,
-                          since_at=last.published_at if last else None)
+    snapshot = build_snapshot(db, organisation=organisation, framework=framework,
+                              assessment=None if kind == PublicationKind.progress
+                              else assessment,
+                              kind=kind, today=today, what_changed=what_changed,
+                              since=last.published_on if last else None,
+                              since_at=last.published_at if last else None)
+    if by_statement is not None:
+        snapshot["by_statement"] = by_statement
+    return snapshot
 
 
 def _last_publication(db: Session, organisation: Organisation,
@@ -121,7 +128,8 @@ def _last_publication(db: Session, organisation: Organisation,
 
 def publish(db: Session, *, actor_id: int, organisation: Organisation, framework: Framework,
             assessment: Assessment | None, kind: PublicationKind, what_changed: str,
-            today: date, upload_dir: Path, base: str) -> Publication:
+            today: date, upload_dir: Path, base: str,
+            by_statement: dict[str, Any] | None = None) -> Publication:
     """Freeze a publication. Publishable files are copied, so deleting a draft's evidence
     later never breaks what was published."""
     problems = [c.text for c in checklist(db, organisation=organisation, framework=framework,
@@ -133,7 +141,7 @@ def publish(db: Session, *, actor_id: int, organisation: Organisation, framework
         raise RuleBroken("Say what changed since the last publication")
     snapshot = preview(db, organisation=organisation, framework=framework,
                        assessment=assessment, kind=kind, today=today,
-                       what_changed=what_changed)
+                       what_changed=what_changed, by_statement=by_statement)
     published_dir = upload_dir / PUBLISHED_FILES
     for item in stored_files(snapshot):
         source = upload_dir / item["stored_name"]
@@ -153,5 +161,6 @@ def publish(db: Session, *, actor_id: int, organisation: Organisation, framework
     record(db, actor_id=actor_id, action="publication.publish", organisation_id=organisation.id,
            subject=f"publication:{publication.number}",
            after={"kind": kind.value, "framework": framework.id, "number": publication.number,
-                  "published_on": str(today)})
+                  "published_on": str(today),
+                  "by_statement": by_statement["crosswalk"]["id"] if by_statement else None})
     return publication

@@ -102,6 +102,9 @@ class EvidenceRecord(_Record):
     created_by: Email | None
     created_at: AwareDatetime
     file: str | None = Field(description="the file's path in the archive, if it was stored")
+    category: Literal["people_experience", "staff_leaders", "partners", "processes"] | None = \
+        Field(default=None, description="CQC evidence category; older archives have none "
+                                        "and get the default for the kind and source")
 
 
 class RatingRecord(_Record):

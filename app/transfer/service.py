@@ -34,7 +34,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from app.accounts.models import User
-from app.assessments.models import Assessment, CoProduction, Evidence, Rating
+from app.assessments.models import (
+    Assessment,
+    CoProduction,
+    Evidence,
+    Rating,
+    default_category,
+)
 from app.audit.service import record
 from app.caching import bump_public_version
 from app.clock import now
@@ -170,7 +176,8 @@ def _archive_of(db: Session, organisation: Organisation, upload_dir: Path
             stored_name=item.stored_name, content_type=item.content_type, size=item.size,
             source_kind=item.source_kind, consent_to_publish=item.consent_to_publish,
             attributed_name=item.attributed_name, publishable=item.publishable,
-            created_by=by(item.created_by_id), created_at=item.created_at, file=stored))
+            created_by=by(item.created_by_id), created_at=item.created_at, file=stored,
+            category=item.category))
     ratings_by_assessment: dict[int, list[RatingRecord]] = {}
     for rating in ratings:
         ratings_by_assessment.setdefault(rating.assessment_id, []).append(RatingRecord(
@@ -512,6 +519,7 @@ def _assessments(db: Session, records: list[AssessmentRecord], organisation_id: 
                     content_type=e.content_type, size=e.size, source_kind=e.source_kind,
                     consent_to_publish=e.consent_to_publish,
                     attributed_name=e.attributed_name, publishable=e.publishable,
+                    category=e.category or default_category(e.kind, e.source_kind).value,
                     created_by_id=by(e.created_by), created_at=e.created_at))
         if a.co_production is not None:
             c = a.co_production

@@ -70,13 +70,15 @@ async (tags) => {
 
 
 def public_paths(catalogue: FrameworkCatalogue | None = None) -> list[str]:
-    """Every public page: the fixed pages, each framework, each marker, and a 404 page."""
+    """Every public page: the fixed pages, each framework, each marker, each crosswalk, and
+    a 404 page."""
     catalogue = catalogue if catalogue is not None else CATALOGUE
     paths = ["/", "/frameworks", "/about", "/accessibility"]
     for framework in catalogue:
         paths.append(f"/frameworks/{framework.id}")
         paths.extend(f"/frameworks/{framework.id}/markers/{marker.code}"
                      for marker in framework.markers)
+    paths.extend(f"/frameworks/{crosswalk.id}" for crosswalk in catalogue.crosswalks)
     paths.append("/no-such-page")
     return paths
 

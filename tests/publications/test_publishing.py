@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 
 import pytest
+from docx import Document
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -140,10 +142,10 @@ def test_viewer_and_editor_cannot_publish(client: TestClient, ready: int) -> Non
     assert response.status_code == 403  # type: ignore[attr-defined]
 
 
-def publish_plan(client: TestClient, ready: int) -> None:
+def publish_plan(client: TestClient, ready: int, **extra: str) -> None:
     choose_priorities(client, ready, ["IA1", "AC2", "WF3"])
     add_action(client, "Rewrite the leaflet")
-    response = post(client, f"{PLAN}/publish", {"kind": "plan"}, f"{PLAN}/publish",
+    response = post(client, f"{PLAN}/publish", {"kind": "plan", **extra}, f"{PLAN}/publish",
                     follow_redirects=False)
     assert response.status_code == 303  # type: ignore[attr-defined]
 
@@ -267,24 +269,50 @@ def test_stale_action_save_shows_both_versions(client: TestClient, ready: int) -
     assert "Their title" in response.text and "My words" in response.text  # type: ignore[attr-defined]
 
 
+def test_a_plan_may_include_the_view_by_statement(client: TestClient, ready: int) -> None:
+    choose_priorities(client, ready, ["IA1", "AC2", "WF3"])
+    add_action(client, "Rewrite the leaflet")
+    page = client.get(f"{PLAN}/publish").text
+    assert "Yes, read by CQC assessment of local authorities quality statement" in page
+    assert 'id="by-statement"' not in page
+    page = client.get(f"{PLAN}/publish?kind=plan&by_statement=cqc-local-authority").text
+    assert 'id="by-statement"' in page  # the preview shows it
+    assert '<input type="hidden" name="by_statement" value="cqc-local-authority">' in page
+    post(client, f"{PLAN}/publish", {"kind": "plan"}, f"{PLAN}/publish")
+    assert 'id="by-statement"' not in client.get("/organisations/plan-org/publications/1").text
+    post(client, f"{PLAN}/publish", {"kind": "progress", "by_statement": "cqc-local-authority"},
+         f"{PLAN}/publish")
+    page = client.get("/organisations/plan-org/publications/2").text
+    assert 'id="by-statement"' in page and "7. Safeguarding" in page
+
+
 def test_a_draft_never_leaks(client: TestClient, db: Session, ready: int) -> None:
-    """A unique string in every draft field and in private evidence is on no public page."""
-    publish_plan(client, ready)
+    """A unique string in every draft field and in private evidence is on no public page,
+    nor in a view by quality statement published after it was written."""
+    publish_plan(client, ready, by_statement="cqc-local-authority")
     rating = db.exec(select(Rating).where(Rating.assessment_id == ready,
                                           Rating.marker_code == "IA1")).one()
     db.add(Evidence(rating_id=rating.id or 0, kind="note", text=f"{SECRET} private note",
-                    publishable=False))
+                    publishable=False, category="partners"))
     db.add(Evidence(rating_id=rating.id or 0, kind="quote", text=f"{SECRET} quote",
-                    source_kind="family_carer", consent_to_publish=False, publishable=True))
+                    source_kind="family_carer", consent_to_publish=False, publishable=True,
+                    category="people_experience"))
     for item in db.exec(select(Rating).where(Rating.assessment_id == ready)):
         item.working = item.needs_change = f"{SECRET} draft words"
         db.add(item)
     db.commit()
+    response = post(client, f"{PLAN}/publish", {"kind": "progress",
+                                                "by_statement": "cqc-local-authority"},
+                    f"{PLAN}/publish", follow_redirects=False)
+    assert response.status_code == 303  # type: ignore[attr-defined]
     add_action(client, f"{SECRET} draft action", description=f"{SECRET} description",
                owner=f"{SECRET} owner")
     client.cookies.clear()
     public = ["/", "/organisations/plan-org", "/organisations/plan-org/publications/1",
-              "/organisations/plan-org/changes", "/frameworks"]
+              "/organisations/plan-org/publications/2", "/organisations/plan-org/changes",
+              "/frameworks", "/frameworks/cqc-local-authority",
+              "/organisations/plan-org/action-plan", "/organisations/plan-org/action-plan.json",
+              "/organisations/plan-org/action-plan.csv"]
     for path in public:
         response = client.get(path)
         assert response.status_code == 200, path
@@ -326,3 +354,14 @@ def test_publish_page_offers_progress_once_a_plan_is_out_and_previews_first(
     assert "You are publishing a <strong>progress report</strong>" in page
     chosen = client.get(f"{PLAN}/publish?kind=correction").text
     assert _checked_kind(chosen) == "correction"
+    profile = client.get("/organisations/plan-org").text
+    assert "Read by CQC assessment of local authorities quality statement" in profile
+    assert "no feedback from partners yet" in profile  # the private note is not counted
+    docx = Document(io.BytesIO(client.get("/organisations/plan-org/action-plan.docx").content))
+    words = "\n".join(p.text for p in docx.paragraphs)
+    assert "Read by CQC assessment of local authorities quality statement" in words
+    assert SECRET not in words
+    draft = f"{ORG}/assessments/{ready}/crosswalks/cqc-local-authority"
+    for path in (draft, f"{draft}.docx", f"{draft}.pdf"):
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 303, path  # drafts: members only

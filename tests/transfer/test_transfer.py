@@ -71,6 +71,7 @@ def rich(db: Session, settings: Settings) -> Built:
     db.add(owner)
     evidence = db.exec(select(Evidence).where(Evidence.kind == "note")).one()
     evidence.created_by_id = former.id
+    evidence.category = "partners"  # not the default for a note: it must travel
     db.add(evidence)
     publish_plan(db, settings, built)
     report_progress(db, settings, built)

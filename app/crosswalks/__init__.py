@@ -1,0 +1,1 @@
+"""Another framework's statements over an assessment (CQC's, first): the view by statement."""
