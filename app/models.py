@@ -12,6 +12,7 @@ from app.plans.models import Action, ActionUpdate, Priority
 from app.publications.models import Publication
 from app.reminders.models import ReminderOptOut, ReminderSent
 from app.views.models import IndependentView, ViewCoProduction, ViewEvidence, ViewRating
+from app.voice.models import VoiceAnswer, VoiceDraft, VoiceResponse, VoiceRound
 
 __all__ = [
     "Action",
@@ -43,4 +44,8 @@ __all__ = [
     "ViewCoProduction",
     "ViewEvidence",
     "ViewRating",
+    "VoiceAnswer",
+    "VoiceDraft",
+    "VoiceResponse",
+    "VoiceRound",
 ]
