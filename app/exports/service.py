@@ -230,8 +230,12 @@ def to_pdf(export: ActionPlanExport) -> bytes:
     """A tagged PDF (PDF/UA-1): real text, headings, language and title in its metadata.
 
     Nothing outside the HTML is ever fetched; fonts come from the system (DejaVu Sans)."""
-    document = HTML(string=to_html(export), base_url=None,
-                    url_fetcher=URLFetcher(allowed_protocols=()))
+    return print_pdf(to_html(export))
+
+
+def print_pdf(html: str) -> bytes:
+    """A self-contained HTML document as a tagged PDF (also the paper questions' PDF)."""
+    document = HTML(string=html, base_url=None, url_fetcher=URLFetcher(allowed_protocols=()))
     with _pdf_lock:
         pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
     return pdf

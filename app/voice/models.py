@@ -29,6 +29,7 @@ ANSWER_LABELS = {Answer.yes: "Yes", Answer.sometimes: "Sometimes", Answer.no: "N
                  Answer.dont_know: "I don't know", Answer.skipped: "Skipped"}
 # The answers that count towards a marker's total (a skipped question is no answer).
 COUNTED = (Answer.yes, Answer.sometimes, Answer.no, Answer.dont_know)
+COUNTED_LABELS = {a.value: ANSWER_LABELS[a] for a in COUNTED}
 
 
 class RespondentKind(StrEnum):
