@@ -14,6 +14,7 @@ from app.assessments.web import assessment_url, load_assessment
 from app.deps import CatalogueDep, SessionDep, ViewerAccess
 from app.frameworks import FrameworkCatalogue
 from app.templating import render
+from app.voice import service as voice_service
 
 router = APIRouter(include_in_schema=False)
 
@@ -81,6 +82,7 @@ def overview_page(request: Request, assessment_id: int, access: ViewerAccess, db
         "assessment": assessment, "framework": framework, "base": base,
         "overview": summary, "chart": overview.theme_chart(framework, summary),
         "next_steps": overview.next_steps(summary, framework, base),
+        **voice_service.overview_context(db, assessment, framework),
         "compare_url": (f"/manage/{access.organisation.slug}/assessments/compare"
                         f"?a={assessment.previous_id}&b={assessment.id}")
         if assessment.previous_id else None})

@@ -19,6 +19,7 @@ from app.forms import form_values, parse
 from app.frameworks import Framework, FrameworkCatalogue
 from app.organisations import repository as organisations
 from app.templating import is_htmx, render
+from app.voice import service as voice_service
 
 router = APIRouter(include_in_schema=False)
 
@@ -132,6 +133,7 @@ def _marker_context(request: Request, access: OrgAccess, db: SessionDep,
         "evidence_authors": evidence_service.authors(db, items),
         "source_labels": SOURCE_LABELS,
         "base": assessment_url(access, assessment), "can_edit": access.can_edit,
+        **voice_service.marker_context(db, assessment, framework, code),
     }
 
 

@@ -84,6 +84,27 @@ class ActionOut(_Exported):
         description="Progress updates, oldest first, as published with the status")
 
 
+class VoiceMarkerOut(_Exported):
+    code: str = Field(description="The marker's code in the framework, e.g. IA1")
+    statement: str
+    answered: int | None = Field(
+        description="How many people answered (yes, sometimes, no or don't know); null when "
+                    "fewer than 5 did, so that no one can be picked out")
+    counts: dict[str, int] | None = Field(
+        description="Answers by kind: yes, sometimes, no, dont_know; null below 5 answers")
+
+
+class VoiceOut(_Exported):
+    """People's voice: what the people who draw on care and support answered, per marker."""
+
+    opens_on: date
+    closes_on: date
+    people: int | None = Field(description="How many people answered; null below 5")
+    people_label: str = Field(description="The same in words, e.g. \"14 people answered\"")
+    answer_labels: dict[str, str]
+    markers: list[VoiceMarkerOut]
+
+
 class ActionPlanExport(_Exported):
     """An organisation's latest published action plan, with its latest published progress."""
 
@@ -102,6 +123,9 @@ class ActionPlanExport(_Exported):
         description="Who took part in the assessment, and how")
     priorities: list[PriorityOut]
     actions: list[ActionOut] = Field(description="In the organisation's own order")
+    voice: VoiceOut | None = Field(
+        default=None, description="People's voice: counts of the newest round of questions "
+                                  "published with the plan or progress report")
 
 
 EXAMPLE = ActionPlanExport(

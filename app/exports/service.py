@@ -51,6 +51,8 @@ from app.exports.schemas import (
     PriorityOut,
     PublicationOut,
     UpdateOut,
+    VoiceMarkerOut,
+    VoiceOut,
 )
 from app.organisations.models import Organisation
 from app.publications import repository as publications
@@ -62,6 +64,11 @@ PLAN_KINDS = (PublicationKind.plan.value, PublicationKind.correction.value)
 CSV_COLUMNS = ("organisation", "framework", "publication_number", "published_on", "action",
                "description", "markers", "lead", "due_on", "status", "dropped_reason",
                "latest_update_on", "latest_update")
+VOICE_KEYS = ("yes", "sometimes", "no", "dont_know")
+VOICE_CSV_COLUMNS = ("organisation", "framework", "publication_number", "asked_from",
+                     "asked_until", "people_answered", "marker", "statement", "answered",
+                     *VOICE_KEYS)
+FEWER_THAN_5 = "fewer than 5"
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MEDIA_TYPES = {
@@ -179,7 +186,18 @@ def build_export(source: ExportSource, *, base_url: str) -> ActionPlanExport:
                                 level_label=p.get("level_label", ""), why=p.get("why", ""))
                     for p in plan.get("priorities", [])],
         actions=[_action(position, item)
-                 for position, item in enumerate(actions_from.get("actions", []), start=1)])
+                 for position, item in enumerate(actions_from.get("actions", []), start=1)],
+        voice=voice_out(actions_from.get("voice") or plan.get("voice")))
+
+
+def voice_out(voice: Mapping[str, Any] | None) -> VoiceOut | None:
+    """People's voice as published (suppressed already when it was frozen)."""
+    if not voice:
+        return None
+    return VoiceOut(opens_on=date.fromisoformat(voice["opens_on"]),
+                    closes_on=date.fromisoformat(voice["closes_on"]), people=voice["people"],
+                    people_label=voice["people_label"], answer_labels=voice["answer_labels"],
+                    markers=[VoiceMarkerOut(**m) for m in voice["markers"]])
 
 
 def file_name(export: ActionPlanExport, extension: str) -> str:
@@ -217,6 +235,26 @@ def to_csv(export: ActionPlanExport) -> bytes:
             action.due_on.isoformat() if action.due_on else "", action.status_label,
             action.dropped_reason, latest.on.isoformat() if latest else "",
             latest.note if latest else "")])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def voice_csv(export: ActionPlanExport) -> bytes:
+    """People's voice, one row per marker; "fewer than 5" where the numbers are withheld."""
+    shown = export.progress or export.plan
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(VOICE_CSV_COLUMNS)
+    voice = export.voice
+    for marker in voice.markers if voice else []:
+        counts = marker.counts
+        writer.writerow([_cell(value) for value in (
+            export.organisation.name, export.framework.title, str(shown.number),
+            str(voice.opens_on) if voice else "", str(voice.closes_on) if voice else "",
+            str(voice.people) if voice and voice.people is not None else FEWER_THAN_5,
+            marker.code, marker.statement,
+            str(marker.answered) if marker.answered is not None else FEWER_THAN_5,
+            *(str(counts.get(key, 0)) if counts is not None else FEWER_THAN_5
+              for key in VOICE_KEYS))])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -286,6 +324,28 @@ def _docx_actions(document: Any, export: ActionPlanExport) -> None:
             cell.text = text
 
 
+def _docx_voice(document: Any, voice: VoiceOut) -> None:
+    document.add_heading("What people said", 1)
+    document.add_paragraph(f"Asked between {long_date(voice.opens_on)} and "
+                           f"{long_date(voice.closes_on)}. {voice.people_label}.")
+    table = document.add_table(rows=1, cols=2 + len(VOICE_KEYS))
+    table.style = "Table Grid"
+    _caption_table(table, "Is this true for you? Answers per marker")
+    header = table.rows[0].cells
+    for cell, text in zip(header, ("Marker", "Answered",
+                                   *(voice.answer_labels[k] for k in VOICE_KEYS)),
+                          strict=True):
+        cell.text = text
+    _repeat_as_header(table.rows[0])
+    for marker in voice.markers:
+        counts = marker.counts
+        values = (f"{marker.code}: {marker.statement}",
+                  str(marker.answered) if marker.answered is not None else FEWER_THAN_5,
+                  *(str(counts.get(k, 0)) if counts is not None else "" for k in VOICE_KEYS))
+        for cell, text in zip(table.add_row().cells, values, strict=True):
+            cell.text = text
+
+
 def to_docx(export: ActionPlanExport) -> bytes:
     """A Word document with real headings, a captioned table with a header row, and its
     title and language in the core properties."""
@@ -318,6 +378,8 @@ def to_docx(export: ActionPlanExport) -> bytes:
         if export.co_production.what_people_said:
             document.add_paragraph().add_run("What they said about how it was done").bold = True
             document.add_paragraph(export.co_production.what_people_said)
+    if export.voice:
+        _docx_voice(document, export.voice)
     if export.priorities:
         document.add_heading("Priorities", 1)
         for priority in export.priorities:

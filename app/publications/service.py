@@ -22,6 +22,7 @@ from app.plans import repository as plans
 from app.publications import repository
 from app.publications.models import Publication, PublicationKind
 from app.publications.snapshot import build_snapshot, stored_files
+from app.voice.service import voice_snapshot
 
 PUBLISHED_FILES = "published"
 
@@ -66,11 +67,15 @@ def preview(db: Session, *, organisation: Organisation, framework: Framework,
             what_changed: str = "") -> dict[str, Any]:
     last = _last_publication(db, organisation, framework) \
         if kind == PublicationKind.progress else None
-    return build_snapshot(db, organisation=organisation, framework=framework,
-                          assessment=None if kind == PublicationKind.progress else assessment,
-                          kind=kind, today=today, what_changed=what_changed,
-                          since=last.published_on if last else None,
-                          since_at=last.published_at if last else None)
+    snapshot = build_snapshot(db, organisation=organisation, framework=framework,
+                              assessment=None if kind == PublicationKind.progress
+                              else assessment, kind=kind, today=today,
+                              what_changed=what_changed,
+                              since=last.published_on if last else None,
+                              since_at=last.published_at if last else None)
+    # A progress report too: what people said since the plan is part of the progress.
+    snapshot["voice"] = voice_snapshot(db, assessment, framework, today)
+    return snapshot
 
 
 def _last_publication(db: Session, organisation: Organisation,

@@ -17,15 +17,25 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.assessments import evidence as evidence_service
-from app.assessments.models import Assessment, Evidence, EvidenceKind, Rating, SourceKind
+from app.assessments import repository as assessments
+from app.assessments.models import (
+    NOT_APPLICABLE,
+    Assessment,
+    Evidence,
+    EvidenceKind,
+    Rating,
+    SourceKind,
+)
 from app.audit.service import record
 from app.clock import now
 from app.frameworks import Framework, Marker
 from app.moderation import limits
 from app.voice import repository
 from app.voice.models import (
+    ANSWER_LABELS,
     COUNTED,
     COUNTED_LABELS,
+    RESPONDENT_LABELS,
     SUPPRESS_BELOW,
     Answer,
     RespondentKind,
@@ -92,7 +102,7 @@ def qr_svg(url: str) -> str:
     """The link as a QR code, an SVG made here (nothing fetched from elsewhere)."""
     code = segno.make(url, error="m")
     svg: str = code.svg_inline(scale=5, dark="#0b0c0c", light="#ffffff",
-                               svgclass="mir-qr", title="QR code for the link")
+                               svgclass="mir-qr")
     return svg
 
 
@@ -285,3 +295,57 @@ def quote_from(db: Session, *, actor_id: int, organisation_id: int, rating: Rati
             kind=EvidenceKind.quote, text=answer.comment,
             source_kind=QUOTE_SOURCES.get(response.respondent_kind or ""),
             consent_to_publish=True, publishable=True))
+
+
+# Beside the team's own level (the marker page and the overview) ----------------------------
+
+@dataclass(frozen=True)
+class AssessmentVoice:
+    """The newest round of an assessment, as the marker page and the overview show it."""
+
+    round: VoiceRound
+    people: int
+    people_label: str
+    markers: dict[str, MarkerCounts]
+    comments: Sequence[tuple[VoiceAnswer, VoiceResponse]] = ()
+
+
+def assessment_voice(db: Session, assessment_id: int, framework: Framework, *,
+                     marker_code: str | None = None) -> AssessmentVoice | None:
+    """Counts of the newest round (and, for one marker, its newest comments); None when
+    the assessment has no round. A fixed number of queries, however many answers."""
+    rounds = repository.rounds_of(db, assessment_id)
+    if not rounds:
+        return None
+    voice_round = rounds[0]
+    if marker_code is not None and marker_code not in voice_round.marker_codes:
+        return None
+    people, _paper = repository.response_summary(db, voice_round.id or 0)
+    counts = {m.code: m for m in round_counts(db, voice_round, framework)}
+    comments = repository.comments(db, voice_round.id or 0, marker_code=marker_code,
+                                   limit=20) if marker_code else ()
+    return AssessmentVoice(voice_round, people, people_in_words(people), counts, comments)
+
+
+def marker_context(db: Session, assessment: Assessment, framework: Framework,
+                   code: str) -> dict[str, Any]:
+    """What the marker page's people's voice panel needs (templates/voice/_marker.html)."""
+    return {"voice": assessment_voice(db, assessment.id or 0, framework, marker_code=code),
+            **_labels()}
+
+
+def overview_context(db: Session, assessment: Assessment,
+                     framework: Framework) -> dict[str, Any]:
+    """What the overview's people's voice table needs (templates/voice/_overview.html)."""
+    voice = assessment_voice(db, assessment.id or 0, framework)
+    labels = {level.id: level.label for level in framework.scale}
+    labels[NOT_APPLICABLE] = "Does not apply to us"
+    levels = {code: labels.get(rating.level, rating.level) for code, rating in
+              assessments.ratings_of(db, assessment.id or 0).items()
+              if rating.level} if voice else {}
+    return {"voice": voice, "overview_levels": levels, **_labels()}
+
+
+def _labels() -> dict[str, Any]:
+    return {"voice_labels": COUNTED_LABELS, "voice_answer_labels": ANSWER_LABELS,
+            "voice_kind_labels": RESPONDENT_LABELS}
