@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.assessments.models import Assessment
 from app.clock import today
 from app.voice import service
-from app.voice.models import VoiceRound
+from app.voice.models import VoiceAnswer, VoiceRound
 from tests.exports.builders import framework
 from tests.factories import csrf_token
 
@@ -55,3 +55,17 @@ def answer(client: TestClient, token: str, picks: Sequence[Pick], *, kind: str =
 
 def visible_text(html: str) -> str:
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def voice_values(db: Session, *, assessment: Assessment) -> dict[str, int]:
+    """Path values for the access matrix: a round with one shareable answer."""
+    voice_round = open_round_in_db(db, assessment, codes=["IA1"])
+    response = service.enter_paper(db, actor_id=assessment.created_by_id or 0,
+                                   organisation_id=assessment.organisation_id,
+                                   voice_round=voice_round,
+                                   answers={"IA1": {"answer": "yes", "comment": "Kind staff"}},
+                                   respondent_kind="person", may_share=True, today=today())
+    answer_id = db.exec(select(VoiceAnswer.id).where(VoiceAnswer.response_id == response.id)
+                        ).one()
+    return {"round_id": voice_round.id or 0, "response_id": response.id or 0,
+            "answer_id": answer_id or 0}
