@@ -145,7 +145,7 @@ def round_counts(db: Session, voice_round: VoiceRound,
 def people_in_words(people: int) -> str:
     if people < SUPPRESS_BELOW:
         return f"Fewer than {SUPPRESS_BELOW} people answered"
-    return f"{people} people answered"
+    return f"{people:,} people answered"
 
 
 def voice_snapshot(db: Session, assessment: Assessment | None, framework: Framework,
