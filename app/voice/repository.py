@@ -4,8 +4,9 @@ number of queries at 10 answers as at 10 000."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from app.assessments.models import Assessment
@@ -116,3 +117,7 @@ def round_with_owner(db: Session, token: str
                   .join(Organisation, col(Organisation.id) == Assessment.organisation_id)
                   .where(VoiceRound.token == token)).first()
     return (row[0], row[1], row[2]) if row else None
+
+
+def delete_drafts_before(db: Session, moment: datetime) -> None:
+    db.execute(delete(VoiceDraft).where(col(VoiceDraft.updated_at) < moment))

@@ -49,6 +49,7 @@ from app.voice.models import (
 ADDRESS_LIMIT, ROUND_LIMIT = 30, 600
 LIMIT_WINDOW = timedelta(hours=1)
 COMMENT_MAX = 2000
+DRAFT_DAYS = 30
 # A quote in the evidence says who spoke only as broadly as the person told us.
 QUOTE_SOURCES = {RespondentKind.person.value: SourceKind.person_using_support.value,
                  RespondentKind.carer.value: SourceKind.family_carer.value}
@@ -178,7 +179,9 @@ def hash_key(key: str) -> str:
 
 
 def start_draft(db: Session, voice_round: VoiceRound, *, easy_read: bool) -> str:
-    """A new draft; returns the random key the browser keeps in a cookie."""
+    """A new draft; returns the random key the browser keeps in a cookie. Drafts nobody
+    touched for DRAFT_DAYS are forgotten: unsent words are not kept for ever."""
+    repository.delete_drafts_before(db, now() - timedelta(days=DRAFT_DAYS))
     key = secrets.token_urlsafe(24)
     db.add(VoiceDraft(round_id=voice_round.id or 0, key_hash=hash_key(key),
                       easy_read=easy_read))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from html import unescape
 from collections.abc import Sequence
 from datetime import date, timedelta
+from html import unescape
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select

@@ -71,8 +71,8 @@ def test_a_round_needs_markers_and_dates_in_order(client: TestClient, planned: B
 
 
 def test_a_viewer_cannot_open_a_round(app: FastAPI, db: Session, planned: Built) -> None:
-    from tests.factories import add_member, make_user
     from tests.exports.builders import organisation
+    from tests.factories import add_member, make_user
     add_member(db, organisation(db, planned), make_user(db, email="viewer@example.org"),
                "viewer")
     db.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -27,7 +28,7 @@ _CSRF = re.compile(r'<meta name="csrf-token" content="([^"]*)">')
 
 def _ready_to_send(base: str, token: str, number: int) -> tuple[httpx.Client, str]:
     """One person's browser (its own address), with one question answered."""
-    client = httpx.Client(base_url=base, timeout=60.0,
+    client = httpx.Client(base_url=base, timeout=300.0,
                           headers={"X-Forwarded-For": f"10.0.{number // 250}.{number % 250}"})
     found = _CSRF.search(client.get(f"/voice/{token}").text)
     assert found
@@ -36,6 +37,17 @@ def _ready_to_send(base: str, token: str, number: int) -> tuple[httpx.Client, st
     client.post(f"/voice/{token}/questions/1",
                 data={"csrf_token": csrf, "action": "answer", "answer": "yes"})
     return client, csrf
+
+
+def _wait_for_every_worker(server: Server, workers: int, timeout: float = 180.0) -> None:
+    """On a busy machine the last worker can start a minute after the first."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if server.log.read_text(errors="replace").count("Application startup complete") \
+                >= workers:
+            return
+        time.sleep(0.5)
+    raise AssertionError("not every worker started:\n" + server.log.read_text()[-3000:])
 
 
 def test_200_answers_at_once_across_4_workers_are_all_counted_once(
@@ -55,6 +67,7 @@ def test_200_answers_at_once_across_4_workers_are_all_counted_once(
     server.start()
     try:
         server.wait_until("/healthz", timeout=120)
+        _wait_for_every_worker(server, 4)
         with ThreadPoolExecutor(max_workers=16) as pool:
             people = list(pool.map(lambda n: _ready_to_send(server.url, token, n),
                                    range(PEOPLE)))
