@@ -6,10 +6,11 @@ on the same device wants to answer."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
@@ -17,6 +18,8 @@ from starlette.responses import Response
 from app.accounts.web import client_ip
 from app.assessments.models import Assessment
 from app.clock import now, today
+from app.config import Settings
+from app.db import session_scope
 from app.deps import CatalogueDep, SessionDep, SettingsDep
 from app.forms import form_values, parse
 from app.frameworks import Framework, FrameworkCatalogue
@@ -239,8 +242,17 @@ def check_page(request: Request, token: str, db: SessionDep,
 
 
 @router.post("/voice/{token}/send")
-async def send(request: Request, token: str, db: SessionDep, catalogue: CatalogueDep,
-               settings: SettingsDep) -> Response:
+def send(request: Request, token: str, catalogue: CatalogueDep, settings: SettingsDep,
+         website: Annotated[str, Form()] = "") -> Response:
+    """Sync, with a unit of work of its own that commits before this thread returns: when
+    many people send at once, no request holds a connection while it waits for the event
+    loop or a free thread to commit (the pool would run dry and every worker stall)."""
+    with contextmanager(session_scope)(request.app.state.engine) as db:
+        return _send(request, db, catalogue, settings, token, website.strip())
+
+
+def _send(request: Request, db: Session, catalogue: FrameworkCatalogue, settings: Settings,
+          token: str, honeypot: str) -> Response:
     asked = _load(request, db, catalogue, token)
     if isinstance(asked, Response):
         return asked
@@ -248,8 +260,7 @@ async def send(request: Request, token: str, db: SessionDep, catalogue: Catalogu
     response = _go(f"{asked.base}/thanks")
     if draft is None:  # sent already (a second click), or never started
         return response if request.cookies.get(asked.cookie) == SENT else _go(asked.base)
-    values = form_values(await request.form())
-    if values.get(HONEYPOT):  # a bot: it is thanked, and nothing is kept
+    if honeypot:  # a bot: it is thanked, and nothing is kept
         db.delete(draft)
     else:
         retry_at = service.retry_at(db, asked.round, secret=settings.secret_key,

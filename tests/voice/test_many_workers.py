@@ -73,15 +73,16 @@ def test_200_answers_at_once_across_4_workers_are_all_counted_once(
                                    range(PEOPLE)))
         barrier = threading.Barrier(PEOPLE)
 
-        def send(person: tuple[httpx.Client, str]) -> int:
+        def send(person: tuple[httpx.Client, str]) -> tuple[int, str]:
             client, csrf = person
             barrier.wait()
-            return client.post(f"/voice/{token}/send",
-                               data={"csrf_token": csrf, "website": ""}).status_code
+            response = client.post(f"/voice/{token}/send",
+                                   data={"csrf_token": csrf, "website": ""})
+            return response.status_code, response.headers.get("location", "")
 
         with ThreadPoolExecutor(max_workers=PEOPLE) as pool:
             statuses = list(pool.map(send, people))
-        assert statuses == [200] * PEOPLE  # the thank-you page, after the redirect
+        assert statuses == [(303, f"/voice/{token}/thanks")] * PEOPLE
         with ThreadPoolExecutor(max_workers=16) as pool:  # everyone clicks again
             list(pool.map(lambda p: p[0].post(f"/voice/{token}/send",
                                               data={"csrf_token": p[1]}), people))
