@@ -21,12 +21,12 @@ from app.clock import now, today
 from app.config import Settings
 from app.db import session_scope
 from app.deps import CatalogueDep, SessionDep, SettingsDep
-from app.forms import form_values, parse
+from app.forms import parse
 from app.frameworks import Framework, FrameworkCatalogue
 from app.organisations.models import Organisation
 from app.templating import render
 from app.voice import repository, service
-from app.voice.forms import AboutForm, QuestionForm
+from app.voice.forms import AboutFields, AboutForm, QuestionFields, QuestionForm
 from app.voice.models import ANSWER_LABELS, COUNTED, RESPONDENT_LABELS, Answer, VoiceDraft
 from app.voice.models import VoiceRound as Round
 
@@ -108,13 +108,12 @@ def start_page(request: Request, token: str, db: SessionDep,
 
 
 @router.post("/voice/{token}")
-async def start(request: Request, token: str, db: SessionDep,
-                catalogue: CatalogueDep) -> Response:
+def start(request: Request, token: str, db: SessionDep, catalogue: CatalogueDep,
+          easy_read: Annotated[str, Form()] = "") -> Response:
     asked = _load(request, db, catalogue, token)
     if isinstance(asked, Response):
         return asked
-    values = form_values(await request.form())
-    key = service.start_draft(db, asked.round, easy_read=values.get("easy_read") == "yes")
+    key = service.start_draft(db, asked.round, easy_read=easy_read == "yes")
     response = _go(f"{asked.base}/questions/1")
     _set_cookie(request, response, asked, f"d.{key}")
     return response
@@ -151,16 +150,19 @@ def question_page(request: Request, token: str, number: int, db: SessionDep,
     return _question(request, asked, draft, number, values, {}, change)
 
 
+# The answer pages' POSTs are sync (forms parsed by FastAPI): their database work never
+# blocks the event loop, however many people answer at once.
 @router.post("/voice/{token}/questions/{number}")
-async def answer(request: Request, token: str, number: int, db: SessionDep,
-                 catalogue: CatalogueDep, change: bool = False) -> Response:
+def answer(request: Request, token: str, number: int, db: SessionDep,
+           catalogue: CatalogueDep, form_data: Annotated[QuestionFields, Form()],
+           change: bool = False) -> Response:
     asked = _load(request, db, catalogue, token)
     if isinstance(asked, Response):
         return asked
     draft = _draft(request, db, asked)
     if draft is None or not _number(asked, number):
         return _go(asked.base)
-    values = form_values(await request.form())
+    values = form_data.model_dump(exclude_none=True)
     form, errors = parse(QuestionForm, values)
     if form is not None and form.action == "answer" and form.answer is None:
         errors = {"answer": "Choose an answer, or choose ‘Skip this question’"}
@@ -198,15 +200,15 @@ def about_page(request: Request, token: str, db: SessionDep,
 
 
 @router.post("/voice/{token}/about")
-async def about(request: Request, token: str, db: SessionDep,
-                catalogue: CatalogueDep) -> Response:
+def about(request: Request, token: str, db: SessionDep, catalogue: CatalogueDep,
+          form_data: Annotated[AboutFields, Form()]) -> Response:
     asked = _load(request, db, catalogue, token)
     if isinstance(asked, Response):
         return asked
     draft = _draft(request, db, asked)
     if draft is None:
         return _go(asked.base)
-    values = form_values(await request.form())
+    values = form_data.model_dump(exclude_none=True)
     form, errors = parse(AboutForm, values)
     if form is None:
         return _about(request, asked, values, errors)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from app.forms import Form
 
@@ -36,3 +36,17 @@ class RemoveForm(Form):
     MESSAGES: ClassVar[dict[str, str]] = {"reason": "Say why you are removing this answer"}
 
     reason: str = Field(max_length=500)
+
+
+class QuestionFields(BaseModel):
+    """What the question page sends, as text (checked by QuestionForm, so that a bad value
+    re-renders the page with a message rather than answering 422)."""
+
+    action: str = ""
+    answer: str = ""
+    comment: str = ""
+
+
+class AboutFields(BaseModel):
+    respondent_kind: str = ""
+    may_share: str = ""
