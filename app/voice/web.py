@@ -242,7 +242,7 @@ def make_quote(assessment_id: int, round_id: int, answer_id: int, access: Editor
     except evidence_service.NotAllowed as refused:
         raise HTTPException(403, refused.message) from refused
     web.add_flash(f"The comment is now a quote in the evidence for {answer.marker_code}. "
-                  "It will be published with your next plan or report.")
+                  "It will be published with your next action plan.")
     return _go(f"{assessment_url(access, assessment)}/markers/{answer.marker_code}")
 
 

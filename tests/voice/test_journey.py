@@ -3,7 +3,9 @@ and on paper, the council reads the answers beside its levels and publishes them
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from datetime import timedelta
 
 from fastapi import FastAPI
@@ -15,7 +17,7 @@ from app.audit.models import AuditEvent
 from app.clock import today
 from app.voice.models import VoiceAnswer, VoiceResponse, VoiceRound
 from tests.conftest import checked_client
-from tests.exports.builders import Built, publish_plan
+from tests.exports.builders import Built, publish_plan, report_progress
 from tests.factories import csrf_token, login
 from tests.voice.helpers import answer, open_round_in_db, visible_text
 
@@ -201,7 +203,10 @@ def test_done_means_fourteen_people_answered(app: FastAPI, client: TestClient, d
                                              planned: Built, settings, tmp_path  # type: ignore[no-untyped-def]
                                              ) -> None:
     """Twelve answer on their phones, two on paper; the council reads the answers beside
-    its levels, turns one comment into a quote, publishes, and the public sees the counts."""
+    its levels, turns one comment into a quote, publishes its progress report, and the
+    public sees the counts."""
+    publish_plan(db, settings, planned)  # in the spring, before the round
+    db.commit()
     assessment = db.get(Assessment, planned.assessment_id)
     assert assessment is not None
     voice_round = open_round_in_db(db, assessment, codes=CODES)
@@ -246,16 +251,15 @@ def test_done_means_fourteen_people_answered(app: FastAPI, client: TestClient, d
                           data={"csrf_token": csrf_token(client, base)})
     assert refused.status_code == 403
 
-    publish_plan(db, settings, planned, day=today())
+    report_progress(db, settings, planned, day=today())
     db.commit()
     with checked_client(app) as public:
         for url in ("/organisations/bolton-council", "/organisations/bolton-council/"
-                    "publications/1", "/organisations/bolton-council/action-plan"):
+                    "publications/2", "/organisations/bolton-council/action-plan"):
             text = visible_text(public.get(url).text)
             assert "14 people answered" in text, url
-            if "action-plan" not in url:  # the export has no evidence at all
-                assert "Phone comment 0" in text, url  # the published quote
-            assert "Phone comment 1" not in text and "Paper comment" not in text, url
+            # (The quote is published with the next plan: a progress report has no evidence.)
+            assert "Phone comment" not in text and "Paper comment" not in text, url
             assert "Fewer than 5 people answered this" in text, url
         pdf = public.get("/organisations/bolton-council/action-plan.pdf")
         path = tmp_path / "plan.pdf"
@@ -264,6 +268,9 @@ def test_done_means_fourteen_people_answered(app: FastAPI, client: TestClient, d
         pdf_text = subprocess.run(["pdftotext", str(path), "-"], check=True,
                                   capture_output=True, text=True).stdout
         assert "14 people answered" in pdf_text
+        docx = public.get("/organisations/bolton-council/action-plan.docx").content
+        with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+            assert "14 people answered" in archive.read("word/document.xml").decode()
         data = public.get("/organisations/bolton-council/action-plan.json").json()
         assert data["voice"]["people"] == 14
         wf3 = next(m for m in data["voice"]["markers"] if m["code"] == "WF3")
