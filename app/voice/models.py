@@ -83,7 +83,10 @@ class VoiceAnswer(SQLModel, table=True):
     """The answer to one marker. `round_id` is repeated so counts need no join."""
 
     __tablename__ = "voice_answer"
-    __table_args__ = (Index("ix_voice_answer_round_marker", "round_id", "marker_code"),)
+    # Counts read only the first index (no table rows); comments come newest first by the second.
+    __table_args__ = (Index("ix_voice_answer_counts", "round_id", "removed", "marker_code",
+                            "answer"),
+                      Index("ix_voice_answer_newest", "round_id", "removed", "id"))
 
     id: int | None = Field(default=None, primary_key=True)
     response_id: int = Field(foreign_key="voice_response.id", index=True, ondelete="CASCADE")

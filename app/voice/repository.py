@@ -62,12 +62,6 @@ def comments(db: Session, round_id: int, *, marker_code: str | None = None,
     return db.exec(query.order_by(col(VoiceAnswer.id).desc()).limit(limit)).all()
 
 
-def comment_count(db: Session, round_id: int) -> int:
-    return int(db.exec(select(func.count()).where(
-        VoiceAnswer.round_id == round_id, col(VoiceAnswer.removed).is_(False),
-        VoiceAnswer.comment != "")).one())
-
-
 def responses(db: Session, round_id: int, *, offset: int,
               limit: int) -> Sequence[VoiceResponse]:
     return db.exec(select(VoiceResponse).where(VoiceResponse.round_id == round_id)

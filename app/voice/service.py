@@ -10,6 +10,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import segno
@@ -99,8 +100,10 @@ def close_round(db: Session, *, actor_id: int, organisation_id: int, voice_round
            after={"closes_on": str(voice_round.closes_on)})
 
 
+@lru_cache(maxsize=256)
 def qr_svg(url: str) -> str:
-    """The link as a QR code, an SVG made here (nothing fetched from elsewhere)."""
+    """The link as a QR code, an SVG made here (nothing fetched from elsewhere); kept, as
+    a round's link never changes and drawing it takes tens of milliseconds."""
     code = segno.make(url, error="m")
     svg: str = code.svg_inline(scale=5, dark="#0b0c0c", light="#ffffff",
                                svgclass="mir-qr")

@@ -43,6 +43,7 @@ from app.voice.models import (
 
 router = APIRouter(include_in_schema=False)
 RESPONSES_PER_PAGE = 50
+COMMENTS_SHOWN = 100
 ANSWER_OPTIONS = [(a.value, ANSWER_LABELS[a]) for a in (*COUNTED, Answer.skipped)]
 
 
@@ -139,8 +140,8 @@ def round_page(request: Request, assessment_id: int, round_id: int, access: View
         markers=service.round_counts(db, voice_round, framework),
         levels=_level_labels(framework),
         team_levels={code: rating.level for code, rating in ratings.items()},
-        comments=repository.comments(db, voice_round.id or 0, limit=100),
-        comment_total=repository.comment_count(db, voice_round.id or 0),
+        comments=repository.comments(db, voice_round.id or 0, limit=COMMENTS_SHOWN),
+        comments_shown=COMMENTS_SHOWN,
         answer_labels=ANSWER_LABELS, counted_labels=COUNTED_LABELS,
         kind_labels=RESPONDENT_LABELS, can_edit=access.can_edit))
 

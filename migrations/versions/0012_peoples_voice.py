@@ -85,13 +85,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('voice_answer', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_voice_answer_response_id'), ['response_id'], unique=False)
-        batch_op.create_index('ix_voice_answer_round_marker', ['round_id', 'marker_code'], unique=False)
-
+        batch_op.create_index('ix_voice_answer_counts', ['round_id', 'removed', 'marker_code', 'answer'], unique=False)
+        batch_op.create_index('ix_voice_answer_newest', ['round_id', 'removed', 'id'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('voice_answer', schema=None) as batch_op:
-        batch_op.drop_index('ix_voice_answer_round_marker')
+        batch_op.drop_index('ix_voice_answer_newest')
+        batch_op.drop_index('ix_voice_answer_counts')
         batch_op.drop_index(batch_op.f('ix_voice_answer_response_id'))
 
     op.drop_table('voice_answer')
