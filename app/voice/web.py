@@ -38,6 +38,8 @@ from app.voice.models import (
     COUNTED_LABELS,
     RESPONDENT_LABELS,
     Answer,
+    VoiceAnswer,
+    VoiceResponse,
     VoiceRound,
 )
 
@@ -258,7 +260,7 @@ def responses_page(request: Request, assessment_id: int, round_id: int,
                                 offset=(page - 1) * RESPONSES_PER_PAGE,
                                 limit=RESPONSES_PER_PAGE + 1)
     shown = rows[:RESPONSES_PER_PAGE]
-    answers: dict[int, list[Any]] = {}
+    answers: dict[int, list[VoiceAnswer]] = {}
     for item in repository.answers_of(db, [r.id for r in shown if r.id is not None]):
         answers.setdefault(item.response_id, []).append(item)
     return render(request, "voice/responses.html", _base(
@@ -275,7 +277,7 @@ def _remove_page(request: Request, access: OrgAccess, assessment: Assessment,
         values=values, errors=errors))
 
 
-def _response(db: Session, voice_round: VoiceRound, response_id: int) -> Any:
+def _response(db: Session, voice_round: VoiceRound, response_id: int) -> VoiceResponse:
     found = repository.response_in(db, voice_round.id or 0, response_id)
     if found is None:
         raise HTTPException(404, "This round has no such answer.")
