@@ -38,6 +38,8 @@ from app.security import install_security
 from app.templating import STATIC_DIR
 from app.views import public_web as views_public_web
 from app.views import web as views_web
+from app.voice import answer_web as voice_answer_web
+from app.voice import web as voice_web
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -79,6 +81,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(views_public_web.router)
     app.include_router(moderation_web.router)
     app.include_router(following_web.router)
+    app.include_router(voice_web.router)
+    app.include_router(voice_answer_web.router)
     install_error_pages(app)
     app.add_exception_handler(LoginRequired, _send_to_login)
     # Outermost last: gzip, then CORS for the API, the session, then the public cache.

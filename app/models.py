@@ -12,6 +12,7 @@ from app.plans.models import Action, ActionUpdate, Priority
 from app.publications.models import Publication
 from app.ratelimit import RateLimitHit
 from app.reminders.models import ReminderOptOut, ReminderSent
+from app.voice.models import VoiceAnswer, VoiceDraft, VoiceResponse, VoiceRound
 
 __all__ = [
     "Action",
@@ -41,4 +42,8 @@ __all__ = [
     "ReminderSent",
     "Token",
     "User",
+    "VoiceAnswer",
+    "VoiceDraft",
+    "VoiceResponse",
+    "VoiceRound",
 ]

@@ -37,6 +37,7 @@ from tests.factories import (
     make_user,
 )
 from tests.views.factories import view_values
+from tests.voice.helpers import voice_values
 
 CATALOGUE = load_catalogue(MARKERS_DIR)
 VISITORS = ["anonymous", "outsider", "viewer", "editor", "owner", "admin"]
@@ -170,7 +171,8 @@ def test_access(method: str, path: str, app: FastAPI, database_url: str) -> None
                   "crosswalk": "cqc-local-authority",
                   **view_values(db, organisation=organisation, owner=owner, other=other,
                                 other_owner=outsider,
-                                upload_dir=app.state.settings.upload_dir)}
+                                upload_dir=app.state.settings.upload_dir),
+                  **voice_values(db, assessment=assessment)}
         db.commit()
         admin_id = admin.id
 

@@ -15,6 +15,7 @@ from app.deps import CatalogueDep, SessionDep, ViewerAccess
 from app.forms import DbInt
 from app.frameworks import FrameworkCatalogue
 from app.templating import render
+from app.voice import service as voice_service
 
 router = APIRouter(include_in_schema=False)
 
@@ -83,6 +84,7 @@ def overview_page(request: Request, assessment_id: DbInt, access: ViewerAccess, 
         "overview": summary, "chart": overview.theme_chart(framework, summary),
         "next_steps": overview.next_steps(summary, framework, base),
         "crosswalks": catalogue.crosswalks_for(framework.id),
+        **voice_service.overview_context(db, assessment, framework),
         "compare_url": (f"/manage/{access.organisation.slug}/assessments/compare"
                         f"?a={assessment.previous_id}&b={assessment.id}")
         if assessment.previous_id else None})

@@ -30,6 +30,7 @@ from app.frameworks.model import Marker
 from app.organisations import repository as organisations
 from app.organisations.models import Organisation
 from app.templating import is_htmx, render
+from app.voice import service as voice_service
 
 router = APIRouter(include_in_schema=False)
 
@@ -185,6 +186,7 @@ def _marker_context(access: OrgAccess, db: Session, judgement: Judgement,
         "evidence": items, "evidence_authors": evidence_service.authors(db, items),
         "source_labels": SOURCE_LABELS, "category_labels": CATEGORY_LABELS,
         "their": their.get(marker.code),
+        **voice_service.marker_context(db, judgement.assessment, framework, marker.code),
     }
 
 

@@ -126,6 +126,25 @@ class IndependentViewOut(_Exported):
     url: str
     markers: list[ViewMarkerOut]
     reply: ReplyOut | None = Field(default=None, description="The latest reply, if any")
+class VoiceMarkerOut(_Exported):
+    code: str = Field(description="The marker's code in the framework, e.g. IA1")
+    statement: str
+    answered: int | None = Field(
+        description="How many people answered (yes, sometimes, no or don't know); null when "
+                    "fewer than 5 did, so that no one can be picked out")
+    counts: dict[str, int] | None = Field(
+        description="Answers by kind: yes, sometimes, no, dont_know; null below 5 answers")
+
+
+class VoiceOut(_Exported):
+    """People's voice: what the people who draw on care and support answered, per marker."""
+
+    opens_on: date
+    closes_on: date
+    people: int | None = Field(description="How many people answered; null below 5")
+    people_label: str = Field(description="The same in words, e.g. \"14 people answered\"")
+    answer_labels: dict[str, str]
+    markers: list[VoiceMarkerOut]
 
 
 class ActionPlanExport(_Exported):
@@ -160,6 +179,9 @@ class ActionPlanExport(_Exported):
                     "CQC's assessment of councils), if the organisation published it: per "
                     "statement the linked markers and their levels, counts of published "
                     "evidence by category, the gaps, and the actions that touch it")
+    voice: VoiceOut | None = Field(
+        default=None, description="People's voice: counts of the newest round of questions "
+                                  "published with the plan or progress report")
 
 
 EXAMPLE = ActionPlanExport(

@@ -60,6 +60,8 @@ from app.exports.schemas import (
     ThemeLevelsOut,
     UpdateOut,
     ViewMarkerOut,
+    VoiceMarkerOut,
+    VoiceOut,
 )
 from app.organisations.models import Organisation
 from app.publications import repository as publications
@@ -72,6 +74,11 @@ PLAN_KINDS = (PublicationKind.plan.value, PublicationKind.correction.value)
 CSV_COLUMNS = ("organisation", "framework", "publication_number", "published_on", "action",
                "description", "markers", "lead", "due_on", "status", "dropped_reason",
                "latest_update_on", "latest_update")
+VOICE_KEYS = ("yes", "sometimes", "no", "dont_know")
+VOICE_CSV_COLUMNS = ("organisation", "framework", "publication_number", "asked_from",
+                     "asked_until", "people_answered", "marker", "statement", "answered",
+                     *VOICE_KEYS)
+FEWER_THAN_5 = "fewer than 5"
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -257,7 +264,18 @@ def build_export(source: ExportSource, *, base_url: str) -> ActionPlanExport:
         levels=_levels(plan),
         independent_views=[_independent_view(view, slug=slug, base_url=base_url)
                            for view in source.views],
-        by_statement=actions_from.get("by_statement") or plan.get("by_statement"))
+        by_statement=actions_from.get("by_statement") or plan.get("by_statement"),
+        voice=voice_out(actions_from.get("voice") or plan.get("voice")))
+
+
+def voice_out(voice: Mapping[str, Any] | None) -> VoiceOut | None:
+    """People's voice as published (suppressed already when it was frozen)."""
+    if not voice:
+        return None
+    return VoiceOut(opens_on=date.fromisoformat(voice["opens_on"]),
+                    closes_on=date.fromisoformat(voice["closes_on"]), people=voice["people"],
+                    people_label=voice["people_label"], answer_labels=voice["answer_labels"],
+                    markers=[VoiceMarkerOut(**m) for m in voice["markers"]])
 
 
 def file_name(export: ActionPlanExport, extension: str) -> str:
@@ -290,6 +308,26 @@ def to_csv(export: ActionPlanExport) -> bytes:
             action.due_on.isoformat() if action.due_on else "", action.status_label,
             action.dropped_reason, latest.on.isoformat() if latest else "",
             latest.note if latest else "")])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def voice_csv(export: ActionPlanExport) -> bytes:
+    """People's voice, one row per marker; "fewer than 5" where the numbers are withheld."""
+    shown = export.progress or export.plan
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(VOICE_CSV_COLUMNS)
+    voice = export.voice
+    for marker in voice.markers if voice else []:
+        counts = marker.counts
+        writer.writerow([spreadsheet_cell(value) for value in (
+            export.organisation.name, export.framework.title, str(shown.number),
+            str(voice.opens_on) if voice else "", str(voice.closes_on) if voice else "",
+            str(voice.people) if voice and voice.people is not None else FEWER_THAN_5,
+            marker.code, marker.statement,
+            str(marker.answered) if marker.answered is not None else FEWER_THAN_5,
+            *(str(counts.get(key, 0)) if counts is not None else FEWER_THAN_5
+              for key in VOICE_KEYS))])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -391,6 +429,26 @@ def _docx_views(document: Any, export: ActionPlanExport) -> None:
             paragraph.add_run(f" {view.reply.overall}")
         else:
             document.add_paragraph(f"{name} has not replied yet.")
+def _docx_voice(document: Any, voice: VoiceOut) -> None:
+    document.add_heading("What people said", 1)
+    document.add_paragraph(f"Asked between {long_date(voice.opens_on)} and "
+                           f"{long_date(voice.closes_on)}. {voice.people_label}.")
+    table = document.add_table(rows=1, cols=2 + len(VOICE_KEYS))
+    table.style = "Table Grid"
+    _caption_table(table, "Is this true for you? Answers per marker")
+    header = table.rows[0].cells
+    for cell, text in zip(header, ("Marker", "Answered",
+                                   *(voice.answer_labels[k] for k in VOICE_KEYS)),
+                          strict=True):
+        cell.text = text
+    _repeat_as_header(table.rows[0])
+    for marker in voice.markers:
+        counts = marker.counts
+        values = (f"{marker.code}: {marker.statement}",
+                  str(marker.answered) if marker.answered is not None else FEWER_THAN_5,
+                  *(str(counts.get(k, 0)) if counts is not None else "" for k in VOICE_KEYS))
+        for cell, text in zip(table.add_row().cells, values, strict=True):
+            cell.text = text
 
 
 def to_docx(export: ActionPlanExport) -> bytes:
@@ -429,6 +487,8 @@ def to_docx(export: ActionPlanExport) -> bytes:
         document.add_heading("Where we are", 1)
         document.add_paragraph(levels_sentence(export))
         _docx_levels(document, export)
+    if export.voice:
+        _docx_voice(document, export.voice)
     if export.priorities:
         document.add_heading("Priorities", 1)
         for priority in export.priorities:

@@ -81,6 +81,18 @@ def action_plan_csv(slug: str, db: SessionDep, settings: SettingsDep,
     return _download(export, service.to_csv(export), "csv")
 
 
+@router.get("/organisations/{slug}/action-plan-voice.csv", include_in_schema=False)
+def action_plan_voice_csv(slug: str, db: SessionDep, settings: SettingsDep,
+                          framework: str | None = FrameworkQuery) -> Response:
+    export, _ = _export(db, settings, slug, framework)
+    if export.voice is None:
+        raise HTTPException(404, "This action plan was published without people's voice.")
+    name = service.file_name(export, "csv").replace("-action-plan-", "-peoples-voice-")
+    return Response(service.voice_csv(export), media_type=service.MEDIA_TYPES["csv"],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "X-Content-Type-Options": "nosniff"})
+
+
 @router.get(
     "/organisations/{slug}/action-plan.json",
     response_model=ActionPlanExport,

@@ -23,6 +23,7 @@ from app.publications import repository
 from app.publications.models import PUBLICATION_KIND_LABELS, Publication, PublicationKind
 from app.publications.snapshot import build_snapshot, stored_files
 from app.text import long_date
+from app.voice.service import voice_snapshot
 
 PUBLISHED_FILES = "published"
 
@@ -114,6 +115,8 @@ def preview(db: Session, *, organisation: Organisation, framework: Framework,
                               since_at=last.published_at if last else None)
     if by_statement is not None:
         snapshot["by_statement"] = by_statement
+    # A progress report too: what people said since the plan is part of the progress.
+    snapshot["voice"] = voice_snapshot(db, assessment, framework, today)
     return snapshot
 
 

@@ -1,0 +1,322 @@
+"""The team's pages of people's voice: open a round, share its link, read the answers,
+type in paper forms, turn a comment into a quote, remove an answer."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from sqlmodel import Session
+from starlette.responses import Response
+
+from app.assessments import evidence as evidence_service
+from app.assessments import repository as assessments
+from app.assessments.kinds import SELF
+from app.assessments.models import Assessment
+from app.assessments.web import (
+    _level_labels,
+    assessment_url,
+    load_assessment,
+    load_judgement,
+    load_rating,
+)
+from app.clock import today
+from app.deps import (
+    CatalogueDep,
+    EditorAccess,
+    OrgAccess,
+    OwnerAccess,
+    SessionDep,
+    SettingsDep,
+    ViewerAccess,
+    WebSessionDep,
+)
+from app.forms import DbInt, date_from_parts, form_values, parse
+from app.frameworks import Framework
+from app.plans import repository as plans
+from app.templating import render
+from app.voice import paper, repository, service
+from app.voice.forms import AboutForm, RemoveForm, RoundForm
+from app.voice.models import (
+    ANSWER_LABELS,
+    COUNTED,
+    COUNTED_LABELS,
+    RESPONDENT_LABELS,
+    Answer,
+    VoiceAnswer,
+    VoiceResponse,
+    VoiceRound,
+)
+
+router = APIRouter(include_in_schema=False)
+RESPONSES_PER_PAGE = 50
+COMMENTS_SHOWN = 100
+ANSWER_OPTIONS = [(a.value, ANSWER_LABELS[a]) for a in (*COUNTED, Answer.skipped)]
+
+
+def _go(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _voice_url(access: OrgAccess, assessment: Assessment) -> str:
+    return f"{assessment_url(access, assessment)}/voice"
+
+
+def _round(db: Session, assessment: Assessment, round_id: DbInt) -> VoiceRound:
+    found = repository.round_of(db, assessment.id or 0, round_id)
+    if found is None:
+        raise HTTPException(404, "This assessment has no such round of questions.")
+    return found
+
+
+def _base(access: OrgAccess, assessment: Assessment, framework: Framework,
+          **more: Any) -> dict[str, Any]:
+    return {"organisation": access.organisation, "access": access, "role": access.role,
+            "assessment": assessment, "framework": framework,
+            "base": assessment_url(access, assessment),
+            "voice_base": _voice_url(access, assessment), **more}
+
+
+# Rounds ------------------------------------------------------------------------------------
+
+def _rounds_page(request: Request, access: OrgAccess, db: Session, assessment: Assessment,
+                 framework: Framework, values: dict[str, Any],
+                 errors: dict[str, str]) -> Response:
+    return render(request, "voice/rounds.html", _base(
+        access, assessment, framework, rounds=repository.rounds_of(db, assessment.id or 0),
+        today=today(), values=values, errors=errors,
+        marker_options=[(m.code, f"{m.code}: {m.statement}") for m in framework.markers],
+        priorities=[p.marker_code for p in plans.priorities_of(db, assessment.id or 0)]))
+
+
+@router.get("/manage/{slug}/assessments/{assessment_id}/voice")
+def rounds_page(request: Request, assessment_id: DbInt, access: ViewerAccess, db: SessionDep,
+                catalogue: CatalogueDep) -> Response:
+    assessment, framework = load_assessment(db, access, assessment_id, catalogue)
+    start, end = today(), today() + timedelta(days=28)
+    values = {"markers": "all", "opens_on-day": start.day, "opens_on-month": start.month,
+              "opens_on-year": start.year, "closes_on-day": end.day,
+              "closes_on-month": end.month, "closes_on-year": end.year}
+    return _rounds_page(request, access, db, assessment, framework, values, {})
+
+
+@router.post("/manage/{slug}/assessments/{assessment_id}/voice")
+async def open_round(request: Request, assessment_id: DbInt, access: EditorAccess,
+                     db: SessionDep, catalogue: CatalogueDep,
+                     web: WebSessionDep) -> Response:
+    assessment, framework = load_assessment(db, access, assessment_id, catalogue)
+    values = form_values(await request.form())
+    values["chosen"] = values.get("chosen") if isinstance(values.get("chosen"), list) \
+        else [values["chosen"]] if values.get("chosen") else []
+    form, errors = parse(RoundForm, values)
+    opens_on, opens_error = date_from_parts(values, "opens_on", "the opening date", True)
+    closes_on, closes_error = date_from_parts(values, "closes_on", "the closing date", True)
+    errors.update({k: v for k, v in (("opens_on", opens_error), ("closes_on", closes_error))
+                   if v})
+    if form is None or opens_on is None or closes_on is None or errors:
+        return _rounds_page(request, access, db, assessment, framework, values, errors)
+    codes = {"all": [m.code for m in framework.markers],
+             "priorities": [p.marker_code for p in plans.priorities_of(db, assessment.id or 0)],
+             "chosen": form.chosen}[form.markers]
+    try:
+        voice_round = service.open_round(
+            db, actor_id=access.user.id or 0, organisation_id=access.organisation.id or 0,
+            assessment=assessment, framework=framework, marker_codes=codes,
+            opens_on=opens_on, closes_on=closes_on, welcome=form.welcome)
+    except service.RoundProblem as problem:
+        return _rounds_page(request, access, db, assessment, framework, values,
+                            {problem.field: problem.message})
+    web.add_flash("Your round of questions is ready. Share its link.")
+    return _go(f"{_voice_url(access, assessment)}/{voice_round.id}")
+
+
+# One round: link, QR code, counts, comments -------------------------------------------------
+
+@router.get("/manage/{slug}/assessments/{assessment_id}/voice/{round_id}")
+def round_page(request: Request, assessment_id: DbInt, round_id: DbInt, access: ViewerAccess,
+               db: SessionDep, catalogue: CatalogueDep, settings: SettingsDep) -> Response:
+    assessment, framework = load_assessment(db, access, assessment_id, catalogue)
+    voice_round = _round(db, assessment, round_id)
+    link = service.link_of(settings.base_url, voice_round)
+    people, on_paper = repository.response_summary(db, voice_round.id or 0)
+    ratings = assessments.ratings_of(db, assessment.id or 0)
+    return render(request, "voice/round.html", _base(
+        access, assessment, framework, voice_round=voice_round, link=link,
+        qr=service.qr_svg(link), people=people, on_paper=on_paper,
+        people_label=service.people_in_words(people), is_open=voice_round.is_open(today()),
+        markers=service.round_counts(db, voice_round, framework),
+        levels=_level_labels(framework),
+        team_levels={code: rating.level for code, rating in ratings.items()},
+        comments=repository.comments(db, voice_round.id or 0, limit=COMMENTS_SHOWN),
+        comments_shown=COMMENTS_SHOWN,
+        answer_labels=ANSWER_LABELS, counted_labels=COUNTED_LABELS,
+        kind_labels=RESPONDENT_LABELS, can_edit=access.can_edit))
+
+
+@router.post("/manage/{slug}/assessments/{assessment_id}/voice/{round_id}/close")
+def close(assessment_id: DbInt, round_id: DbInt, access: EditorAccess, db: SessionDep,
+          catalogue: CatalogueDep, web: WebSessionDep) -> Response:
+    assessment, _framework = load_assessment(db, access, assessment_id, catalogue)
+    voice_round = _round(db, assessment, round_id)
+    service.close_round(db, actor_id=access.user.id or 0,
+                        organisation_id=access.organisation.id or 0, voice_round=voice_round,
+                        today=today())
+    web.add_flash("The round is closed. No one can send answers now.")
+    return _go(f"{_voice_url(access, assessment)}/{round_id}")
+
+
+@router.get("/manage/{slug}/assessments/{assessment_id}/voice/{round_id}/paper.pdf")
+def paper_pdf(assessment_id: DbInt, round_id: DbInt, access: ViewerAccess, db: SessionDep,
+              catalogue: CatalogueDep, settings: SettingsDep, easy_read: bool = False
+              ) -> Response:
+    assessment, framework = load_assessment(db, access, assessment_id, catalogue)
+    voice_round = _round(db, assessment, round_id)
+    body = paper.to_pdf(voice_round, framework, organisation=access.organisation.name,
+                        link=service.link_of(settings.base_url, voice_round),
+                        easy_read=easy_read)
+    name = f"questions-{'easy-read-' if easy_read else ''}{voice_round.id}.pdf"
+    return Response(body, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# Paper answers -----------------------------------------------------------------------------
+
+def _paper_page(request: Request, access: OrgAccess, assessment: Assessment,
+                framework: Framework, voice_round: VoiceRound, values: dict[str, Any],
+                errors: dict[str, str]) -> Response:
+    return render(request, "voice/paper.html", _base(
+        access, assessment, framework, voice_round=voice_round, values=values,
+        errors=errors, answer_options=ANSWER_OPTIONS,
+        kind_options=[(k.value, label) for k, label in RESPONDENT_LABELS.items()],
+        markers=[m for code in voice_round.marker_codes
+                 if (m := framework.marker(code)) is not None]))
+
+
+@router.get("/manage/{slug}/assessments/{assessment_id}/voice/{round_id}/paper")
+def paper_page(request: Request, assessment_id: DbInt, round_id: DbInt, access: EditorAccess,
+               db: SessionDep, catalogue: CatalogueDep) -> Response:
+    assessment, framework = load_assessment(db, access, assessment_id, catalogue)
+    voice_round = _round(db, assessment, round_id)
+    return _paper_page(request, access, assessment, framework, voice_round, {}, {})
+
+
+@router.post("/manage/{slug}/assessments/{assessment_id}/voice/{round_id}/paper")
+async def enter_paper(request: Request, assessment_id: DbInt, round_id: DbInt,
+                      access: EditorAccess, db: SessionDep, catalogue: CatalogueDep,
+                      web: WebSessionDep) -> Response:
+    assessment, framework = load_assessment(db, access, assessment_id, catalogue)
+    voice_round = _round(db, assessment, round_id)
+    values = form_values(await request.form())
+    about, errors = parse(AboutForm, values)
+    answers = {code: {"answer": str(values.get(f"answer-{code}") or Answer.skipped.value),
+                      "comment": str(values.get(f"comment-{code}", ""))}
+               for code in voice_round.marker_codes}
+    allowed = {a.value for a in Answer}
+    errors.update({f"answer-{code}": "Choose one of the answers"
+                   for code, given in answers.items() if given["answer"] not in allowed})
+    errors.update({f"comment-{code}": "This must be 2000 characters or fewer"
+                   for code, given in answers.items()
+                   if len(given["comment"]) > service.COMMENT_MAX})
+    if about is None or errors:
+        return _paper_page(request, access, assessment, framework, voice_round, values,
+                           errors)
+    service.enter_paper(db, actor_id=access.user.id or 0,
+                        organisation_id=access.organisation.id or 0, voice_round=voice_round,
+                        answers=answers, respondent_kind=about.respondent_kind,
+                        may_share=about.may_share == "yes", today=today())
+    web.add_flash("The paper answers are saved, marked as typed in for someone.")
+    return _go(f"{_voice_url(access, assessment)}/{round_id}/paper"
+               if values.get("next") == "another" else f"{_voice_url(access, assessment)}/"
+                                                       f"{round_id}")
+
+
+# Quotes and removal ------------------------------------------------------------------------
+
+@router.post("/manage/{slug}/assessments/{assessment_id}/voice/{round_id}/answers/"
+             "{answer_id}/quote")
+def make_quote(assessment_id: DbInt, round_id: DbInt, answer_id: DbInt, access: EditorAccess,
+               db: SessionDep, catalogue: CatalogueDep, web: WebSessionDep) -> Response:
+    judgement = load_judgement(db, access, assessment_id, catalogue, SELF)
+    voice_round = _round(db, judgement.assessment, round_id)
+    found = repository.answer_in(db, voice_round.id or 0, answer_id)
+    if found is None:
+        raise HTTPException(404, "This round has no such answer.")
+    answer, response = found
+    rating = load_rating(db, judgement, answer.marker_code)
+    try:
+        service.quote_from(db, actor_id=access.user.id or 0,
+                           organisation_id=access.organisation.id or 0, rating=rating,
+                           answer=answer, response=response)
+    except evidence_service.NotAllowed as refused:
+        raise HTTPException(403, refused.message) from refused
+    web.add_flash(f"The comment is now a quote in the evidence for {answer.marker_code}. "
+                  "It will be published with your next action plan.")
+    return _go(f"{judgement.base}/markers/{answer.marker_code}")
+
+
+@router.get("/manage/{slug}/assessments/{assessment_id}/voice/{round_id}/responses")
+def responses_page(request: Request, assessment_id: DbInt, round_id: DbInt,
+                   access: ViewerAccess, db: SessionDep, catalogue: CatalogueDep,
+                   page: int = 1) -> Response:
+    assessment, framework = load_assessment(db, access, assessment_id, catalogue)
+    voice_round = _round(db, assessment, round_id)
+    page = max(1, page)
+    rows = repository.responses(db, voice_round.id or 0,
+                                offset=(page - 1) * RESPONSES_PER_PAGE,
+                                limit=RESPONSES_PER_PAGE + 1)
+    shown = rows[:RESPONSES_PER_PAGE]
+    answers: dict[int, list[VoiceAnswer]] = {}
+    for item in repository.answers_of(db, [r.id for r in shown if r.id is not None]):
+        answers.setdefault(item.response_id, []).append(item)
+    return render(request, "voice/responses.html", _base(
+        access, assessment, framework, voice_round=voice_round, responses=shown,
+        answers=answers, page=page, has_more=len(rows) > RESPONSES_PER_PAGE,
+        answer_labels=ANSWER_LABELS, kind_labels=RESPONDENT_LABELS))
+
+
+def _remove_page(request: Request, access: OrgAccess, assessment: Assessment,
+                 framework: Framework, voice_round: VoiceRound, response_id: DbInt,
+                 values: dict[str, Any], errors: dict[str, str]) -> Response:
+    return render(request, "voice/remove.html", _base(
+        access, assessment, framework, voice_round=voice_round, response_id=response_id,
+        values=values, errors=errors))
+
+
+def _response(db: Session, voice_round: VoiceRound, response_id: DbInt) -> VoiceResponse:
+    found = repository.response_in(db, voice_round.id or 0, response_id)
+    if found is None:
+        raise HTTPException(404, "This round has no such answer.")
+    return found
+
+
+@router.get("/manage/{slug}/assessments/{assessment_id}/voice/{round_id}/responses/"
+            "{response_id}/remove")
+def remove_page(request: Request, assessment_id: DbInt, round_id: DbInt, response_id: DbInt,
+                access: OwnerAccess, db: SessionDep, catalogue: CatalogueDep) -> Response:
+    assessment, framework = load_assessment(db, access, assessment_id, catalogue)
+    voice_round = _round(db, assessment, round_id)
+    _response(db, voice_round, response_id)
+    return _remove_page(request, access, assessment, framework, voice_round, response_id,
+                        {}, {})
+
+
+@router.post("/manage/{slug}/assessments/{assessment_id}/voice/{round_id}/responses/"
+             "{response_id}/remove")
+async def remove(request: Request, assessment_id: DbInt, round_id: DbInt, response_id: DbInt,
+                 access: OwnerAccess, db: SessionDep, catalogue: CatalogueDep,
+                 web: WebSessionDep) -> Response:
+    assessment, framework = load_assessment(db, access, assessment_id, catalogue)
+    voice_round = _round(db, assessment, round_id)
+    response = _response(db, voice_round, response_id)
+    values = form_values(await request.form())
+    form, errors = parse(RemoveForm, values)
+    if form is None:
+        return _remove_page(request, access, assessment, framework, voice_round,
+                            response_id, values, errors)
+    service.remove_response(db, actor_id=access.user.id or 0,
+                            organisation_id=access.organisation.id or 0, response=response,
+                            reason=form.reason)
+    web.add_flash("The answer is removed from every count.")
+    return _go(f"{_voice_url(access, assessment)}/{round_id}/responses")
