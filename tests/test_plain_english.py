@@ -1,0 +1,90 @@
+"""Every public page reads at Flesch–Kincaid grade 5 or below, and 3 or below in Easy Read.
+
+Measured over the text a person sees (tests/readability.py) on the demo's pages, so the
+organisation pages hold the kind of words organisations write. Run with `-s` and
+`MIR_PRINT_GRADES=1` to print each page's grade.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlmodel import Session
+
+from app.config import Settings
+from app.db import engine_for
+from app.demo import load_demo
+from app.templating import EASY_READ_COOKIE
+from tests.readability import HEADER_AND_FOOTER, MAIN, hardest_sentences, reading_grade
+
+STANDARD_GRADE = 5.0
+EASY_READ_GRADE = 3.0
+FRAMEWORK_ID = "making-it-real-2018"
+
+
+def public_pages(database_url: str) -> list[str]:
+    """The public pages, with a real area, region, organisation and publication of each kind."""
+    with Session(engine_for(database_url)) as db:
+        def first(sql: str) -> tuple[str, ...]:
+            row = db.execute(text(sql)).first()
+            assert row is not None, f"the demo has nothing for {sql}"
+            return tuple(str(value) for value in row)
+
+        (area,) = first("SELECT a.gss_code FROM area a JOIN organisation_area oa "
+                        "ON oa.area_code = a.gss_code GROUP BY a.gss_code "
+                        "ORDER BY count(*) DESC, a.gss_code LIMIT 1")
+        (region,) = first(f"SELECT region_code FROM area WHERE gss_code = '{area}'")
+        pages = {"/", "/about", "/accessibility", "/map", "/organisations", "/areas",
+                 "/open-data", "/register", "/login", "/password-reset", "/follow",
+                 "/frameworks", f"/frameworks/{FRAMEWORK_ID}",
+                 f"/frameworks/{FRAMEWORK_ID}/markers/WI1", f"/areas/{area}",
+                 f"/regions/{region}"}
+        for kind in ("plan", "progress", "view", "reply"):
+            slug, number = first(
+                "SELECT o.slug, p.number FROM publication p JOIN organisation o "
+                f"ON o.id = p.organisation_id WHERE p.kind = '{kind}' "
+                "AND p.hidden_reason IS NULL ORDER BY p.id LIMIT 1")
+            pages |= {f"/organisations/{slug}", f"/organisations/{slug}/publications/{number}"}
+    return sorted(pages)
+
+
+@pytest.fixture
+def demo(settings: Settings, database_url: str) -> Iterator[list[str]]:
+    load_demo(settings, orgs=120, seed=7, only_if_empty=False)
+    yield public_pages(database_url)
+
+
+def _report(client: TestClient, pages: list[str], *, easy_read: bool, limit: float) -> None:
+    """Fail naming each page above `limit`, with its hardest sentences."""
+    client.cookies.set(EASY_READ_COOKIE, "1" if easy_read else "0")
+    too_hard: list[str] = []
+    printed: list[str] = []
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, f"{path} answered {response.status_code}"
+        parts = [(path, MAIN)]
+        if path == "/":  # the same on every page: measured once
+            parts.append(("header and footer", HEADER_AND_FOOTER))
+        for name, where in parts:
+            grade = reading_grade(response.text, where)
+            printed.append(f"{grade:5.1f}  {name}")
+            if grade > limit:
+                too_hard.append(f"{name}: grade {grade:.1f}; hardest: "
+                                + " | ".join(hardest_sentences(response.text, where)))
+    if os.environ.get("MIR_PRINT_GRADES"):
+        print(f"\nReading grades ({'Easy Read' if easy_read else 'standard'}):")
+        print("\n".join(printed))
+    assert not too_hard, (f"pages above grade {limit:g}"
+                          f"{' in Easy Read' if easy_read else ''}:\n" + "\n".join(too_hard))
+
+
+def test_public_pages_read_at_grade_5_or_below(demo: list[str], client: TestClient) -> None:
+    _report(client, demo, easy_read=False, limit=STANDARD_GRADE)
+
+
+def test_easy_read_pages_read_at_grade_3_or_below(demo: list[str], client: TestClient) -> None:
+    _report(client, demo, easy_read=True, limit=EASY_READ_GRADE)
