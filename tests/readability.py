@@ -28,6 +28,7 @@ SKIPPED = {"script", "style", "template", "noscript", "svg", "head", "title"}
 HIDDEN_CLASSES = {"govuk-visually-hidden", "govuk-visually-hidden-focusable", "govuk-skip-link"}
 _SPACE = re.compile(r"\s+")
 _ENDS_SENTENCE = (".", "!", "?")
+_BREAK = "\x00"  # where a block starts or ends (a newline in the HTML is only a space)
 
 
 def _hidden(element: lxml.html.HtmlElement) -> bool:
@@ -43,13 +44,13 @@ def _collect(element: lxml.html.HtmlElement, out: list[str]) -> None:
         return
     block = element.tag in BLOCKS
     if block:
-        out.append("\n")
+        out.append(_BREAK)
     if element.text:
         out.append(element.text)
     for child in element:
         _collect(child, out)
     if block:
-        out.append("\n")
+        out.append(_BREAK)
     if element.tail:
         out.append(element.tail)
 
@@ -65,7 +66,7 @@ def units(html: str, where: str = MAIN) -> list[str]:
     for element in found:
         _collect(element, parts)
     return [text for text in (_SPACE.sub(" ", chunk).strip()
-                              for chunk in "".join(parts).split("\n")) if text]
+                              for chunk in "".join(parts).split(_BREAK)) if text]
 
 
 def readable_text(html: str, where: str = MAIN) -> str:
