@@ -24,7 +24,8 @@ BLOCKS = {
     "h5", "h6", "header", "label", "legend", "li", "main", "nav", "ol", "option", "p", "pre",
     "section", "select", "summary", "table", "td", "th", "tr", "ul",
 }
-SKIPPED = {"script", "style", "template", "noscript", "svg", "head", "title"}
+# A closed <select> shows one choice, not its list of 150 council areas.
+SKIPPED = {"script", "style", "template", "noscript", "svg", "head", "title", "option", "datalist"}
 HIDDEN_CLASSES = {"govuk-visually-hidden", "govuk-visually-hidden-focusable", "govuk-skip-link"}
 _SPACE = re.compile(r"\s+")
 _ENDS_SENTENCE = (".", "!", "?")
@@ -55,8 +56,8 @@ def _collect(element: lxml.html.HtmlElement, out: list[str]) -> None:
         out.append(element.tail)
 
 
+PAGE = "//body"  # header, main content and footer: all a person reads on the page
 MAIN = "//main"
-HEADER_AND_FOOTER = "//body/header | //body/footer"
 
 
 def units(html: str, where: str = MAIN) -> list[str]:

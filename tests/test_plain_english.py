@@ -19,7 +19,7 @@ from app.config import Settings
 from app.db import engine_for
 from app.demo import load_demo
 from app.templating import EASY_READ_COOKIE
-from tests.readability import HEADER_AND_FOOTER, MAIN, hardest_sentences, reading_grade
+from tests.readability import PAGE, hardest_sentences, reading_grade
 
 STANDARD_GRADE = 5.0
 EASY_READ_GRADE = 3.0
@@ -66,15 +66,11 @@ def _report(client: TestClient, pages: list[str], *, easy_read: bool, limit: flo
     for path in pages:
         response = client.get(path)
         assert response.status_code == 200, f"{path} answered {response.status_code}"
-        parts = [(path, MAIN)]
-        if path == "/":  # the same on every page: measured once
-            parts.append(("header and footer", HEADER_AND_FOOTER))
-        for name, where in parts:
-            grade = reading_grade(response.text, where)
-            printed.append(f"{grade:5.1f}  {name}")
-            if grade > limit:
-                too_hard.append(f"{name}: grade {grade:.1f}; hardest: "
-                                + " | ".join(hardest_sentences(response.text, where)))
+        grade = reading_grade(response.text, PAGE)
+        printed.append(f"{grade:5.1f}  {path}")
+        if grade > limit:
+            too_hard.append(f"{path}: grade {grade:.1f}; hardest: "
+                            + " | ".join(hardest_sentences(response.text, PAGE)))
     if os.environ.get("MIR_PRINT_GRADES"):
         print(f"\nReading grades ({'Easy Read' if easy_read else 'standard'}):")
         print("\n".join(printed))

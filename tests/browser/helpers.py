@@ -369,11 +369,15 @@ _MEASURE_WIDTH = """
   const viewport = document.documentElement.clientWidth;
   const width = document.documentElement.scrollWidth;
   if (width <= viewport) return null;
-  // Name the widest elements that stick out (not those inside a region that scrolls).
+  // Name the elements that stick out, leaving out those inside a box that scrolls
+  // sideways by itself (they do not widen the page).
+  const scrollers = [...document.body.querySelectorAll('*')].filter((element) =>
+    ['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(element).overflowX));
   const culprits = [];
   for (const element of document.body.querySelectorAll('*')) {
     const box = element.getBoundingClientRect();
-    if (box.right > viewport + 1 && !element.parentElement.closest('.mir-scroll-region')) {
+    const scrolled = scrollers.some((box) => box !== element && box.contains(element));
+    if (box.right > viewport + 1 && !scrolled) {
       const name = element.tagName.toLowerCase() + (element.id ? '#' + element.id : '')
         + (element.classList.length ? '.' + [...element.classList].join('.') : '');
       culprits.push(`${name} (${Math.round(box.width)}px wide, right edge at ${Math.round(box.right)}px)`);
