@@ -438,13 +438,16 @@ class JourneyBrowser:
         return page
 
     def _measure(self, page: Page) -> None:
+        # Runs on each page's "load" event, while the journey goes on: a page left at once
+        # may be gone before it is measured. close() measures the pages still open.
         try:
             problem = page_overflow(page)
         except Error:
             return  # the journey already moved on to the next page, which is measured too
         self.pages_measured += 1
-        if problem:
-            self.reflow_report.append(f"{_path_of(page.url)}: {problem}")
+        line = f"{_path_of(page.url)}: {problem}"
+        if problem and line not in self.reflow_report:
+            self.reflow_report.append(line)
 
     def expect_console_error(self, *parts: str) -> None:
         """Errors containing one of `parts` are what this journey means to cause."""
@@ -495,6 +498,9 @@ class JourneyBrowser:
         """Close the contexts, then fail if a page scrolled sideways or logged an error:
         every journey fixture closes its JourneyBrowser, so every journey is checked."""
         for context in self.contexts:
+            for page in context.pages:
+                if page is not self._viewer and not page.is_closed():
+                    self._measure(page)
             context.close()
         self.contexts.clear()
         self.assert_every_page_fine()
