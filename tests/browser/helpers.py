@@ -380,7 +380,8 @@ _MEASURE_WIDTH = """
     if (box.right > viewport + 1 && !scrolled) {
       const name = element.tagName.toLowerCase() + (element.id ? '#' + element.id : '')
         + (element.classList.length ? '.' + [...element.classList].join('.') : '');
-      culprits.push(`${name} (${Math.round(box.width)}px wide, right edge at ${Math.round(box.right)}px)`);
+      culprits.push(`${name} (${Math.round(box.width)}px wide, `
+        + `right edge at ${Math.round(box.right)}px)`);
     }
     if (culprits.length >= 5) break;
   }
@@ -404,9 +405,9 @@ class JourneyBrowser:
     `new_page()` opens a page in a new context (its own cookies: another person), 320 × 640
     CSS px like a small phone. Every page it loads is measured: a document wider than the
     window (sideways scrolling) is noted, and so is every console error, with or without
-    JavaScript; the `journey` fixture fails the test on either when it ends
-    (`close()` calls `assert_every_page_fine`). A test that makes the browser log an error on purpose (an
-    expired link answering 410) says so with `expect_console_error`.
+    JavaScript; `close()` (every journey fixture calls it) fails the test on either. A
+    test that makes the browser log an error on purpose (an expired link answering 410)
+    says so with `expect_console_error`.
     `check_axe(page, where)` runs axe-core, whether JavaScript is on or off, and notes any
     violations; `assert_accessible()` at the end of the journey fails listing them all, so
     one run of a journey reports every page with a problem, not only the first.
