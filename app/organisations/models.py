@@ -23,8 +23,8 @@ KIND_LABELS = {
     OrganisationKind.dpulo: "Disabled people's user-led organisation",
     OrganisationKind.council: "Council",
     OrganisationKind.provider: "Care provider",
-    OrganisationKind.voluntary: "Voluntary or community organisation",
-    OrganisationKind.health: "Health organisation",
+    OrganisationKind.voluntary: "Voluntary or community group",
+    OrganisationKind.health: "Health service",
     OrganisationKind.other: "Other",
 }
 

@@ -48,7 +48,9 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
 @pytest.fixture(params=["js", "nojs"])
 def journey(request: pytest.FixtureRequest, browser: Browser) -> Iterator[JourneyBrowser]:
     """Fresh browser contexts with JavaScript on ("js") or off ("nojs"): a journey test
-    taking it runs once each way (a test module may define its own, e.g. with keyboard)."""
+    taking it runs once each way (a test module may define its own, e.g. with keyboard).
+    `journey.close()` fails the test if a page it loaded scrolled sideways at 320 px or
+    logged an error."""
     journey = JourneyBrowser(browser, js=request.param == "js")
     yield journey
     journey.close()

@@ -353,19 +353,66 @@ def axe_violations_without_scripts(page: Page, viewer: Page) -> list[dict[str, A
     return axe_violations(viewer)
 
 
+def _path_of(url: str) -> str:
+    return "/" + url.split("/", 3)[-1] if url.count("/") >= 3 else url
+
+
 @functools.cache
 def _axe_source() -> str:
     return AXE_PATH.read_text(encoding="utf-8")
 
 
+# WCAG 1.4.10 Reflow: content fits 320 CSS px wide without scrolling sideways. The journeys
+# run in a phone-sized window, and every page they load is measured there.
+NARROW_VIEWPORT = {"width": 320, "height": 640}
+
+_MEASURE_WIDTH = """
+() => {
+  const viewport = document.documentElement.clientWidth;
+  const width = document.documentElement.scrollWidth;
+  if (width <= viewport) return null;
+  // Name the elements that stick out, leaving out those inside a box that scrolls
+  // sideways by itself (they do not widen the page).
+  const scrollers = [...document.body.querySelectorAll('*')].filter((element) =>
+    ['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(element).overflowX));
+  const culprits = [];
+  for (const element of document.body.querySelectorAll('*')) {
+    const box = element.getBoundingClientRect();
+    const scrolled = scrollers.some((box) => box !== element && box.contains(element));
+    if (box.right > viewport + 1 && !scrolled) {
+      const name = element.tagName.toLowerCase() + (element.id ? '#' + element.id : '')
+        + (element.classList.length ? '.' + [...element.classList].join('.') : '');
+      culprits.push(`${name} (${Math.round(box.width)}px wide, `
+        + `right edge at ${Math.round(box.right)}px)`);
+    }
+    if (culprits.length >= 5) break;
+  }
+  return {width, viewport, culprits};
+}
+"""
+
+
+def page_overflow(page: Page) -> str | None:
+    """None when the document fits the window's width, else what sticks out (for a report)."""
+    found: dict[str, Any] | None = page.evaluate(_MEASURE_WIDTH)
+    if found is None:
+        return None
+    return (f"the document is {found['width']}px wide in a {found['viewport']}px window; "
+            f"sticking out: {'; '.join(found['culprits']) or 'nothing named'}")
+
+
 class JourneyBrowser:
     """Fresh browser contexts, all with JavaScript on or all off, for one journey test.
 
-    `new_page()` opens a page in a new context (its own cookies: another person).
+    `new_page()` opens a page in a new context (its own cookies: another person), 320 × 640
+    CSS px like a small phone. Every page it loads is measured: a document wider than the
+    window (sideways scrolling) is noted, and so is every console error, with or without
+    JavaScript; `close()` (every journey fixture calls it) fails the test on either. A
+    test that makes the browser log an error on purpose (an expired link answering 410)
+    says so with `expect_console_error`.
     `check_axe(page, where)` runs axe-core, whether JavaScript is on or off, and notes any
     violations; `assert_accessible()` at the end of the journey fails listing them all, so
     one run of a journey reports every page with a problem, not only the first.
-    `assert_no_console_errors()` checks the pages opened logged no errors (JavaScript on).
     """
 
     def __init__(self, browser: Browser, *, js: bool) -> None:
@@ -375,19 +422,47 @@ class JourneyBrowser:
         self.watchers: list[ConsoleWatcher] = []
         self.axe_report: list[str] = []
         self.axe_checks = 0
+        self.reflow_report: list[str] = []
+        self.pages_measured = 0
+        self.expected_errors: list[str] = []
         self._viewer: Page | None = None
 
     def _context(self, js: bool) -> BrowserContext:
-        context = self.browser.new_context(locale="en-GB", java_script_enabled=js)
+        context = self.browser.new_context(locale="en-GB", java_script_enabled=js,
+                                           viewport=NARROW_VIEWPORT)  # type: ignore[arg-type]
         context.set_default_timeout(10_000)
         self.contexts.append(context)
         return context
 
     def new_page(self) -> Page:
         page = self._context(self.js).new_page()
-        if self.js:
-            self.watchers.append(watch_console(page))
+        self.watchers.append(watch_console(page))
+        page.on("load", self._measure)
         return page
+
+    def _measure(self, page: Page) -> None:
+        # Runs on each page's "load" event, while the journey goes on: a page left at once
+        # may be gone before it is measured. close() measures the pages still open.
+        try:
+            problem = page_overflow(page)
+        except Error:
+            return  # the journey already moved on to the next page, which is measured too
+        self.pages_measured += 1
+        line = f"{_path_of(page.url)}: {problem}"
+        if problem and line not in self.reflow_report:
+            self.reflow_report.append(line)
+
+    def expect_console_error(self, *parts: str) -> None:
+        """Errors containing one of `parts` are what this journey means to cause."""
+        self.expected_errors.extend(parts)
+
+    def assert_every_page_fine(self) -> None:
+        """No page loaded in this journey scrolled sideways at 320 px or logged an error."""
+        assert not self.reflow_report, (
+            f"pages that scroll sideways at 320 px wide (JavaScript {'on' if self.js else 'off'},"
+            f" {len(self.reflow_report)} of {self.pages_measured} loads):\n"
+            + "\n".join(self.reflow_report))
+        self.assert_no_console_errors()
 
     def axe_violations(self, page: Page) -> list[dict[str, Any]]:
         page.wait_for_load_state("load")
@@ -407,7 +482,7 @@ class JourneyBrowser:
         self.axe_checks += 1
         violations = self.axe_violations(page)
         if violations:
-            path = "/" + page.url.split("/", 3)[-1] if page.url.count("/") >= 3 else page.url
+            path = _path_of(page.url)
             self.axe_report.append(format_violations(violations, where=f"{where} ({path})"))
 
     def assert_accessible(self) -> None:
@@ -417,14 +492,21 @@ class JourneyBrowser:
             f"{len(self.axe_report)} of {self.axe_checks} checks:\n" + "\n".join(self.axe_report))
 
     def assert_no_console_errors(self, ignore: Collection[str] = ()) -> None:
+        self.expect_console_error(*ignore)
         errors = [error for watcher in self.watchers for error in watcher.errors
-                  if not any(part in error for part in ignore)]
+                  if not any(part in error for part in self.expected_errors)]
         assert not errors, "errors in the browser:\n" + "\n".join(errors)
 
     def close(self) -> None:
+        """Close the contexts, then fail if a page scrolled sideways or logged an error:
+        every journey fixture closes its JourneyBrowser, so every journey is checked."""
         for context in self.contexts:
+            for page in context.pages:
+                if page is not self._viewer and not page.is_closed():
+                    self._measure(page)
             context.close()
         self.contexts.clear()
+        self.assert_every_page_fine()
 
 
 # Content-Security-Policy ----------------------------------------------------------------

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 from tests.browser.helpers import (
+    JourneyBrowser,
     assert_no_axe_violations,
     focused,
     has_visible_focus,
@@ -49,3 +50,39 @@ def test_public_paths_cover_every_marker_and_a_missing_page() -> None:
     assert "/frameworks/making-it-real-2018/markers/WI1" in paths
     assert paths[-1] == "/no-such-page"
     assert len(paths) == len(set(paths))
+
+
+WIDE = """<!DOCTYPE html><html lang="en"><head><title>Wide</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><main><h1>Wide</h1><table><tr><td>Action</td><td>Led by</td><td>Due by</td>
+<td><div style="width: 600px">Status</div></td></tr></table></main></body></html>"""
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "nojs"])
+def test_journey_browser_fails_on_sideways_scrolling_and_console_errors(
+        browser: Browser, js: bool) -> None:
+    journey = JourneyBrowser(browser, js=js)
+    page = journey.new_page()
+    page.route("http://mir.test/**", lambda route: route.fulfill(
+        status=200, content_type="text/html", body=WIDE))
+    page.goto("http://mir.test/plan")
+    with pytest.raises(AssertionError) as failure:
+        journey.close()
+    message = str(failure.value)
+    assert "/plan: the document is" in message and "in a 320px window" in message
+    assert "div (600px wide" in message
+
+    journey = JourneyBrowser(browser, js=js)
+    page = journey.new_page()
+    page.route("http://mir.test/**", lambda route: route.fulfill(
+        status=404, content_type="text/html", body="<title>Gone</title><p>Gone</p>"))
+    page.goto("http://mir.test/gone")
+    with pytest.raises(AssertionError, match="status of 404"):
+        journey.close()
+    journey = JourneyBrowser(browser, js=js)
+    page = journey.new_page()
+    page.route("http://mir.test/**", lambda route: route.fulfill(
+        status=404, content_type="text/html", body="<title>Gone</title><p>Gone</p>"))
+    page.goto("http://mir.test/gone")
+    journey.expect_console_error("status of 404")
+    journey.close()  # an error the journey meant to cause

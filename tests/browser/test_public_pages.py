@@ -167,3 +167,30 @@ def test_screenshots_of_home_and_a_marker_page(live_server: str, page: Page) -> 
         target.unlink(missing_ok=True)
         page.screenshot(path=str(target), full_page=True)
         assert target.exists() and target.stat().st_size > 0, target
+
+
+def test_current_page_underline_runs_unbroken_under_the_whole_link(live_server: str,
+                                                                    page: Page) -> None:
+    # A thick underline that skips descenders is cut at each "g" or "p": "Your org|anisations"
+    # then reads as two words.
+    _visit(page, f"{live_server}/organisations")
+    current = page.locator(".mir-header__link[aria-current='page']")
+    expect(current).to_have_text("Organisations")
+    style = current.evaluate("(link) => { const s = getComputedStyle(link); return "
+                             "[s.textDecorationLine, s.textDecorationSkipInk]; }")
+    assert style == ["underline", "none"], style
+
+
+def test_htmx_adds_no_inline_style_and_the_indicator_is_styled(live_server: str,
+                                                               page: Page) -> None:
+    # htmx would otherwise insert a <style> element, which the Content-Security-Policy
+    # blocks with a console error; the stylesheet hides the indicator instead.
+    errors = watch_console(page)
+    _visit(page, f"{live_server}/organisations")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("() => htmx.config.includeIndicatorStyles") is False
+    assert page.evaluate("() => document.querySelectorAll('style').length") == 0
+    page.evaluate("() => { const s = document.createElement('span');"
+                  " s.className = 'htmx-indicator'; s.id = 'probe'; document.body.append(s); }")
+    assert page.locator("#probe").evaluate("(e) => getComputedStyle(e).opacity") == "0"
+    errors.assert_none("the directory")

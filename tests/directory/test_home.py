@@ -32,11 +32,11 @@ def test_home_keeps_its_content_and_adds_figures(client: TestClient, database_ur
     assert page.status_code == 200
     text = " ".join(page.text.split())
     assert "How signing up works" in text  # the existing content stays
-    assert '<span class="mir-figure__number">5</span> organisations signed up' in text
+    assert '<span class="mir-figure__number">5</span> groups have signed up' in text
     assert 'href="/organisations?kind=council">Council</a>: 2' in text
     assert "Disabled people&#39;s user-led organisation</a>: 2" in text
     assert "Care provider</a>" not in text  # nobody of that kind signed up
-    assert '<span class="mir-figure__number">1</span> of 153 councils have published' in text
+    assert '<span class="mir-figure__number">1</span> of 153 councils have put out a plan' in text
     assert 'href="/organisations/bolton-council/publications/1">Bolton Council: action plan' \
         in text
     assert "Hidden Notes:" not in text and "Secret" not in text
@@ -50,7 +50,7 @@ def test_open_data_page_explains_fields_licence_and_updates(client: TestClient) 
     text = " ".join(page.text.split())
     assert "Creative Commons Attribution 4.0 (CC BY 4.0)" in text
     assert "Open Government Licence v3.0" in text and "Office for National Statistics" in text
-    assert "Changes appear as soon as an organisation" in text
+    assert "A change shows as soon as a group signs up" in text
     for link in ("/api/v1/organisations.csv", "/api/v1/organisations.geojson",
                  "/api/v1/datapackage.json", "/api/v1/openapi.json"):
         assert f'href="{link}"' in text
