@@ -38,8 +38,8 @@ from app.publications.snapshot import public_evidence
 from app.views import repository as views
 from app.views.snapshot import view_markers
 
-# People's voice, per marker: answer -> how many people gave it. The voice feature (rounds
-# hang off assessment.id) passes these in; until it does, the view shows none.
+# People's voice, per marker: answer -> how many people gave it, from the newest round of
+# questions (app.voice.service.answer_tallies: markers under 5 answers are left out).
 VoiceTally = Mapping[str, int]
 VOICE_ANSWERS = {"yes": "Yes", "sometimes": "Sometimes", "no": "No", "dont_know": "Don't know"}
 PUBLIC_VOICE_MINIMUM = 5  # DESIGN §6: public counts are suppressed below 5 per marker

@@ -17,6 +17,7 @@ from app.exports.service import MEDIA_TYPES, evidence_line
 from app.exports.web import attachment
 from app.frameworks import Crosswalk, Framework
 from app.templating import render
+from app.voice import service as voice_service
 
 router = APIRouter(include_in_schema=False)
 
@@ -34,9 +35,9 @@ def _view(access: OrgAccess, db: SessionDep, catalogue: CatalogueDep, assessment
           crosswalk_id: str) -> tuple[Assessment, Framework, Crosswalk, dict[str, Any]]:
     assessment, framework = load_assessment(db, access, assessment_id, catalogue)
     crosswalk = _crosswalk(catalogue, framework, crosswalk_id)
-    # Seam for people's voice: pass `voice=` (marker code -> answer counts) once it exists.
     view = service.build(db, organisation=access.organisation, assessment=assessment,
-                         framework=framework, crosswalk=crosswalk)
+                         framework=framework, crosswalk=crosswalk,
+                         voice=voice_service.answer_tallies(db, assessment.id or 0))
     return assessment, framework, crosswalk, view
 
 

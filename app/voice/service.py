@@ -332,6 +332,19 @@ def assessment_voice(db: Session, assessment_id: int, framework: Framework, *,
     return AssessmentVoice(voice_round, people, people_in_words(people), counts, comments)
 
 
+def answer_tallies(db: Session, assessment_id: int) -> dict[str, dict[str, int]]:
+    """Marker code -> answer -> how many, for the newest round, skips left out; a marker
+    fewer than SUPPRESS_BELOW people answered is left out too (no one can be picked out)."""
+    rounds = repository.rounds_of(db, assessment_id)
+    if not rounds:
+        return {}
+    tallies = {code: {answer: count for answer, count in counts.items()
+                      if answer != Answer.skipped.value}
+               for code, counts in repository.answer_counts(db, rounds[0].id or 0).items()}
+    return {code: counts for code, counts in tallies.items()
+            if sum(counts.values()) >= SUPPRESS_BELOW}
+
+
 def marker_context(db: Session, assessment: Assessment, framework: Framework,
                    code: str) -> dict[str, Any]:
     """What the marker page's people's voice panel needs (templates/voice/_marker.html)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -262,3 +263,36 @@ def test_the_view_issues_a_fixed_number_of_queries(client: TestClient, db: Sessi
           f"no marker rated, {len(big)} with all rated and "
           f"{len(db.exec(select(Evidence)).all())} evidence items")
     assert len(small) == len(big)
+
+
+def test_people_s_voice_shows_under_its_statements_from_five_answers(
+        client: TestClient, db: Session, assessment_id: int) -> None:
+    """The newest round's counts stand beside the linked markers; a marker fewer than five
+    people answered shows no numbers, so that no one can be picked out."""
+    from datetime import timedelta
+
+    from app.assessments.models import Assessment
+    from app.clock import today
+    from app.voice import service as voice
+
+    assessment = db.get(Assessment, assessment_id)
+    assert assessment is not None and FRAMEWORK is not None
+    voice_round = voice.open_round(
+        db, actor_id=assessment.created_by_id or 0, organisation_id=assessment.organisation_id,
+        assessment=assessment, framework=FRAMEWORK, marker_codes=["IA1", "WC1"],
+        opens_on=today(), closes_on=today() + timedelta(days=28), welcome="Hello")
+    for person in range(6):
+        voice.enter_paper(
+            db, actor_id=assessment.created_by_id or 0,
+            organisation_id=assessment.organisation_id, voice_round=voice_round,
+            answers={"IA1": {"answer": "no" if person == 0 else "yes", "comment": ""},
+                     "WC1": {"answer": "sometimes" if person < 3 else "skipped",
+                             "comment": ""}},
+            respondent_kind=None, may_share=False, today=today())
+    db.commit()
+    login(client, "owner@example.org")
+    page = client.get(page_url(assessment_id)).text
+    text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", page)))
+    assert "People said: Yes 5, Sometimes 0, No 1, Don't know 0." in text
+    assert "Sometimes 3" not in text  # WC1: three answers, withheld
+    assert text.count("People said:") == 1
