@@ -14,11 +14,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import inspect
 from sqlmodel import Session, select
 
-from app.accounts.models import LoginAttempt
 from app.assessments.models import Assessment
 from app.clock import today
 from app.config import Settings
 from app.db import engine_for
+from app.ratelimit import RateLimitHit
 from app.voice import service
 from app.voice.models import VoiceAnswer
 from tests.conftest import checked_client
@@ -125,5 +125,5 @@ def test_no_table_keeps_an_address_or_a_browser_next_to_an_answer(
             assert not set(name.split("_")) & {"ip", "agent", "email", "name", "user",
                                                "address", "by"}, (table, name)
     # The rate limit keeps a keyed hash of the address, never the address itself.
-    keys = [k for k in db.exec(select(LoginAttempt.key)) if k.startswith("voice:")]
+    keys = [k for k in db.exec(select(RateLimitHit.key)) if k.startswith("voice:")]
     assert keys and not any("testclient" in key for key in keys)

@@ -97,6 +97,16 @@ def test_a_view_asks_local_people_and_publishes_their_counts(
             assert "6 people answered" in text, url
             assert "Fewer than 5 people answered this" in text, url  # IA2
             assert "Council comment 3" not in text, url  # never a comment not quoted
+        # Words not quoted reach no public page, export, feed or API answer.
+        for url in ("/organisations/bury-council", "/organisations/bury-voice",
+                    "/organisations/bury-council/action-plan",
+                    "/organisations/bury-council/action-plan.csv",
+                    "/organisations/bury-council/action-plan.json",
+                    "/organisations/bury-voice/feed.atom", "/feed.atom",
+                    "/api/v1/organisations/bury-council", "/api/v1/organisations/bury-voice"):
+            response = public.get(url)
+            assert response.status_code == 200, url
+            assert b"Council comment" not in response.content, url
         page = visible_text(public.get(str(published.headers["location"])).text)
         assert "Council comment 0" in page  # the quote, published as evidence
         data = public.get("/organisations/bury-council/action-plan.json").json()
