@@ -52,6 +52,10 @@ def test_a_view_asks_local_people_and_publishes_their_counts(
     assert voice_round.marker_codes == ["IA1", "IA2"]
     assert f"/voice/{voice_round.token}" in page.text
 
+    with checked_client(app) as local:
+        assert "These questions are about Bury Council." in visible_text(
+            local.get(f"/voice/{voice_round.token}").text)
+
     # Six people answer IA1; only two answer IA2, so its numbers stay hidden.
     for number in range(6):
         with checked_client(app) as local:
