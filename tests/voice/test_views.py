@@ -42,6 +42,7 @@ def test_a_view_asks_local_people_and_publishes_their_counts(
     view_base = f"/manage/bury-voice/views/{view.id}"
     base = f"{view_base}/voice"
     assert "Open a round of questions" in client.get(view_base).text
+    assert "Your priorities" not in client.get(base).text  # a view has none
     start, end = today(), today() + timedelta(days=10)
     page = client.post(base, data={
         "csrf_token": csrf_token(client, base), "markers": "chosen", "chosen": ["IA1", "IA2"],
