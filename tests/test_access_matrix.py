@@ -18,7 +18,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import inspect, text
 from sqlmodel import Session, select
 
-from app.assessments.models import Evidence, Rating
+from app.assessments.models import Assessment, Evidence, Rating
 from app.assessments.service import start_assessment
 from app.config import Settings
 from app.db import engine_for
@@ -47,7 +47,9 @@ ROLE_OF = {"viewer": Role.viewer, "editor": Role.editor, "owner": Role.owner}
 # Members may remove themselves (leave); the target here is another member, so owners only.
 OVERRIDES = {("POST", "/manage/{slug}/members/{membership_id}/remove"): Role.owner}
 # The assessment pages serve views too: under /views/ their ids are the view's.
-VIEW_PARAMETERS = {"assessment_id": "view_id", "evidence_id": "view_evidence_id"}
+VIEW_PARAMETERS = {"assessment_id": "view_id", "evidence_id": "view_evidence_id",
+                   "round_id": "view_round_id", "answer_id": "view_answer_id",
+                   "response_id": "view_response_id"}
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,10 @@ def test_access(method: str, path: str, app: FastAPI, database_url: str) -> None
                                 other_owner=outsider,
                                 upload_dir=app.state.settings.upload_dir),
                   **voice_values(db, assessment=assessment)}
+        view = db.get(Assessment, values["view_id"])
+        assert view is not None
+        values.update({f"view_{name}": value
+                       for name, value in voice_values(db, assessment=view).items()})
         db.commit()
         admin_id = admin.id
 

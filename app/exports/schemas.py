@@ -126,6 +126,9 @@ class IndependentViewOut(_Exported):
     url: str
     markers: list[ViewMarkerOut]
     reply: ReplyOut | None = Field(default=None, description="The latest reply, if any")
+    voice: VoiceOut | None = Field(
+        default=None, description="People's voice: counts of the round of questions the view's "
+                                  "organisation asked, as published with the view (null if none)")
 class VoiceMarkerOut(_Exported):
     code: str = Field(description="The marker's code in the framework, e.g. IA1")
     statement: str

@@ -231,7 +231,8 @@ def _independent_view(source: ViewSource, *, slug: str, base_url: str) -> Indepe
                        published_on=date.fromisoformat(reply["published_on"]),
                        url=f"{root}/organisations/{slug}/publications/{source.reply.number}",
                        overall=reply.get("overall", ""))
-        if source.reply and reply else None)
+        if source.reply and reply else None,
+        voice=voice_out(view.get("voice")))
 
 
 def build_export(source: ExportSource, *, base_url: str) -> ActionPlanExport:

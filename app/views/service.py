@@ -271,6 +271,7 @@ class ViewSummary:
     hidden_reason: str | None
     about: dict[str, Any]
     reply: Reply | None
+    voice: dict[str, Any] | None = None  # people's voice as published with the view
 
 
 @dataclass(frozen=True)
@@ -285,6 +286,7 @@ class LocalSay:
     steps: int | None
     evidence: list[dict[str, Any]]
     reply_text: str | None
+    voice: dict[str, Any] | None = None  # this marker's counts (None inside below 5)
 
 
 @dataclass(frozen=True)
@@ -379,7 +381,8 @@ def _comparison(organisation: Organisation, framework_id: str,
         viewer_name=viewer.name, viewer_slug=viewer.slug,
         number=publication.number, published_on=publication.published_on,
         hidden_reason=publication.hidden_reason, about=publication.snapshot["about"],
-        reply=_reply(replies.get(publication.id or 0, []), organisation.id)))
+        reply=_reply(replies.get(publication.id or 0, []), organisation.id),
+        voice=publication.snapshot.get("voice")))
         for publication, viewer in published]
     own_snapshot = own_publication.snapshot if own_publication else views[0][0].snapshot
     theirs = published_markers(own_publication.snapshot) if own_publication else {}
@@ -404,7 +407,9 @@ def _comparison(organisation: Organisation, framework_id: str,
                                       local_level=marker["level"]),
                     evidence=marker["evidence"],
                     reply_text=reply.markers.get(code) if reply and reply.hidden_reason
-                    is None else None)
+                    is None else None,
+                    voice=next((m for m in (summary.voice or {}).get("markers", [])
+                                if m["code"] == code), None))
                 if code not in markers:
                     markers[code] = MarkerComparison(
                         code=code, statement=marker["statement"], theme_title=theme["title"],

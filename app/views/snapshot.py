@@ -21,6 +21,7 @@ from app.organisations.models import KIND_LABELS, Organisation, OrganisationKind
 from app.publications.models import PUBLICATION_KIND_LABELS, Publication, PublicationKind
 from app.publications.snapshot import co_production_snapshot, public_evidence
 from app.views.models import REPLY_KIND, VIEW_KIND, VIEW_KIND_LABELS
+from app.voice.service import voice_snapshot
 
 SCHEMA_VERSION = 1
 
@@ -165,7 +166,7 @@ def build_view_snapshot(db: Session, *, view: Assessment, organisation: Organisa
         # A view's reasons are its rating's `working` words.
         words[code] = LocalWords(rating.level, rating.working,
                                  tuple(item for item in items if item is not None))
-    return compose_view_snapshot(
+    snapshot = compose_view_snapshot(
         organisation=organisation_part(db, organisation),
         about={"name": about_organisation.name, "slug": about_organisation.slug,
                "kind_label": KIND_LABELS.get(OrganisationKind(about_organisation.kind),
@@ -174,6 +175,9 @@ def build_view_snapshot(db: Session, *, view: Assessment, organisation: Organisa
         their_snapshot=about.snapshot, framework=framework, words=words,
         co_production=co_production_snapshot(assessments.co_production_of(db, view.id or 0)),
         today=today)
+    # The counts of the view's round of questions (suppressed below 5), never a comment.
+    snapshot["voice"] = voice_snapshot(db, view, framework, today)
+    return snapshot
 
 
 def compose_reply_snapshot(*, organisation: dict[str, Any], viewer: dict[str, Any],

@@ -39,6 +39,7 @@ from app.views import repository, service
 from app.views.forms import ReplyForm, StartViewForm
 from app.views.picker import choices
 from app.views.snapshot import view_markers
+from app.voice import service as voice_service
 
 router = APIRouter(include_in_schema=False)
 
@@ -205,7 +206,8 @@ def view_page(request: Request, view_id: DbInt, access: ViewerAccess, db: Sessio
         evidence_counts=assessments.evidence_counts(db, view.id or 0),
         co_production_done=co_production_complete(record_),
         published=repository.view_publications_of_draft(db, view),
-        base=view_url(access, view)))
+        base=view_url(access, view),
+        **voice_service.overview_context(db, view, framework)))
 
 
 @router.post("/manage/{slug}/views/{view_id}/newer")

@@ -103,8 +103,11 @@ def start_page(request: Request, token: str, db: SessionDep,
     if isinstance(asked, Response):
         return asked
     sent = request.cookies.get(asked.cookie) == SENT
+    # A view's round asks about the organisation viewed (a council, say): say so.
+    about = db.get(Organisation, asked.assessment.subject_organisation_id) \
+        if asked.assessment.is_view else None
     return render(request, "voice/start.html", _context(
-        asked, sent=sent, draft=None if sent else _draft(request, db, asked)))
+        asked, sent=sent, draft=None if sent else _draft(request, db, asked), about=about))
 
 
 @router.post("/voice/{token}")

@@ -3,6 +3,7 @@ type in paper forms, turn a comment into a quote, remove an answer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -13,12 +14,10 @@ from starlette.responses import Response
 
 from app.assessments import evidence as evidence_service
 from app.assessments import repository as assessments
-from app.assessments.kinds import SELF
-from app.assessments.models import Assessment
 from app.assessments.web import (
+    Judgement,
+    KindDep,
     _level_labels,
-    assessment_url,
-    load_assessment,
     load_judgement,
     load_rating,
 )
@@ -34,7 +33,6 @@ from app.deps import (
     WebSessionDep,
 )
 from app.forms import DbInt, date_from_parts, form_values, parse
-from app.frameworks import Framework
 from app.plans import repository as plans
 from app.templating import render
 from app.voice import paper, repository, service
@@ -56,57 +54,76 @@ COMMENTS_SHOWN = 100
 ANSWER_OPTIONS = [(a.value, ANSWER_LABELS[a]) for a in (*COUNTED, Answer.skipped)]
 
 
+# Every page lives under a self-assessment and under an independent view (the same handler;
+# the kind comes from the URL, as for the marker pages).
+PLACES = ("/manage/{slug}/assessments/{assessment_id}/voice",
+          "/manage/{slug}/views/{assessment_id}/voice")
+Handler = Callable[..., Any]
+
+
+def _get(suffix: str = "") -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        for place in PLACES:
+            router.get(place + suffix)(handler)
+        return handler
+    return register
+
+
+def _post(suffix: str = "") -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        for place in PLACES:
+            router.post(place + suffix)(handler)
+        return handler
+    return register
+
+
 def _go(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def _voice_url(access: OrgAccess, assessment: Assessment) -> str:
-    return f"{assessment_url(access, assessment)}/voice"
+def _voice_url(judgement: Judgement) -> str:
+    return f"{judgement.base}/voice"
 
 
-def _round(db: Session, assessment: Assessment, round_id: DbInt) -> VoiceRound:
-    found = repository.round_of(db, assessment.id or 0, round_id)
+def _round(db: Session, judgement: Judgement, round_id: DbInt) -> VoiceRound:
+    found = repository.round_of(db, judgement.assessment.id or 0, round_id)
     if found is None:
         raise HTTPException(404, "This assessment has no such round of questions.")
     return found
 
 
-def _base(access: OrgAccess, assessment: Assessment, framework: Framework,
-          **more: Any) -> dict[str, Any]:
-    return {"organisation": access.organisation, "access": access, "role": access.role,
-            "assessment": assessment, "framework": framework,
-            "base": assessment_url(access, assessment),
-            "voice_base": _voice_url(access, assessment), **more}
+def _base(access: OrgAccess, judgement: Judgement, **more: Any) -> dict[str, Any]:
+    return {**judgement.context(access), "voice_base": _voice_url(judgement), **more}
 
 
 # Rounds ------------------------------------------------------------------------------------
 
-def _rounds_page(request: Request, access: OrgAccess, db: Session, assessment: Assessment,
-                 framework: Framework, values: dict[str, Any],
+def _rounds_page(request: Request, access: OrgAccess, db: Session, judgement: Judgement,
+                 values: dict[str, Any],
                  errors: dict[str, str]) -> Response:
     return render(request, "voice/rounds.html", _base(
-        access, assessment, framework, rounds=repository.rounds_of(db, assessment.id or 0),
+        access, judgement, rounds=repository.rounds_of(db, judgement.assessment.id or 0),
         today=today(), values=values, errors=errors,
-        marker_options=[(m.code, f"{m.code}: {m.statement}") for m in framework.markers],
-        priorities=[p.marker_code for p in plans.priorities_of(db, assessment.id or 0)]))
+        marker_options=[(m.code, f"{m.code}: {m.statement}") for m in judgement.framework.markers],
+        priorities=[p.marker_code for p in plans.priorities_of(db, judgement.assessment.id or 0)]))
 
 
-@router.get("/manage/{slug}/assessments/{assessment_id}/voice")
+@_get()
 def rounds_page(request: Request, assessment_id: DbInt, access: ViewerAccess, db: SessionDep,
-                catalogue: CatalogueDep) -> Response:
-    assessment, framework = load_assessment(db, access, assessment_id, catalogue)
+                catalogue: CatalogueDep, kind: KindDep) -> Response:
+    judgement = load_judgement(db, access, assessment_id, catalogue, kind)
     start, end = today(), today() + timedelta(days=28)
     values = {"markers": "all", "opens_on-day": start.day, "opens_on-month": start.month,
               "opens_on-year": start.year, "closes_on-day": end.day,
               "closes_on-month": end.month, "closes_on-year": end.year}
-    return _rounds_page(request, access, db, assessment, framework, values, {})
+    return _rounds_page(request, access, db, judgement, values, {})
 
 
-@router.post("/manage/{slug}/assessments/{assessment_id}/voice")
+@_post()
 async def open_round(request: Request, assessment_id: DbInt, access: EditorAccess,
-                     db: SessionDep, catalogue: CatalogueDep,
+                     db: SessionDep, catalogue: CatalogueDep, kind: KindDep,
                      web: WebSessionDep) -> Response:
-    assessment, framework = load_assessment(db, access, assessment_id, catalogue)
+    judgement = load_judgement(db, access, assessment_id, catalogue, kind)
     values = form_values(await request.form())
     values["chosen"] = values.get("chosen") if isinstance(values.get("chosen"), list) \
         else [values["chosen"]] if values.get("chosen") else []
@@ -116,38 +133,40 @@ async def open_round(request: Request, assessment_id: DbInt, access: EditorAcces
     errors.update({k: v for k, v in (("opens_on", opens_error), ("closes_on", closes_error))
                    if v})
     if form is None or opens_on is None or closes_on is None or errors:
-        return _rounds_page(request, access, db, assessment, framework, values, errors)
-    codes = {"all": [m.code for m in framework.markers],
-             "priorities": [p.marker_code for p in plans.priorities_of(db, assessment.id or 0)],
+        return _rounds_page(request, access, db, judgement, values, errors)
+    codes = {"all": [m.code for m in judgement.framework.markers],
+             "priorities": [p.marker_code
+                            for p in plans.priorities_of(db, judgement.assessment.id or 0)],
              "chosen": form.chosen}[form.markers]
     try:
         voice_round = service.open_round(
             db, actor_id=access.user.id or 0, organisation_id=access.organisation.id or 0,
-            assessment=assessment, framework=framework, marker_codes=codes,
+            assessment=judgement.assessment, framework=judgement.framework, marker_codes=codes,
             opens_on=opens_on, closes_on=closes_on, welcome=form.welcome)
     except service.RoundProblem as problem:
-        return _rounds_page(request, access, db, assessment, framework, values,
+        return _rounds_page(request, access, db, judgement, values,
                             {problem.field: problem.message})
     web.add_flash("Your round of questions is ready. Share its link.")
-    return _go(f"{_voice_url(access, assessment)}/{voice_round.id}")
+    return _go(f"{_voice_url(judgement)}/{voice_round.id}")
 
 
 # One round: link, QR code, counts, comments -------------------------------------------------
 
-@router.get("/manage/{slug}/assessments/{assessment_id}/voice/{round_id}")
+@_get("/{round_id}")
 def round_page(request: Request, assessment_id: DbInt, round_id: DbInt, access: ViewerAccess,
-               db: SessionDep, catalogue: CatalogueDep, settings: SettingsDep) -> Response:
-    assessment, framework = load_assessment(db, access, assessment_id, catalogue)
-    voice_round = _round(db, assessment, round_id)
+               db: SessionDep, catalogue: CatalogueDep, kind: KindDep,
+               settings: SettingsDep) -> Response:
+    judgement = load_judgement(db, access, assessment_id, catalogue, kind)
+    voice_round = _round(db, judgement, round_id)
     link = service.link_of(settings.base_url, voice_round)
     people, on_paper = repository.response_summary(db, voice_round.id or 0)
-    ratings = assessments.ratings_of(db, assessment.id or 0)
+    ratings = assessments.ratings_of(db, judgement.assessment.id or 0)
     return render(request, "voice/round.html", _base(
-        access, assessment, framework, voice_round=voice_round, link=link,
+        access, judgement, voice_round=voice_round, link=link,
         qr=service.qr_svg(link), people=people, on_paper=on_paper,
         people_label=service.people_in_words(people), is_open=voice_round.is_open(today()),
-        markers=service.round_counts(db, voice_round, framework),
-        levels=_level_labels(framework),
+        markers=service.round_counts(db, voice_round, judgement.framework),
+        levels=_level_labels(judgement.framework),
         team_levels={code: rating.level for code, rating in ratings.items()},
         comments=repository.comments(db, voice_round.id or 0, limit=COMMENTS_SHOWN),
         comments_shown=COMMENTS_SHOWN,
@@ -155,25 +174,25 @@ def round_page(request: Request, assessment_id: DbInt, round_id: DbInt, access: 
         kind_labels=RESPONDENT_LABELS, can_edit=access.can_edit))
 
 
-@router.post("/manage/{slug}/assessments/{assessment_id}/voice/{round_id}/close")
+@_post("/{round_id}/close")
 def close(assessment_id: DbInt, round_id: DbInt, access: EditorAccess, db: SessionDep,
-          catalogue: CatalogueDep, web: WebSessionDep) -> Response:
-    assessment, _framework = load_assessment(db, access, assessment_id, catalogue)
-    voice_round = _round(db, assessment, round_id)
+          catalogue: CatalogueDep, kind: KindDep, web: WebSessionDep) -> Response:
+    judgement = load_judgement(db, access, assessment_id, catalogue, kind)
+    voice_round = _round(db, judgement, round_id)
     service.close_round(db, actor_id=access.user.id or 0,
                         organisation_id=access.organisation.id or 0, voice_round=voice_round,
                         today=today())
     web.add_flash("The round is closed. No one can send answers now.")
-    return _go(f"{_voice_url(access, assessment)}/{round_id}")
+    return _go(f"{_voice_url(judgement)}/{round_id}")
 
 
-@router.get("/manage/{slug}/assessments/{assessment_id}/voice/{round_id}/paper.pdf")
+@_get("/{round_id}/paper.pdf")
 def paper_pdf(assessment_id: DbInt, round_id: DbInt, access: ViewerAccess, db: SessionDep,
-              catalogue: CatalogueDep, settings: SettingsDep, easy_read: bool = False
-              ) -> Response:
-    assessment, framework = load_assessment(db, access, assessment_id, catalogue)
-    voice_round = _round(db, assessment, round_id)
-    body = paper.to_pdf(voice_round, framework, organisation=access.organisation.name,
+              catalogue: CatalogueDep, kind: KindDep, settings: SettingsDep,
+              easy_read: bool = False) -> Response:
+    judgement = load_judgement(db, access, assessment_id, catalogue, kind)
+    voice_round = _round(db, judgement, round_id)
+    body = paper.to_pdf(voice_round, judgement.framework, organisation=access.organisation.name,
                         link=service.link_of(settings.base_url, voice_round),
                         easy_read=easy_read)
     name = f"questions-{'easy-read-' if easy_read else ''}{voice_round.id}.pdf"
@@ -183,31 +202,31 @@ def paper_pdf(assessment_id: DbInt, round_id: DbInt, access: ViewerAccess, db: S
 
 # Paper answers -----------------------------------------------------------------------------
 
-def _paper_page(request: Request, access: OrgAccess, assessment: Assessment,
-                framework: Framework, voice_round: VoiceRound, values: dict[str, Any],
+def _paper_page(request: Request, access: OrgAccess, judgement: Judgement,
+                voice_round: VoiceRound, values: dict[str, Any],
                 errors: dict[str, str]) -> Response:
     return render(request, "voice/paper.html", _base(
-        access, assessment, framework, voice_round=voice_round, values=values,
+        access, judgement, voice_round=voice_round, values=values,
         errors=errors, answer_options=ANSWER_OPTIONS,
         kind_options=[(k.value, label) for k, label in RESPONDENT_LABELS.items()],
         markers=[m for code in voice_round.marker_codes
-                 if (m := framework.marker(code)) is not None]))
+                 if (m := judgement.framework.marker(code)) is not None]))
 
 
-@router.get("/manage/{slug}/assessments/{assessment_id}/voice/{round_id}/paper")
+@_get("/{round_id}/paper")
 def paper_page(request: Request, assessment_id: DbInt, round_id: DbInt, access: EditorAccess,
-               db: SessionDep, catalogue: CatalogueDep) -> Response:
-    assessment, framework = load_assessment(db, access, assessment_id, catalogue)
-    voice_round = _round(db, assessment, round_id)
-    return _paper_page(request, access, assessment, framework, voice_round, {}, {})
+               db: SessionDep, catalogue: CatalogueDep, kind: KindDep) -> Response:
+    judgement = load_judgement(db, access, assessment_id, catalogue, kind)
+    voice_round = _round(db, judgement, round_id)
+    return _paper_page(request, access, judgement, voice_round, {}, {})
 
 
-@router.post("/manage/{slug}/assessments/{assessment_id}/voice/{round_id}/paper")
+@_post("/{round_id}/paper")
 async def enter_paper(request: Request, assessment_id: DbInt, round_id: DbInt,
-                      access: EditorAccess, db: SessionDep, catalogue: CatalogueDep,
+                      access: EditorAccess, db: SessionDep, catalogue: CatalogueDep, kind: KindDep,
                       web: WebSessionDep) -> Response:
-    assessment, framework = load_assessment(db, access, assessment_id, catalogue)
-    voice_round = _round(db, assessment, round_id)
+    judgement = load_judgement(db, access, assessment_id, catalogue, kind)
+    voice_round = _round(db, judgement, round_id)
     values = form_values(await request.form())
     about, errors = parse(AboutForm, values)
     answers = {code: {"answer": str(values.get(f"answer-{code}") or Answer.skipped.value),
@@ -220,26 +239,26 @@ async def enter_paper(request: Request, assessment_id: DbInt, round_id: DbInt,
                    for code, given in answers.items()
                    if len(given["comment"]) > service.COMMENT_MAX})
     if about is None or errors:
-        return _paper_page(request, access, assessment, framework, voice_round, values,
+        return _paper_page(request, access, judgement, voice_round, values,
                            errors)
     service.enter_paper(db, actor_id=access.user.id or 0,
                         organisation_id=access.organisation.id or 0, voice_round=voice_round,
                         answers=answers, respondent_kind=about.respondent_kind,
                         may_share=about.may_share == "yes", today=today())
     web.add_flash("The paper answers are saved, marked as typed in for someone.")
-    return _go(f"{_voice_url(access, assessment)}/{round_id}/paper"
-               if values.get("next") == "another" else f"{_voice_url(access, assessment)}/"
+    return _go(f"{_voice_url(judgement)}/{round_id}/paper"
+               if values.get("next") == "another" else f"{_voice_url(judgement)}/"
                                                        f"{round_id}")
 
 
 # Quotes and removal ------------------------------------------------------------------------
 
-@router.post("/manage/{slug}/assessments/{assessment_id}/voice/{round_id}/answers/"
-             "{answer_id}/quote")
+@_post("/{round_id}/answers/{answer_id}/quote")
 def make_quote(assessment_id: DbInt, round_id: DbInt, answer_id: DbInt, access: EditorAccess,
-               db: SessionDep, catalogue: CatalogueDep, web: WebSessionDep) -> Response:
-    judgement = load_judgement(db, access, assessment_id, catalogue, SELF)
-    voice_round = _round(db, judgement.assessment, round_id)
+               db: SessionDep, catalogue: CatalogueDep, kind: KindDep,
+               web: WebSessionDep) -> Response:
+    judgement = load_judgement(db, access, assessment_id, catalogue, kind)
+    voice_round = _round(db, judgement, round_id)
     found = repository.answer_in(db, voice_round.id or 0, answer_id)
     if found is None:
         raise HTTPException(404, "This round has no such answer.")
@@ -252,16 +271,17 @@ def make_quote(assessment_id: DbInt, round_id: DbInt, answer_id: DbInt, access: 
     except evidence_service.NotAllowed as refused:
         raise HTTPException(403, refused.message) from refused
     web.add_flash(f"The comment is now a quote in the evidence for {answer.marker_code}. "
-                  "It will be published with your next action plan.")
+                  f"It will be published with your next "
+                  f"{'view' if kind.is_view else 'action plan'}.")
     return _go(f"{judgement.base}/markers/{answer.marker_code}")
 
 
-@router.get("/manage/{slug}/assessments/{assessment_id}/voice/{round_id}/responses")
+@_get("/{round_id}/responses")
 def responses_page(request: Request, assessment_id: DbInt, round_id: DbInt,
-                   access: ViewerAccess, db: SessionDep, catalogue: CatalogueDep,
+                   access: ViewerAccess, db: SessionDep, catalogue: CatalogueDep, kind: KindDep,
                    page: int = 1) -> Response:
-    assessment, framework = load_assessment(db, access, assessment_id, catalogue)
-    voice_round = _round(db, assessment, round_id)
+    judgement = load_judgement(db, access, assessment_id, catalogue, kind)
+    voice_round = _round(db, judgement, round_id)
     page = max(1, page)
     rows = repository.responses(db, voice_round.id or 0,
                                 offset=(page - 1) * RESPONSES_PER_PAGE,
@@ -271,16 +291,16 @@ def responses_page(request: Request, assessment_id: DbInt, round_id: DbInt,
     for item in repository.answers_of(db, [r.id for r in shown if r.id is not None]):
         answers.setdefault(item.response_id, []).append(item)
     return render(request, "voice/responses.html", _base(
-        access, assessment, framework, voice_round=voice_round, responses=shown,
+        access, judgement, voice_round=voice_round, responses=shown,
         answers=answers, page=page, has_more=len(rows) > RESPONSES_PER_PAGE,
         answer_labels=ANSWER_LABELS, kind_labels=RESPONDENT_LABELS))
 
 
-def _remove_page(request: Request, access: OrgAccess, assessment: Assessment,
-                 framework: Framework, voice_round: VoiceRound, response_id: DbInt,
+def _remove_page(request: Request, access: OrgAccess, judgement: Judgement,
+                 voice_round: VoiceRound, response_id: DbInt,
                  values: dict[str, Any], errors: dict[str, str]) -> Response:
     return render(request, "voice/remove.html", _base(
-        access, assessment, framework, voice_round=voice_round, response_id=response_id,
+        access, judgement, voice_round=voice_round, response_id=response_id,
         values=values, errors=errors))
 
 
@@ -291,32 +311,31 @@ def _response(db: Session, voice_round: VoiceRound, response_id: DbInt) -> Voice
     return found
 
 
-@router.get("/manage/{slug}/assessments/{assessment_id}/voice/{round_id}/responses/"
-            "{response_id}/remove")
+@_get("/{round_id}/responses/{response_id}/remove")
 def remove_page(request: Request, assessment_id: DbInt, round_id: DbInt, response_id: DbInt,
-                access: OwnerAccess, db: SessionDep, catalogue: CatalogueDep) -> Response:
-    assessment, framework = load_assessment(db, access, assessment_id, catalogue)
-    voice_round = _round(db, assessment, round_id)
+                access: OwnerAccess, db: SessionDep, catalogue: CatalogueDep,
+                kind: KindDep) -> Response:
+    judgement = load_judgement(db, access, assessment_id, catalogue, kind)
+    voice_round = _round(db, judgement, round_id)
     _response(db, voice_round, response_id)
-    return _remove_page(request, access, assessment, framework, voice_round, response_id,
+    return _remove_page(request, access, judgement, voice_round, response_id,
                         {}, {})
 
 
-@router.post("/manage/{slug}/assessments/{assessment_id}/voice/{round_id}/responses/"
-             "{response_id}/remove")
+@_post("/{round_id}/responses/{response_id}/remove")
 async def remove(request: Request, assessment_id: DbInt, round_id: DbInt, response_id: DbInt,
-                 access: OwnerAccess, db: SessionDep, catalogue: CatalogueDep,
+                 access: OwnerAccess, db: SessionDep, catalogue: CatalogueDep, kind: KindDep,
                  web: WebSessionDep) -> Response:
-    assessment, framework = load_assessment(db, access, assessment_id, catalogue)
-    voice_round = _round(db, assessment, round_id)
+    judgement = load_judgement(db, access, assessment_id, catalogue, kind)
+    voice_round = _round(db, judgement, round_id)
     response = _response(db, voice_round, response_id)
     values = form_values(await request.form())
     form, errors = parse(RemoveForm, values)
     if form is None:
-        return _remove_page(request, access, assessment, framework, voice_round,
+        return _remove_page(request, access, judgement, voice_round,
                             response_id, values, errors)
     service.remove_response(db, actor_id=access.user.id or 0,
                             organisation_id=access.organisation.id or 0, response=response,
                             reason=form.reason)
     web.add_flash("The answer is removed from every count.")
-    return _go(f"{_voice_url(access, assessment)}/{round_id}/responses")
+    return _go(f"{_voice_url(judgement)}/{round_id}/responses")

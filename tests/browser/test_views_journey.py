@@ -14,8 +14,11 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session
 
+from app.assessments.models import Assessment
+from app.clock import today
 from app.config import Settings
 from app.db import engine_for
+from app.voice import service as voice_service
 from tests.browser.helpers import (
     JourneyBrowser,
     email_link,
@@ -28,6 +31,7 @@ from tests.browser.helpers import (
 )
 from tests.factories import PASSWORD, make_organisation, make_user
 from tests.views.factories import publish_plan
+from tests.voice.helpers import open_round_in_db
 
 pytestmark = pytest.mark.browser
 
@@ -96,6 +100,26 @@ def test_views_journey(live_server: str, settings: Settings, journey: JourneyBro
     expect(flash(page)).to_contain_text("Saved who took part and how.")
     check(page, "co-production saved")
 
+    # People's voice: five local people answered the DPULO's round (on paper, here); the
+    # counts sit beside the view's levels, and IA2 (no answers) stays "fewer than 5".
+    with Session(engine_for(settings.database_url)) as db:
+        view = db.get(Assessment, int(base.rsplit("/", 1)[1]))
+        assert view is not None
+        voice_round = open_round_in_db(db, view, codes=["IA1", "IA2"])
+        for _ in range(5):
+            voice_service.enter_paper(
+                db, actor_id=view.created_by_id or 0, organisation_id=view.organisation_id,
+                voice_round=voice_round, answers={"IA1": {"answer": "no", "comment": ""}},
+                respondent_kind="person", may_share=False, today=today())
+        db.commit()
+        round_id = voice_round.id
+    page.goto(base)
+    expect(page.locator("#peoples-voice")).to_be_visible()
+    expect(page.get_by_text("5 people answered", exact=False).first).to_be_visible()
+    check(page, "view overview with people's voice")
+    page.goto(f"{base}/voice/{round_id}")
+    check(page, "the view's round of questions")
+
     # Publish: the council's owners are told.
     before = outbox_names(settings.outbox_dir)
     page.goto(f"{base}/publish")
@@ -104,6 +128,7 @@ def test_views_journey(live_server: str, settings: Settings, journey: JourneyBro
     submit(page, "Publish now")
     expect(heading(page)).to_contain_text("Independent view, published")
     expect(page.get_by_text("rate this one level lower than Bury Council does.")).to_be_visible()
+    expect(page.get_by_text("5 people answered.")).to_be_visible()
     check(page, "view publication")
     view_url = page.url
     told = newest_email(settings.outbox_dir, to="council@example.org", not_in=before)
