@@ -129,6 +129,13 @@ document.addEventListener('submit', (event) => {
     delete form.dataset.mirChanged
   }
 }, true)
+// "Add note" and the like share the rating form but post to another address as a plain
+// form, so the whole page comes back: keep htmx (listening on the form) out of it.
+document.addEventListener('submit', (event) => {
+  if (event.submitter && event.submitter.hasAttribute('data-mir-full-submit')) {
+    event.stopPropagation()
+  }
+}, true)
 window.addEventListener('beforeunload', (event) => {
   if (document.querySelector('form[data-mir-unsaved][data-mir-changed]')) {
     event.preventDefault()
