@@ -12,7 +12,7 @@ from app.assessments.service import start_assessment
 from app.config import Settings
 from app.db import engine_for
 from app.views.service import start_view
-from tests.browser.helpers import flash, log_in
+from tests.browser.helpers import assert_no_axe_violations, flash, log_in
 from tests.factories import PASSWORD, make_commitment, make_organisation, make_user
 from tests.views.factories import FRAMEWORK, publish_plan
 
@@ -71,3 +71,29 @@ def test_adding_evidence_keeps_the_rating_not_yet_saved(
     expect(page.locator('input[name="level"]').first).to_be_checked()
     page.reload()  # saved, not only shown
     expect(page.get_by_label(label, exact=True)).to_have_value(WORDS)
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_the_why_it_does_not_apply_box_shows_when_it_is_needed(
+        live_server: str, settings: Settings, request: pytest.FixtureRequest,
+        js: bool) -> None:
+    with Session(engine_for(settings.database_url)) as db:
+        url, _label = _self_assessment(db, live_server)
+        db.commit()
+    page: Page = request.getfixturevalue("page" if js else "nojs_page")
+    log_in(page, live_server, "keeper@example.org", PASSWORD)
+    page.goto(url)
+    reason = page.get_by_label("If it does not apply to you, why not?")
+    if not js:
+        expect(reason).to_be_visible()  # always there without JavaScript
+        return
+    expect(reason).to_be_hidden()
+    page.get_by_label("Does not apply to us").check()
+    expect(reason).to_be_visible()
+    assert_no_axe_violations(page)
+    reason.fill("We do not run any services for children.")
+    page.locator('input[name="level"]').first.check()
+    expect(reason).to_be_hidden()
+    page.get_by_label("Does not apply to us").check()
+    expect(reason).to_have_value("We do not run any services for children.")
+    assert_no_axe_violations(page)
