@@ -70,10 +70,12 @@ def _options(options: Any) -> list[tuple[str, str | Markup, str | None]]:
              tuple(o)[2] if len(o) > 2 else None) for o in pairs]
 
 
-def _radio_items(options: Any, selected: Any) -> list[dict[str, Any]]:
+def _radio_items(options: Any, selected: Any, form: str | None = None) -> list[dict[str, Any]]:
     # A label given as Markup (say, with the words searched for marked) is kept as HTML.
+    # `form` ties each radio to a form elsewhere on the page (the HTML form attribute).
     return [{"value": value, "html" if isinstance(label, Markup) else "text": label,
-             "checked": str(selected) == value, "hint": {"text": hint} if hint else None}
+             "checked": str(selected) == value, "hint": {"text": hint} if hint else None,
+             "attributes": {"form": form} if form else {}}
             for value, label, hint in _options(options)]
 
 

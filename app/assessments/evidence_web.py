@@ -34,6 +34,7 @@ from app.assessments.web import (
     load_rating,
     marker_page_with,
     redirect,
+    save_from_form,
 )
 from app.config import Settings
 from app.deps import (
@@ -151,6 +152,14 @@ async def add(request: Request, assessment_id: DbInt, code: str, access: EditorA
     kind = str(values.get("kind", ""))
     if kind not in {k.value for k in EvidenceKind}:
         raise HTTPException(400, "Choose what kind of evidence to add.")
+    # The rating form's words come too (one form, two kinds of button): save them first,
+    # so that adding evidence never throws away a level or words not yet saved.
+    if "version" in values:
+        refused = save_from_form(request, access, db, judgement, rating, values, block=None,
+                                 only_if_changed=True, evidence_values=values,
+                                 evidence_kind=kind)
+        if refused is not None:
+            return refused
     new, errors = _read(kind, values)
     stored = None
     if kind == EvidenceKind.file:

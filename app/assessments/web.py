@@ -237,44 +237,80 @@ def _change(kind: Kind, marker: Marker, form: RatingForm) -> service.RatingChang
         if kind.red_flags else [])
 
 
+# The words of evidence not yet added, which share the rating's form (_evidence.html).
+EVIDENCE_WORDS = ("note_text", "link_url", "link_description", "file_description",
+                  "quote_text", "quote_name")
+
+
+def _unchanged(rating: Rating, change: service.RatingChange) -> bool:
+    reason = change.not_applicable_reason if change.level == NOT_APPLICABLE else ""
+    return (rating.level, rating.not_applicable_reason, rating.working, rating.needs_change,
+            list(rating.red_flags)) == (change.level, reason, change.working,
+                                         change.needs_change, change.red_flags)
+
+
+def save_from_form(request: Request, access: OrgAccess, db: Session, judgement: Judgement,
+                   rating: Rating, values: dict[str, Any], *, block: str | None,
+                   only_if_changed: bool = False, **extra: Any) -> Response | None:
+    """Save the rating form's words; None once saved (or if nothing changed), else the
+    marker page again with every word kept: the problems, or a conflict showing both.
+
+    `block` is the part of the page to send back (None for all of it); `extra` keeps
+    other words on the page too, such as evidence not yet added. Pressing Save saves even
+    unchanged words (that confirms a carried-over rating); `only_if_changed` does not.
+    """
+    framework, kind = judgement.framework, judgement.kind
+    marker = framework.marker(rating.marker_code)
+    assert marker is not None
+    form, errors = parse(RatingForm, values)
+    allowed = {level.id for level in framework.scale} | (
+        {NOT_APPLICABLE} if kind.not_applicable and framework.not_applicable else set())
+    if form is not None:
+        errors = form.problems(allowed)
+    if form is None or errors:
+        return render(request, "assessments/marker.html", {
+            **_marker_context(access, db, judgement, rating), "values": values,
+            "errors": errors, **extra}, block=block)
+    change = _change(kind, marker, form)
+    if only_if_changed and _unchanged(rating, change):
+        return None
+    try:
+        service.save_rating(db, actor_id=access.user.id or 0,
+                            organisation_id=access.organisation.id or 0, rating=rating,
+                            seen_version=form.version, change=change)
+    except service.StaleRating as stale:
+        theirs = stale.current
+        # Keep their words on screen and ours in the form, at the version now saved.
+        return render(request, "assessments/marker.html", {
+            **_marker_context(access, db, judgement, rating), "conflict": True,
+            "theirs": rating_values(theirs),
+            "theirs_by": organisations.user_name(db, theirs.updated_by_id),
+            "values": {**values, "version": theirs.version}, "errors": {}, **extra},
+            status_code=409, block=block)
+    return None
+
+
 @router.post("/manage/{slug}/assessments/{assessment_id}/markers/{code}")
 @router.post("/manage/{slug}/views/{assessment_id}/markers/{code}")
 async def save_marker(request: Request, assessment_id: DbInt, code: str, access: EditorAccess,
                       db: SessionDep, catalogue: CatalogueDep, kind: KindDep,
                       web: WebSessionDep) -> Response:
     judgement = load_judgement(db, access, assessment_id, catalogue, kind)
-    framework = judgement.framework
     rating = load_rating(db, judgement, code)
-    marker = framework.marker(code)
-    assert marker is not None
     values = form_values(await request.form())
-    form, errors = parse(RatingForm, values)
-    allowed = {level.id for level in framework.scale} | (
-        {NOT_APPLICABLE} if kind.not_applicable and framework.not_applicable else set())
-    if form is not None:
-        errors = form.problems(allowed)
-    context = _marker_context(access, db, judgement, rating)
-    if form is None or errors:
-        return render(request, "assessments/marker.html",
-                      {**context, "values": values, "errors": errors},
-                      block="rating_form")
-    try:
-        service.save_rating(db, actor_id=access.user.id or 0,
-                            organisation_id=access.organisation.id or 0, rating=rating,
-                            seen_version=form.version, change=_change(kind, marker, form))
-    except service.StaleRating as stale:
-        theirs = stale.current
-        # Keep their words on screen and ours in the form, at the version now saved.
-        return render(request, "assessments/marker.html", {
-            **context, "conflict": True, "theirs": rating_values(theirs),
-            "theirs_by": organisations.user_name(db, theirs.updated_by_id),
-            "values": {**values, "version": theirs.version}, "errors": {}},
-            status_code=409, block="rating_form")
+    refused = save_from_form(request, access, db, judgement, rating, values,
+                             block="rating_form")
+    if refused is not None:
+        return refused
     saved_at = now().strftime("%H:%M")
     if is_htmx(request):
         return render(request, "assessments/marker.html", {
             **_marker_context(access, db, judgement, rating),
             "values": rating_values(rating), "errors": {}, "saved_at": saved_at},
             block="rating_form")
-    web.add_flash(f"Saved {marker.code} at {saved_at}.")
+    web.add_flash(f"Saved {code} at {saved_at}.")
+    if any(str(values.get(name, "")).strip() for name in EVIDENCE_WORDS):
+        # Evidence typed but not yet added came with the form: show it again, not lost.
+        return marker_page_with(request, access, db, judgement, rating, {},
+                                evidence_values=values)
     return redirect(f"{judgement.base}/markers/{code}")

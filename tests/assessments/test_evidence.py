@@ -479,3 +479,65 @@ def test_a_file_whose_record_is_not_saved_leaves_no_trace(client: TestClient, db
         upload(client, assessment_id, "report.pdf", PDF)
     assert all_evidence(db) == []
     assert stored_files(settings) == []
+
+
+# Adding evidence never throws away a level or words typed in the rating form and not yet
+# saved (issue 13.1; no JavaScript: the evidence buttons send the whole marker form).
+
+WORKING = "People chose their own support plans this year."
+NOTE = "Minutes of the March meeting with people who use our services."
+
+
+def _form(client: TestClient, url: str) -> tuple[str, str]:
+    """(version, first level) from the marker page's rating form."""
+    html = client.get(url).text
+    version = re.search(r'name="version" value="(\d+)"', html)
+    level = re.search(r'name="level" type="radio" value="([^"]+)"', html)
+    assert version and level, "no rating form on the page"
+    return version[1], level[1]
+
+
+def _add_note_with_rating(client: TestClient, url: str, version: str,
+                          level: str) -> tuple[int, str]:
+    response = client.post(f"{url}/evidence", data={
+        "csrf_token": csrf_token(client, url), "version": version, "level": level,
+        "working": WORKING, "kind": "note", "note_text": NOTE, "note_publishable": "no"})
+    return response.status_code, response.text
+
+
+def test_adding_evidence_saves_the_rating_typed_before_it(
+        client: TestClient, assessment_id: int, db: Session) -> None:
+    url = marker_url(assessment_id)
+    version, level = _form(client, url)
+    status, html = _add_note_with_rating(client, url, version, level)
+    assert status == 200
+    assert WORKING in html and NOTE in html  # both kept: the rating saved, the note added
+    page = client.get(url).text
+    assert WORKING in page
+    assert re.search(rf'value="{re.escape(level)}" checked', page)
+    assert [item.text for item in all_evidence(db)] == [NOTE]
+
+
+def test_a_conflict_while_adding_evidence_keeps_every_word(
+        client: TestClient, assessment_id: int, db: Session) -> None:
+    url = marker_url(assessment_id)
+    version, level = _form(client, url)
+    # Someone else saves first.
+    saved = client.post(url, data={"csrf_token": csrf_token(client, url), "version": version,
+                                   "level": level, "working": "Their words."})
+    assert saved.status_code == 200
+    status, html = _add_note_with_rating(client, url, version, level)
+    assert status == 409
+    assert "Their words." in html and WORKING in html and NOTE in html
+    assert all_evidence(db) == []
+
+
+def test_saving_the_marker_keeps_evidence_not_yet_added(
+        client: TestClient, assessment_id: int) -> None:
+    url = marker_url(assessment_id)
+    version, level = _form(client, url)
+    response = client.post(url, data={"csrf_token": csrf_token(client, url),
+                                      "version": version, "level": level,
+                                      "working": WORKING, "note_text": NOTE})
+    assert response.status_code == 200
+    assert NOTE in response.text and WORKING in response.text

@@ -129,6 +129,31 @@ document.addEventListener('submit', (event) => {
     delete form.dataset.mirChanged
   }
 }, true)
+// A box that matters for one choice only (data-mir-reason-for="<level>"): shown without
+// JavaScript; with it, hidden until that choice is made. The `hidden` attribute, not
+// aria-controls, which axe reports on GOV.UK's conditional reveal.
+function showReasons (root) {
+  root.querySelectorAll('[data-mir-reason-for]').forEach((box) => {
+    const form = box.closest('form')
+    const chosen = form ? form.querySelector('input[name="level"]:checked') : null
+    box.hidden = !chosen || chosen.value !== box.dataset.mirReasonFor
+  })
+}
+showReasons(document)
+document.addEventListener('change', (event) => {
+  if (event.target instanceof HTMLInputElement && event.target.name === 'level') {
+    showReasons(document)
+  }
+})
+document.addEventListener('htmx:load', () => showReasons(document))
+
+// "Add note" and the like share the rating form but post to another address as a plain
+// form, so the whole page comes back: keep htmx (listening on the form) out of it.
+document.addEventListener('submit', (event) => {
+  if (event.submitter && event.submitter.hasAttribute('data-mir-full-submit')) {
+    event.stopPropagation()
+  }
+}, true)
 window.addEventListener('beforeunload', (event) => {
   if (document.querySelector('form[data-mir-unsaved][data-mir-changed]')) {
     event.preventDefault()
