@@ -15,9 +15,9 @@ from app.assessments import evidence as evidence_service
 from app.assessments import repository as assessments
 from app.assessments.kinds import SELF
 from app.assessments.models import Assessment
-from app.assessments.web import (
-    _level_labels,
+from app.assessments.pages import (
     assessment_url,
+    level_labels,
     load_assessment,
     load_judgement,
     load_rating,
@@ -147,7 +147,7 @@ def round_page(request: Request, assessment_id: DbInt, round_id: DbInt, access: 
         qr=service.qr_svg(link), people=people, on_paper=on_paper,
         people_label=service.people_in_words(people), is_open=voice_round.is_open(today()),
         markers=service.round_counts(db, voice_round, framework),
-        levels=_level_labels(framework),
+        levels=level_labels(framework),
         team_levels={code: rating.level for code, rating in ratings.items()},
         comments=repository.comments(db, voice_round.id or 0, limit=COMMENTS_SHOWN),
         comments_shown=COMMENTS_SHOWN,
