@@ -29,7 +29,7 @@ from app.db import engine_for
 from app.frameworks import Framework, load_catalogue
 from app.organisations.models import KIND_LABELS, OrganisationKind
 from app.organisations.service import slugify
-from app.publications.models import PublicationKind
+from app.publications.models import REPLY_KIND, VIEW_KIND, PublicationKind
 from app.publications.snapshot import (
     ActionRecord,
     MarkerWords,
@@ -37,7 +37,6 @@ from app.publications.snapshot import (
     compose_snapshot,
 )
 from app.schema import upgrade
-from app.views.models import REPLY_KIND, VIEW_KIND
 from app.views.snapshot import (
     LocalWords,
     PublicationRef,

@@ -34,6 +34,7 @@ from app.organisations import web as organisations_web
 from app.plans import web as plans_web
 from app.public import web as public_web
 from app.publications import web as publications_web
+from app.reminders import web as reminders_web
 from app.security import install_security
 from app.templating import STATIC_DIR
 from app.views import public_web as views_public_web
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(views_public_web.router)
     app.include_router(moderation_web.router)
     app.include_router(following_web.router)
+    app.include_router(reminders_web.router)
     app.include_router(voice_web.router)
     app.include_router(voice_answer_web.router)
     install_error_pages(app)

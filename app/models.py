@@ -5,13 +5,13 @@ from app.areas.models import Area, FormerAreaCode, Region
 from app.assessments.models import Assessment, CoProduction, Evidence, Rating
 from app.audit.models import AuditEvent
 from app.caching import PublicDataVersion, PublicScopeVersion
-from app.following.models import Follower, FollowerNotice
+from app.following.models import Follower, FollowerNotice, ReminderOptOut
 from app.moderation.models import ConcernReport
 from app.organisations.models import Commitment, Membership, Organisation, OrganisationArea
 from app.plans.models import Action, ActionUpdate, Priority
 from app.publications.models import Publication
 from app.ratelimit import RateLimitHit
-from app.reminders.models import ReminderOptOut, ReminderSent
+from app.reminders.models import ReminderSent
 from app.voice.models import VoiceAnswer, VoiceDraft, VoiceResponse, VoiceRound
 
 __all__ = [

@@ -24,10 +24,10 @@ from app.frameworks import load_catalogue
 from app.organisations import repository
 from app.organisations.models import Organisation
 from app.organisations.service import commitment_views
-from app.publications.models import Publication
+from app.publications.models import REPLY_KIND, VIEW_KIND, Publication
+from app.publications.snapshot import view_markers
 from app.views import repository as views_repository
-from app.views.models import REPLY_KIND, VIEW_KIND
-from app.views.snapshot import published_markers, view_markers
+from app.views.snapshot import published_markers
 from tests.conftest import MARKERS_DIR
 
 

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from app import ratelimit
@@ -36,14 +35,10 @@ from app.forms import form_values, parse
 from app.organisations import repository as organisations
 from app.organisations.models import COMMITMENT_KIND_OPTIONS, KIND_LABELS
 from app.organisations.service import RuleBroken
-from app.public.web import safe_next
+from app.responses import redirect, safe_next
 from app.templating import render
 
 router = APIRouter(include_in_schema=False)
-
-
-def redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 # Emails anyone can make the site send (docs/operations.md, "Rate limits"): per client

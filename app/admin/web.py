@@ -7,7 +7,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from app.accounts.models import User
@@ -31,16 +30,12 @@ from app.moderation import service as moderation_service
 from app.moderation.forms import HidePublicationForm
 from app.moderation.models import ConcernReport
 from app.organisations.models import KIND_LABELS, Organisation, OrganisationKind
-from app.publications.models import Publication
+from app.publications.models import Publication, publication_kind_label
+from app.responses import redirect
 from app.templating import render
-from app.views.snapshot import publication_kind_label
 
 router = APIRouter(prefix="/admin", include_in_schema=False,
                    dependencies=[Depends(require_admin)])
-
-
-def redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 def _query(request: Request, *names: str) -> dict[str, str]:

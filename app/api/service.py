@@ -49,8 +49,8 @@ from app.directory.service import (
     OrganisationCard,
 )
 from app.frameworks import Crosswalk, Framework, FrameworkCatalogue
+from app.publications.models import publication_kind_label
 from app.text import spreadsheet_cell
-from app.views.snapshot import publication_kind_label
 
 LICENCE = {
     "name": "CC-BY-4.0",

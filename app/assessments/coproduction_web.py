@@ -12,10 +12,11 @@ from starlette.responses import Response
 from app.assessments import coproduction, repository
 from app.assessments.evidence_forms import METHODS, CoProductionForm
 from app.assessments.models import Assessment, CoProduction
-from app.assessments.web import Judgement, KindDep, load_judgement, redirect
+from app.assessments.pages import Judgement, KindDep, load_judgement
 from app.deps import CatalogueDep, EditorAccess, OrgAccess, SessionDep, ViewerAccess, WebSessionDep
 from app.forms import DbInt, Errors, form_values, parse
 from app.organisations import repository as organisations
+from app.responses import redirect
 from app.templating import render
 
 router = APIRouter(include_in_schema=False)

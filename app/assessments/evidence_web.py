@@ -27,15 +27,8 @@ from app.assessments.evidence_forms import (
 )
 from app.assessments.kinds import Kind
 from app.assessments.models import CATEGORY_LABELS, Evidence, EvidenceKind, Rating
-from app.assessments.web import (
-    Judgement,
-    KindDep,
-    load_judgement,
-    load_rating,
-    marker_page_with,
-    redirect,
-    save_from_form,
-)
+from app.assessments.pages import Judgement, KindDep, load_judgement, load_rating
+from app.assessments.web import marker_page_with, save_from_form
 from app.config import Settings
 from app.deps import (
     CatalogueDep,
@@ -47,6 +40,7 @@ from app.deps import (
     WebSessionDep,
 )
 from app.forms import DbInt, Errors, form_values, parse
+from app.responses import redirect
 
 FILE_FIELD = "file_upload"
 KIND_NAMES = {"note": "note", "link": "link", "file": "file", "quote": "quote"}

@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from app.assessments import overview, repository
 from app.assessments.models import Assessment
-from app.assessments.web import assessment_url, load_assessment
+from app.assessments.pages import assessment_url, load_assessment
 from app.deps import CatalogueDep, SessionDep, ViewerAccess
 from app.forms import DbInt
 from app.frameworks import FrameworkCatalogue

@@ -3,97 +3,41 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import RedirectResponse
+from fastapi import APIRouter, HTTPException, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
 from app.assessments import evidence as evidence_service
 from app.assessments import repository, service
 from app.assessments.forms import RatingForm, StartAssessmentForm
-from app.assessments.kinds import SELF, Kind
+from app.assessments.kinds import Kind
 from app.assessments.models import (
     CATEGORY_LABELS,
     NOT_APPLICABLE,
     SOURCE_LABELS,
-    Assessment,
     Rating,
+)
+from app.assessments.pages import (
+    Judgement,
+    KindDep,
+    assessment_url,
+    level_labels,
+    load_assessment,
+    load_judgement,
+    load_rating,
 )
 from app.clock import now
 from app.deps import CatalogueDep, EditorAccess, OrgAccess, SessionDep, ViewerAccess, WebSessionDep
 from app.forms import DbInt, Errors, form_values, parse
-from app.frameworks import Framework, FrameworkCatalogue
 from app.frameworks.model import Marker
 from app.organisations import repository as organisations
-from app.organisations.models import Organisation
+from app.responses import redirect
 from app.templating import is_htmx, render
 from app.voice import service as voice_service
 
 router = APIRouter(include_in_schema=False)
-
-
-def redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
-
-
-def load_assessment(db: Session, access: OrgAccess, assessment_id: DbInt,
-                    catalogue: FrameworkCatalogue) -> tuple[Assessment, Framework]:
-    """A self-assessment of this organisation (its views have pages of their own)."""
-    judgement = load_judgement(db, access, assessment_id, catalogue, SELF)
-    return judgement.assessment, judgement.framework
-
-
-@dataclass(frozen=True)
-class Judgement:
-    """An assessment as its pages need it: what it is of, its kind, and where it lives."""
-
-    assessment: Assessment
-    framework: Framework
-    kind: Kind
-    subject: Organisation
-    base: str
-
-    def context(self, access: OrgAccess) -> dict[str, Any]:
-        return {"organisation": access.organisation, "access": access, "role": access.role,
-                "can_edit": access.can_edit, "assessment": self.assessment,
-                "framework": self.framework, "kind": self.kind, "subject": self.subject,
-                "caption": self.kind.caption(self.assessment, self.subject.name),
-                "base": self.base}
-
-
-# The kinds by the part of their URL after /manage/{slug}/; app/views adds the view's.
-KINDS: dict[str, Kind] = {SELF.url_part: SELF}
-
-
-def kind_of(request: Request) -> Kind:
-    """The kind a page is for, from its URL (the same handler serves both)."""
-    return KINDS[request.url.path.split("/")[3]]
-
-
-KindDep = Annotated[Kind, Depends(kind_of)]
-
-
-def load_judgement(db: Session, access: OrgAccess, assessment_id: DbInt,
-                   catalogue: FrameworkCatalogue, kind: Kind) -> Judgement:
-    """An assessment this organisation is writing, of the kind asked for; a 404 for anyone
-    else's (the organisation viewed never sees a view's drafts)."""
-    assessment = repository.assessment_of(db, access.organisation.id or 0, assessment_id)
-    if assessment is None or assessment.is_view != kind.is_view:
-        raise HTTPException(404, kind.not_found)
-    framework = catalogue.get(assessment.framework_id)
-    subject = access.organisation if not kind.is_view \
-        else db.get(Organisation, assessment.subject_organisation_id)
-    if framework is None or subject is None:
-        raise HTTPException(404, "The framework of this assessment is no longer loaded.")
-    base = f"/manage/{access.organisation.slug}/{kind.url_part}/{assessment.id}"
-    return Judgement(assessment, framework, kind, subject, base)
-
-
-def assessment_url(access: OrgAccess, assessment: Assessment) -> str:
-    return f"/manage/{access.organisation.slug}/assessments/{assessment.id}"
 
 
 # Cycles -----------------------------------------------------------------------------------
@@ -154,15 +98,9 @@ def theme_page(request: Request, assessment_id: DbInt, theme_id: str, access: Vi
     return render(request, "assessments/theme.html", {
         "organisation": access.organisation, "access": access, "role": access.role,
         "assessment": assessment, "framework": framework, "theme": theme,
-        "ratings": ratings, "levels": _level_labels(framework),
+        "ratings": ratings, "levels": level_labels(framework),
         "evidence_counts": repository.evidence_counts(db, assessment.id or 0),
         "base": assessment_url(access, assessment)})
-
-
-def _level_labels(framework: Framework) -> dict[str, str]:
-    labels = {level.id: level.label for level in framework.scale}
-    labels[NOT_APPLICABLE] = "Does not apply to us"
-    return labels
 
 
 def _marker_context(access: OrgAccess, db: Session, judgement: Judgement,
@@ -181,7 +119,7 @@ def _marker_context(access: OrgAccess, db: Session, judgement: Judgement,
     return {
         **judgement.context(access), "marker": marker,
         "theme": framework.theme(marker.theme_id), "rating": rating,
-        "level_options": options, "levels": _level_labels(framework),
+        "level_options": options, "levels": level_labels(framework),
         "previous": previous, "following": following,
         "evidence": items, "evidence_authors": evidence_service.authors(db, items),
         "source_labels": SOURCE_LABELS, "category_labels": CATEGORY_LABELS,
@@ -194,18 +132,6 @@ def rating_values(rating: Rating) -> dict[str, Any]:
     return {"level": rating.level, "not_applicable_reason": rating.not_applicable_reason,
             "working": rating.working, "needs_change": rating.needs_change,
             "red_flags": rating.red_flags, "version": rating.version}
-
-
-def load_rating(db: Session, judgement: Judgement, code: str) -> Rating:
-    framework = judgement.framework
-    if framework.marker(code) is None:
-        raise HTTPException(404, f"{framework.title} has no marker {code}.")
-    rating = repository.rating_for(db, judgement.assessment.id or 0, code)
-    if rating is None:  # a marker added to the framework after this one started
-        rating = Rating(assessment_id=judgement.assessment.id or 0, marker_code=code)
-        db.add(rating)
-        db.flush()
-    return rating
 
 
 def marker_page_with(request: Request, access: OrgAccess, db: Session, judgement: Judgement,

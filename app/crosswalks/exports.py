@@ -15,7 +15,8 @@ from typing import Any
 from docx import Document
 from docx.shared import Pt
 
-from app.exports.service import _set_language, by_statement_docx, evidence_line, html_to_pdf
+from app.exports.service import by_statement_docx, evidence_line, set_language
+from app.pdf import html_to_pdf
 from app.templating import templates
 from app.text import long_date
 
@@ -58,7 +59,7 @@ def to_docx(organisation_name: str, view: Mapping[str, Any], on: date) -> bytes:
     properties.author = organisation_name
     properties.subject = f"{view['crosswalk']['title']}: {WATERMARK}"
     properties.keywords = "Making It Real; CQC; information return; draft"
-    _set_language(document, "en-GB")
+    set_language(document, "en-GB")
     document.styles["Normal"].font.name = "Arial"
     document.styles["Normal"].font.size = Pt(11)
     _watermark(document)

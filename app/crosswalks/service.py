@@ -34,9 +34,8 @@ from app.organisations.models import Organisation
 from app.plans import repository as plans
 from app.plans.models import ACTION_STATUS_LABELS, Action, ActionStatus, Priority
 from app.publications.models import Publication
-from app.publications.snapshot import public_evidence
+from app.publications.snapshot import public_evidence, view_markers
 from app.views import repository as views
-from app.views.snapshot import view_markers
 
 # People's voice, per marker: answer -> how many people gave it, from the newest round of
 # questions (app.voice.service.answer_tallies: markers under 5 answers are left out).

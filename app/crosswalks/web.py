@@ -9,13 +9,13 @@ from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response
 
 from app.assessments.models import Assessment
-from app.assessments.web import assessment_url, load_assessment
+from app.assessments.pages import assessment_url, load_assessment
 from app.clock import today
 from app.crosswalks import exports, service
 from app.deps import CatalogueDep, OrgAccess, SessionDep, ViewerAccess
 from app.exports.service import MEDIA_TYPES, evidence_line
-from app.exports.web import attachment
 from app.frameworks import Crosswalk, Framework
+from app.responses import attachment
 from app.templating import render
 from app.voice import service as voice_service
 

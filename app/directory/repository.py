@@ -33,9 +33,9 @@ from sqlmodel import select as select_entity
 from app.areas.models import Area, FormerAreaCode, Region
 from app.caching import tallied
 from app.organisations.models import Commitment, Organisation, OrganisationArea
+from app.organisations.repository import listed
 from app.organisations.status import HOLD_TO_ACCOUNT, CommitmentStatus, add_months
-from app.publications.models import Publication, PublicationKind
-from app.views.models import VIEW_KIND
+from app.publications.models import VIEW_KIND, Publication, PublicationKind
 
 DEFAULT_DUE_DAYS = 90
 PLAN_KINDS = (PublicationKind.plan.value, PublicationKind.correction.value)
@@ -72,13 +72,6 @@ def _rows(db: Session, statement: Query) -> Sequence[Result]:
 
 def _scalar(db: Session, statement: Query) -> int:
     return int(db.connection().execute(statement).scalar_one())
-
-
-def listed() -> ColumnElement[bool]:
-    """SQL for Organisation.is_listed."""
-    return and_(col(Organisation.confirmed).is_(True), col(Organisation.public).is_(True),
-                col(Organisation.hidden_reason).is_(None),
-                col(Organisation.merged_into_id).is_(None))
 
 
 def lapse_cutoff(today: date) -> date:

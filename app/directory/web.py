@@ -20,8 +20,8 @@ from app.directory.service import MAP_KEYS, FilterChoice, ResultPage
 from app.forms import Errors, form_values, parse
 from app.frameworks import Framework, FrameworkCatalogue
 from app.organisations.status import STATUS_LABELS
+from app.publications.models import ALL_KIND_LABELS
 from app.templating import is_htmx, render, templates
-from app.views.snapshot import ALL_KIND_LABELS
 
 router = APIRouter(include_in_schema=False)
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
@@ -41,8 +40,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from sqlmodel import Session
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from app.assessments.models import NOT_APPLICABLE
 from app.exports.schemas import (
@@ -64,6 +61,7 @@ from app.exports.schemas import (
     VoiceOut,
 )
 from app.organisations.models import Organisation
+from app.pdf import html_to_pdf
 from app.publications import repository as publications
 from app.publications.models import Publication, PublicationKind
 from app.templating import templates
@@ -85,9 +83,6 @@ MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
 }
-# Pango and fontconfig are not made for many threads at once; one PDF at a time also
-# bounds the memory a burst of downloads can take.
-_pdf_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -345,14 +340,6 @@ def to_pdf(export: ActionPlanExport) -> bytes:
     return html_to_pdf(to_html(export))
 
 
-def html_to_pdf(html: str) -> bytes:
-    """A tagged PDF of a stand-alone HTML document that fetches nothing."""
-    document = HTML(string=html, base_url=None, url_fetcher=URLFetcher(allowed_protocols=()))
-    with _pdf_lock:
-        pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
-    return pdf
-
-
 def _repeat_as_header(row: Any) -> None:
     """Mark a table row as the header row (repeated on each page, read as headers)."""
     properties = row._tr.get_or_add_trPr()
@@ -361,7 +348,7 @@ def _repeat_as_header(row: Any) -> None:
     properties.append(header)
 
 
-def _set_language(document: Any, language: str) -> None:
+def set_language(document: Any, language: str) -> None:
     """The default language of the text (Latin script), for screen readers and spelling."""
     run_defaults = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
     properties = run_defaults.find(qn("w:rPr"))
@@ -468,7 +455,7 @@ def to_docx(export: ActionPlanExport) -> bytes:
     properties.modified = published
     properties.last_modified_by = export.organisation.name
     properties.revision = 1
-    _set_language(document, "en-GB")
+    set_language(document, "en-GB")
     document.styles["Normal"].font.name = "Arial"
     document.styles["Normal"].font.size = Pt(11)
 

@@ -10,7 +10,8 @@ from starlette.responses import Response
 from app.deps import CatalogueDep, SessionDep, SettingsDep
 from app.exports import service
 from app.exports.schemas import EXAMPLE, SCHEMA_VERSION, ActionPlanExport
-from app.publications.web import listed_organisation
+from app.publications.pages import listed_organisation
+from app.responses import attachment
 from app.templating import render
 
 router = APIRouter()
@@ -32,14 +33,6 @@ def _export(db: SessionDep, settings: SettingsDep, slug: str,
                   f"{organisation.name} has not published an action plan yet.")
         raise HTTPException(404, detail)
     return service.build_export(source, base_url=settings.base_url), frameworks
-
-
-def attachment(body: bytes, name: str, media_type: str) -> Response:
-    """A download named `name` (an ASCII name we made)."""
-    return Response(body, media_type=media_type, headers={
-        "Content-Disposition": f"attachment; filename=\"{name}\"; "
-                               f"filename*=UTF-8''{quote(name)}",
-        "X-Content-Type-Options": "nosniff"})
 
 
 def _download(export: ActionPlanExport, body: bytes, extension: str) -> Response:

@@ -8,10 +8,8 @@ from xml.etree import ElementTree
 
 from app.config import Settings
 from app.organisations.models import Organisation
-from app.publications.models import Publication
+from app.publications.models import REPLY_KIND, VIEW_KIND, Publication, publication_kind_label
 from app.text import without_control_characters
-from app.views.models import REPLY_KIND, VIEW_KIND
-from app.views.snapshot import publication_kind_label
 
 ATOM = "http://www.w3.org/2005/Atom"
 MEDIA_TYPE = "application/atom+xml; charset=utf-8"

@@ -32,3 +32,15 @@ class FollowerNotice(SQLModel, table=True):
     publication_id: int = Field(foreign_key="publication.id", index=True, ondelete="CASCADE")
     email: str = Field(max_length=254)
     sent_at: datetime = Field(default_factory=now)
+
+
+class ReminderOptOut(SQLModel, table=True):
+    """An owner who unsubscribed from reminders about one organisation (read by app.reminders)."""
+
+    __tablename__ = "reminder_opt_out"
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=now)

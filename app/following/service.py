@@ -20,14 +20,11 @@ from app.config import Settings
 from app.db import session_scope
 from app.email import compose, send
 from app.following import repository
-from app.following.models import Follower, FollowerNotice
+from app.following.models import Follower, FollowerNotice, ReminderOptOut
 from app.following.tokens import Unsubscribe, confirm_token, unsubscribe_token
 from app.organisations import repository as organisations
 from app.organisations.models import Organisation
-from app.publications.models import Publication
-from app.reminders.models import ReminderOptOut
-from app.views.models import VIEW_KIND
-from app.views.snapshot import publication_kind_label
+from app.publications.models import VIEW_KIND, Publication, publication_kind_label
 
 _session = contextmanager(session_scope)
 

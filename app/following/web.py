@@ -21,14 +21,10 @@ from app.following.tokens import LinkProblem, read_confirm_token, read_unsubscri
 from app.forms import Errors, form_values, parse
 from app.organisations import repository as organisations
 from app.organisations.models import Organisation
-from app.publications.web import listed_organisation
-from app.reminders import web as reminders_web
+from app.publications.pages import listed_organisation
 from app.templating import render
 
 router = APIRouter(include_in_schema=False)
-# An owner's reminder emails, in the workspace: stopped here by the link in a reminder, and
-# started again there.
-router.include_router(reminders_web.router)
 
 # Requests to follow from one client address; each address followed gets a few
 # confirmation emails an hour at most (ratelimit.may_email, in the service).

@@ -17,8 +17,7 @@ from app.email import compose
 from app.moderation.models import ConcernReport
 from app.organisations import repository as organisations
 from app.organisations.models import Organisation
-from app.publications.models import Publication
-from app.views.snapshot import publication_kind_label
+from app.publications.models import Publication, publication_kind_label
 
 # Reports from one client address. Every report is kept and listed for the site admins;
 # each admin is emailed about a few an hour at most (ratelimit.may_email).

@@ -14,10 +14,9 @@ from app.forms import DbInt, Errors, form_values, parse
 from app.moderation import service
 from app.moderation.forms import ConcernForm
 from app.organisations.models import Organisation
-from app.publications.models import Publication
-from app.publications.web import _publication, listed_organisation
+from app.publications.models import Publication, publication_kind_label
+from app.publications.pages import listed_organisation, publication_or_404
 from app.templating import render
-from app.views.snapshot import publication_kind_label
 
 router = APIRouter(include_in_schema=False)
 
@@ -33,14 +32,14 @@ def _page(request: Request, organisation: Organisation, publication: Publication
 @router.get("/organisations/{slug}/publications/{number}/concern")
 def concern_page(request: Request, slug: str, number: DbInt, db: SessionDep) -> Response:
     organisation = listed_organisation(db, slug)
-    return _page(request, organisation, _publication(db, organisation, number), {}, {})
+    return _page(request, organisation, publication_or_404(db, organisation, number), {}, {})
 
 
 @router.post("/organisations/{slug}/publications/{number}/concern")
 async def report(request: Request, slug: str, number: DbInt, db: SessionDep,
                  settings: SettingsDep, outbox: OutboxDep) -> Response:
     organisation = listed_organisation(db, slug)
-    publication = _publication(db, organisation, number)
+    publication = publication_or_404(db, organisation, number)
     values = form_values(await request.form())
     form, errors = parse(ConcernForm, values)
     if form is None:
@@ -58,7 +57,7 @@ async def report(request: Request, slug: str, number: DbInt, db: SessionDep,
 @router.get("/organisations/{slug}/publications/{number}/concern/sent")
 def concern_sent(request: Request, slug: str, number: DbInt, db: SessionDep) -> Response:
     organisation = listed_organisation(db, slug)
-    publication = _publication(db, organisation, number)
+    publication = publication_or_404(db, organisation, number)
     return render(request, "moderation/sent.html", {
         "organisation": organisation, "publication": publication,
         "kind_label": publication_kind_label(publication.kind)})

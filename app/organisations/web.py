@@ -47,10 +47,10 @@ from app.organisations.models import (
 from app.organisations.service import RuleBroken
 from app.organisations.status import STATUS_LABELS, STATUS_MEANINGS
 from app.publications import repository as publications
+from app.publications.models import ALL_KIND_LABELS, OWN_KINDS
+from app.responses import redirect
 from app.templating import render
 from app.views import service as views
-from app.views.repository import OWN_KINDS
-from app.views.snapshot import ALL_KIND_LABELS
 
 router = APIRouter(include_in_schema=False)
 
@@ -59,10 +59,6 @@ ROLE_OPTIONS = [
     ("editor", "Editor", "Can change drafts"),
     ("owner", "Owner", "Can also manage members, sign up and publish"),
 ]
-
-
-def redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 def _base(access: OrgAccess, **context: Any) -> dict[str, Any]:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
 from app.assessments import repository as assessments
 from app.assessments.models import NOT_APPLICABLE, Assessment
-from app.assessments.web import assessment_url, load_assessment
+from app.assessments.pages import assessment_url, load_assessment
 from app.clock import today
 from app.crosswalks import service as by_statement
 from app.deps import (
@@ -35,13 +34,10 @@ from app.plans.forms import ActionForm, PublishForm, UpdateForm
 from app.plans.models import ACTION_STATUS_LABELS, Action, ActionStatus
 from app.publications import service as publishing
 from app.publications.models import PUBLICATION_KIND_LABELS, PublicationKind
+from app.responses import redirect
 from app.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
-
-
-def redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 def _framework(access: OrgAccess, db: Session, catalogue: CatalogueDep,

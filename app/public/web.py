@@ -12,8 +12,9 @@ from app.clock import today
 from app.deps import CatalogueDep, SessionDep
 from app.directory import service as directory
 from app.frameworks import Framework
+from app.publications.models import ALL_KIND_LABELS
+from app.responses import safe_next
 from app.templating import EASY_READ_COOKIE, render
-from app.views.snapshot import ALL_KIND_LABELS
 
 router = APIRouter(include_in_schema=False)
 
@@ -25,13 +26,6 @@ def _framework_or_404(catalogue: CatalogueDep, framework_id: str) -> Framework:
     if framework is None:
         raise HTTPException(404, "There is no framework at this address.")
     return framework
-
-
-def safe_next(path: str | None) -> str:
-    """Only ever send people back to a page on this site."""
-    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
-        return "/"
-    return path
 
 
 @router.get("/")

@@ -24,6 +24,23 @@ PUBLICATION_KIND_LABELS = {
     PublicationKind.correction: "Corrected action plan",
 }
 
+# Publications of an independent view (on the organisation writing it) and of a reply (on
+# the organisation viewed): kinds as strings beside the enum, so no lower layer imports views.
+VIEW_KIND = "view"
+REPLY_KIND = "reply"
+VIEW_KIND_LABELS = {VIEW_KIND: "Independent view", REPLY_KIND: "Reply to an independent view"}
+# The kinds an organisation publishes about itself (not views of others, not replies).
+OWN_KINDS = (PublicationKind.plan.value, PublicationKind.progress.value,
+             PublicationKind.correction.value)
+ALL_KIND_LABELS: dict[str, str] = {
+    **{kind.value: label for kind, label in PUBLICATION_KIND_LABELS.items()},
+    **VIEW_KIND_LABELS}
+
+
+def publication_kind_label(kind: str) -> str:
+    """A label for any publication kind, the organisation's own or a view or reply."""
+    return ALL_KIND_LABELS.get(kind, "Publication")
+
 
 class Publication(SQLModel, table=True):
     """Never edited once written; a correction is a new publication."""

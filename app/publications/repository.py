@@ -10,8 +10,7 @@ from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from app.publications.models import Publication, PublicationKind
-from app.views.models import VIEW_KIND
+from app.publications.models import VIEW_KIND, Publication, PublicationKind
 
 
 @dataclass(frozen=True)

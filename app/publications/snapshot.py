@@ -203,3 +203,16 @@ def stored_files(snapshot: dict[str, Any]) -> Sequence[dict[str, Any]]:
     assessment = snapshot.get("assessment") or {}
     return [item for theme in assessment.get("themes", []) for marker in theme["markers"]
             for item in marker["evidence"] if item["kind"] == "file"]
+
+
+def view_markers(snapshot: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Marker code → what a view publication said about it."""
+    view = snapshot.get("view") or {}
+    return {marker["code"]: marker for theme in view.get("themes", [])
+            for marker in theme.get("markers", [])}
+
+
+def stored_view_files(snapshot: dict[str, Any]) -> Sequence[dict[str, Any]]:
+    """The file evidence items a view snapshot refers to."""
+    return [item for marker in view_markers(snapshot).values()
+            for item in marker.get("evidence", []) if item.get("kind") == "file"]

@@ -7,37 +7,25 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse
-from sqlmodel import Session
 from starlette.responses import Response
 
 from app.deps import SessionDep, SettingsDep
 from app.forms import DbInt
-from app.organisations import repository as organisations
-from app.organisations.models import Organisation
 from app.publications import repository
 from app.publications.changes import compare_snapshots
-from app.publications.models import PUBLICATION_KIND_LABELS, Publication
+from app.publications.models import (
+    ALL_KIND_LABELS,
+    OWN_KINDS,
+    PUBLICATION_KIND_LABELS,
+    Publication,
+    publication_kind_label,
+)
+from app.publications.pages import listed_organisation, publication_or_404
 from app.publications.service import PUBLISHED_FILES
-from app.publications.snapshot import stored_files
+from app.publications.snapshot import stored_files, stored_view_files
 from app.templating import render
-from app.views.repository import OWN_KINDS
-from app.views.snapshot import ALL_KIND_LABELS, publication_kind_label, stored_view_files
 
 router = APIRouter(include_in_schema=False)
-
-
-def listed_organisation(db: Session, slug: str) -> Organisation:
-    organisation = organisations.by_slug(db, slug)
-    if organisation is None or not organisation.is_listed:
-        raise HTTPException(404, "There is no organisation at this address.")
-    return organisation
-
-
-def _publication(db: Session, organisation: Organisation, number: int) -> Publication:
-    publication = repository.publication(db, organisation.id or 0, number)
-    if publication is None:
-        raise HTTPException(404, f"{organisation.name} has no publication number {number}.")
-    return publication
 
 
 def kind_label(publication: Publication) -> str:
@@ -48,7 +36,7 @@ def kind_label(publication: Publication) -> str:
 @router.get("/organisations/{slug}/publications/{number}")
 def publication_page(request: Request, slug: str, number: DbInt, db: SessionDep) -> Response:
     organisation = listed_organisation(db, slug)
-    publication = _publication(db, organisation, number)
+    publication = publication_or_404(db, organisation, number)
     history = repository.publications_of(db, organisation.id or 0)
     return render(request, "publications/publication.html", {
         "organisation": organisation, "publication": publication,
@@ -61,7 +49,7 @@ def publication_page(request: Request, slug: str, number: DbInt, db: SessionDep)
 def publication_file(slug: str, number: DbInt, stored_name: str, db: SessionDep,
                      settings: SettingsDep) -> Response:
     organisation = listed_organisation(db, slug)
-    publication = _publication(db, organisation, number)
+    publication = publication_or_404(db, organisation, number)
     files = [*stored_files(publication.snapshot), *stored_view_files(publication.snapshot)]
     item = next((f for f in files if f["stored_name"] == stored_name), None)
     path = settings.upload_dir / PUBLISHED_FILES / Path(stored_name).name
@@ -85,7 +73,7 @@ def changes_page(request: Request, slug: str, db: SessionDep, earlier: DbInt | N
         if earlier == later:
             context["errors"] = {"later": "Choose two different publications"}
         else:
-            a, b = (_publication(db, organisation, n) for n in sorted((earlier, later)))
+            a, b = (publication_or_404(db, organisation, n) for n in sorted((earlier, later)))
             if a.kind not in OWN_KINDS or b.kind not in OWN_KINDS:
                 context["errors"] = {"later": "Choose two of the organisation's own "
                                               "publications"}

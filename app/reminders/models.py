@@ -1,4 +1,5 @@
-"""Reminders sent to owners (each one once), and owners who asked for no more."""
+"""Reminders sent to owners (each one once). Owners who asked for no more are in
+app.following.models, beside the unsubscribe page that records them."""
 
 from __future__ import annotations
 
@@ -23,14 +24,3 @@ class ReminderSent(SQLModel, table=True):
     recipients: int = 0
     sent_at: datetime = Field(default_factory=now)
 
-
-class ReminderOptOut(SQLModel, table=True):
-    """An owner who unsubscribed from reminders about one organisation."""
-
-    __tablename__ = "reminder_opt_out"
-    __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
-    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE")
-    created_at: datetime = Field(default_factory=now)

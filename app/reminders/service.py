@@ -19,12 +19,13 @@ from app.clock import now
 from app.config import Settings
 from app.db import session_scope
 from app.email import compose, send
+from app.following.models import ReminderOptOut
 from app.following.tokens import Unsubscribe, unsubscribe_token
 from app.frameworks import FrameworkCatalogue
 from app.organisations.models import Commitment, Organisation
 from app.organisations.status import add_months
 from app.publications.repository import published_dates
-from app.reminders.models import ReminderOptOut, ReminderSent
+from app.reminders.models import ReminderSent
 from app.views.repository import owners_of
 
 PLAN_DUE_NOTICE = timedelta(days=14)  # "your plan is due in 14 days"

@@ -2,7 +2,7 @@
 or start them again after unsubscribing with the link in a reminder.
 
 Only the person themself changes their own choice: the page acts on the logged-in owner, never
-on another member. (Its router is included by app/following/web.py, with unsubscribing.)
+on another member. (Unsubscribing is app/following/web.py's.)
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
-from app.views.snapshot import ALL_KIND_LABELS
+from app.publications.models import ALL_KIND_LABELS
 
 FORMAT = "mir-organisation"
 FORMAT_VERSION = 1

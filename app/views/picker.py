@@ -10,14 +10,13 @@ from markupsafe import Markup, escape
 from sqlalchemy import ColumnElement, exists
 from sqlmodel import Session, col, select
 
-from app.directory.repository import listed
 from app.frameworks import FrameworkCatalogue
 from app.organisations.models import Organisation, OrganisationArea
-from app.publications.models import Publication
+from app.organisations.repository import listed
+from app.publications.models import ALL_KIND_LABELS, Publication
 from app.search import service as search
 from app.views import repository
 from app.views.repository import ASSESSED_KINDS
-from app.views.snapshot import ALL_KIND_LABELS
 
 NEARBY = 50  # organisations of your own areas shown before any search
 FOUND = 20

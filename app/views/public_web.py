@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from app.deps import SessionDep
-from app.publications.web import listed_organisation
+from app.publications.pages import listed_organisation
 from app.templating import render
 from app.views import repository, service
 

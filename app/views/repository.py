@@ -12,12 +12,8 @@ from sqlmodel import Session, col, select
 from app.accounts.models import User
 from app.assessments.models import Assessment
 from app.organisations.models import Membership, Organisation, OrganisationArea
-from app.publications.models import Publication, PublicationKind
-from app.views.models import REPLY_KIND, VIEW_KIND
+from app.publications.models import REPLY_KIND, VIEW_KIND, Publication, PublicationKind
 
-# The kinds an organisation publishes about itself (not views of others, not replies).
-OWN_KINDS = (PublicationKind.plan.value, PublicationKind.progress.value,
-             PublicationKind.correction.value)
 # Publications that hold an assessment, so that a view can be written about them.
 ASSESSED_KINDS = (PublicationKind.plan.value, PublicationKind.correction.value)
 

@@ -27,17 +27,16 @@ from app.frameworks import Framework
 from app.organisations.models import Organisation
 from app.organisations.service import RuleBroken
 from app.publications import repository as publications
-from app.publications.models import Publication
+from app.publications.models import REPLY_KIND, VIEW_KIND, Publication
 from app.publications.service import PUBLISHED_FILES, Check
+from app.publications.snapshot import stored_view_files
 from app.views import repository
-from app.views.models import REPLY_KIND, VIEW_KIND
 from app.views.snapshot import (
     build_reply_snapshot,
     build_view_snapshot,
     difference_in_words,
     level_steps,
     published_markers,
-    stored_view_files,
 )
 
 __all__ = ["VIEW", "RuleBroken", "checklist", "publish_reply", "publish_view", "side_by_side",

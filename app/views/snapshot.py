@@ -6,7 +6,6 @@ publication's snapshot, never from its draft assessment.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,9 +17,14 @@ from app.assessments.models import Assessment
 from app.frameworks import Framework
 from app.organisations import repository as organisations
 from app.organisations.models import KIND_LABELS, Organisation, OrganisationKind
-from app.publications.models import PUBLICATION_KIND_LABELS, Publication, PublicationKind
-from app.publications.snapshot import co_production_snapshot, public_evidence
-from app.views.models import REPLY_KIND, VIEW_KIND, VIEW_KIND_LABELS
+from app.publications.models import (
+    REPLY_KIND,
+    VIEW_KIND,
+    VIEW_KIND_LABELS,
+    Publication,
+    publication_kind_label,
+)
+from app.publications.snapshot import co_production_snapshot, public_evidence, view_markers
 from app.voice.service import voice_snapshot
 
 SCHEMA_VERSION = 1
@@ -52,21 +56,6 @@ def difference_in_words(scale: list[str], *, organisation_level: str | None,
     direction = "lower" if steps < 0 else "higher"
     return (f"Local people, through {viewer}, rate this {how_far} {direction} than "
             f"{organisation} does.")
-
-
-def publication_kind_label(kind: str) -> str:
-    """A label for any publication kind, the organisation's own or a view or reply."""
-    if kind in VIEW_KIND_LABELS:
-        return VIEW_KIND_LABELS[kind]
-    try:
-        return PUBLICATION_KIND_LABELS[PublicationKind(kind)]
-    except ValueError:
-        return "Publication"
-
-
-ALL_KIND_LABELS: dict[str, str] = {
-    **{kind.value: label for kind, label in PUBLICATION_KIND_LABELS.items()},
-    **VIEW_KIND_LABELS}
 
 
 def published_markers(snapshot: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -217,16 +206,3 @@ def build_reply_snapshot(db: Session, *, organisation: Organisation,
                                         view_publication.published_on),
         view_snapshot=view_publication.snapshot, framework=framework, overall=overall,
         per_marker=per_marker, today=today)
-
-
-def view_markers(snapshot: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Marker code → what a view publication said about it."""
-    view = snapshot.get("view") or {}
-    return {marker["code"]: marker for theme in view.get("themes", [])
-            for marker in theme.get("markers", [])}
-
-
-def stored_view_files(snapshot: dict[str, Any]) -> Sequence[dict[str, Any]]:
-    """The file evidence items a view snapshot refers to."""
-    return [item for marker in view_markers(snapshot).values()
-            for item in marker.get("evidence", []) if item.get("kind") == "file"]

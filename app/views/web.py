@@ -8,14 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
 from app.assessments import repository as assessments
 from app.assessments.coproduction import co_production_complete
 from app.assessments.models import Assessment
-from app.assessments.web import KINDS, load_judgement
+from app.assessments.pages import KINDS, load_judgement
 from app.clock import today
 from app.deps import (
     CatalogueDep,
@@ -34,18 +33,15 @@ from app.frameworks import Framework, FrameworkCatalogue
 from app.organisations.models import Organisation, Role
 from app.organisations.service import RuleBroken
 from app.publications.models import Publication
+from app.publications.snapshot import view_markers
+from app.responses import redirect
 from app.templating import render
 from app.views import repository, service
 from app.views.forms import ReplyForm, StartViewForm
 from app.views.picker import choices
-from app.views.snapshot import view_markers
 from app.voice import service as voice_service
 
 router = APIRouter(include_in_schema=False)
-
-
-def redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 def _base(access: OrgAccess, **context: Any) -> dict[str, Any]:

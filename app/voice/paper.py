@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.exports.service import html_to_pdf
 from app.frameworks import Framework
+from app.pdf import html_to_pdf
 from app.templating import templates
 from app.voice.models import ANSWER_LABELS, COUNTED, RESPONDENT_LABELS, VoiceRound
 from app.voice.service import qr_svg

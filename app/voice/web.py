@@ -14,10 +14,10 @@ from starlette.responses import Response
 
 from app.assessments import evidence as evidence_service
 from app.assessments import repository as assessments
-from app.assessments.web import (
+from app.assessments.pages import (
     Judgement,
     KindDep,
-    _level_labels,
+    level_labels,
     load_judgement,
     load_rating,
 )
@@ -166,7 +166,7 @@ def round_page(request: Request, assessment_id: DbInt, round_id: DbInt, access: 
         qr=service.qr_svg(link), people=people, on_paper=on_paper,
         people_label=service.people_in_words(people), is_open=voice_round.is_open(today()),
         markers=service.round_counts(db, voice_round, judgement.framework),
-        levels=_level_labels(judgement.framework),
+        levels=level_labels(judgement.framework),
         team_levels={code: rating.level for code, rating in ratings.items()},
         comments=repository.comments(db, voice_round.id or 0, limit=COMMENTS_SHOWN),
         comments_shown=COMMENTS_SHOWN,

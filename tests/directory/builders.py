@@ -13,9 +13,8 @@ from sqlmodel import Session, col
 from app.clock import now, today
 from app.db import engine_for
 from app.organisations.models import Commitment, Organisation, OrganisationArea
-from app.publications.models import Publication, PublicationKind
+from app.publications.models import REPLY_KIND, VIEW_KIND, Publication, PublicationKind
 from app.publications.snapshot import MarkerWords, compose_snapshot
-from app.views.models import REPLY_KIND, VIEW_KIND
 from app.views.snapshot import LocalWords, PublicationRef, compose_view_snapshot
 from tests.factories import FRAMEWORK_ID, make_commitment, make_organisation
 from tests.views.factories import CATALOGUE
