@@ -33,7 +33,7 @@ NOT_YET_STANDARD = {
 NOT_YET_EASY_READ = {
     "/areas": 5.4, "area": 5.3, "region": 3.9, "marker": 4.4, "/login": 4.2,
     "/open-data": 4.3, "/organisations": 4.5, "/register": 4.7, "profile": 5.3,
-    "publication": 5.0, "action plan": 4.7,
+    "publication": 5.0, "action plan": 4.8, "/frameworks": 4.1,
 }
 
 

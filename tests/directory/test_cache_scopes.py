@@ -127,7 +127,7 @@ def test_tallies_are_counted_once_per_version_of_the_lists(
     with counting(database_url) as map_second:
         assert client.get("/map?again").status_code == 200
     assert len(map_second) < len(map_first)  # the cells were not worked out again
-    assert '<span class="mir-figure__number">2</span> organisations signed up' in home.text
+    assert '<span class="mir-figure__number">2</span> groups have signed up' in home.text
     with database(database_url) as db:
         third = make_organisation(db, name="Bolton Third", areas=(BOLTON,))
         make_commitment(db, third)
@@ -136,5 +136,5 @@ def test_tallies_are_counted_once_per_version_of_the_lists(
     with counting(database_url) as after:
         page = client.get("/?after")
     assert len(after) == len(first)
-    assert '<span class="mir-figure__number">3</span> organisations signed up' in page.text
+    assert '<span class="mir-figure__number">3</span> groups have signed up' in page.text
     assert bolton

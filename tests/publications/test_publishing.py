@@ -317,6 +317,17 @@ def test_a_draft_never_leaks(client: TestClient, db: Session, ready: int) -> Non
         response = client.get(path)
         assert response.status_code == 200, path
         assert SECRET not in response.text, path
+    profile = client.get("/organisations/plan-org").text
+    assert "Read by CQC assessment of local authorities quality statement" in profile
+    assert "no feedback from partners yet" in profile  # the private note is not counted
+    docx = Document(io.BytesIO(client.get("/organisations/plan-org/action-plan.docx").content))
+    words = "\n".join(p.text for p in docx.paragraphs)
+    assert "Read by CQC assessment of local authorities quality statement" in words
+    assert SECRET not in words
+    draft = f"{ORG}/assessments/{ready}/crosswalks/cqc-local-authority"
+    for path in (draft, f"{draft}.docx", f"{draft}.pdf"):
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 303, path  # drafts: members only
 
 
 @pytest.mark.parametrize(("day", "year"), [("1", "99999999999999999999"), ("1", "10000"),
@@ -328,6 +339,8 @@ def test_a_date_beyond_any_calendar_is_a_form_error(client: TestClient, ready: i
     assert bad.status_code == 200  # type: ignore[attr-defined]
     assert "must be a real date" in bad.text  # type: ignore[attr-defined]
     assert 'value="Rewrite the leaflet"' in bad.text  # type: ignore[attr-defined]
+
+
 def _checked_kind(page: str) -> str:
     found = re.search(r'<input[^>]*name="kind"[^>]*value="(\w+)"[^>]*checked', page)
     assert found, "no kind is chosen"
@@ -354,14 +367,3 @@ def test_publish_page_offers_progress_once_a_plan_is_out_and_previews_first(
     assert "You are publishing a <strong>progress report</strong>" in page
     chosen = client.get(f"{PLAN}/publish?kind=correction").text
     assert _checked_kind(chosen) == "correction"
-    profile = client.get("/organisations/plan-org").text
-    assert "Read by CQC assessment of local authorities quality statement" in profile
-    assert "no feedback from partners yet" in profile  # the private note is not counted
-    docx = Document(io.BytesIO(client.get("/organisations/plan-org/action-plan.docx").content))
-    words = "\n".join(p.text for p in docx.paragraphs)
-    assert "Read by CQC assessment of local authorities quality statement" in words
-    assert SECRET not in words
-    draft = f"{ORG}/assessments/{ready}/crosswalks/cqc-local-authority"
-    for path in (draft, f"{draft}.docx", f"{draft}.pdf"):
-        response = client.get(path, follow_redirects=False)
-        assert response.status_code == 303, path  # drafts: members only
