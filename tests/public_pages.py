@@ -83,13 +83,13 @@ def render(settings: Any, urls: list[str]) -> dict[str, str]:
 def add_view_evidence_file(settings: Any) -> dict[str, Any]:
     """With the earlier revision's services: a file on the first draft view's first rated
     marker, as a person would upload it."""
+    from app.views.models import IndependentView  # type: ignore[attr-defined]
     from sqlmodel import Session, select
 
     from app.assessments.evidence import NewEvidence, store_upload
     from app.assessments.models import EvidenceKind
     from app.db import engine_for
     from app.views import repository, service
-    from app.views.models import IndependentView  # type: ignore[attr-defined]
 
     with Session(engine_for(settings.database_url)) as db:
         view = db.exec(select(IndependentView).order_by(IndependentView.id)).first()
@@ -107,7 +107,17 @@ def add_view_evidence_file(settings: Any) -> dict[str, Any]:
 
 
 def main() -> None:
-    """Old side: migrate an empty database, load the demo, add a file, record the pages."""
+    """Old side: migrate an empty database, load the demo, add a file, record the pages.
+    With `--after`: migrate that database with the code on PYTHONPATH and render the same
+    addresses (after.json)."""
+    if sys.argv[1] == "--after":
+        database_url, folder, markers = sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])
+        from app.schema import upgrade
+        upgrade(database_url)
+        urls = json.loads((folder / "before.json").read_text())["urls"]
+        (folder / "after.json").write_text(json.dumps(
+            render(settings_for(database_url, folder, markers), urls)))
+        return
     database_url, folder, markers = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     from app.demo import load_demo
     from app.schema import upgrade
