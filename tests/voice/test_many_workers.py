@@ -26,17 +26,27 @@ PEOPLE = 200
 _CSRF = re.compile(r'<meta name="csrf-token" content="([^"]*)">')
 
 
-def _ready_to_send(base: str, token: str, number: int) -> tuple[httpx.Client, str]:
+Person = tuple[httpx.Cookies, dict[str, str], str]
+
+
+def _browser(base: str, person: Person) -> httpx.Client:
+    """A fresh connection for each step: a connection left idle past the server's keep-alive
+    (5 s) can be closed by the server just as the client reuses it, which resets the send."""
+    cookies, headers, _csrf = person
+    return httpx.Client(base_url=base, timeout=300.0, headers=headers, cookies=cookies)
+
+
+def _ready_to_send(base: str, token: str, number: int) -> Person:
     """One person's browser (its own address), with one question answered."""
-    client = httpx.Client(base_url=base, timeout=300.0,
-                          headers={"X-Forwarded-For": f"10.0.{number // 250}.{number % 250}"})
-    found = _CSRF.search(client.get(f"/voice/{token}").text)
-    assert found
-    csrf = found.group(1)
-    client.post(f"/voice/{token}", data={"csrf_token": csrf, "easy_read": "no"})
-    client.post(f"/voice/{token}/questions/1",
-                data={"csrf_token": csrf, "action": "answer", "answer": "yes"})
-    return client, csrf
+    headers = {"X-Forwarded-For": f"10.0.{number // 250}.{number % 250}"}
+    with httpx.Client(base_url=base, timeout=300.0, headers=headers) as client:
+        found = _CSRF.search(client.get(f"/voice/{token}").text)
+        assert found
+        csrf = found.group(1)
+        client.post(f"/voice/{token}", data={"csrf_token": csrf, "easy_read": "no"})
+        client.post(f"/voice/{token}/questions/1",
+                    data={"csrf_token": csrf, "action": "answer", "answer": "yes"})
+        return client.cookies, headers, csrf
 
 
 def _wait_for_every_worker(server: Server, workers: int, timeout: float = 180.0) -> None:
@@ -73,21 +83,19 @@ def test_200_answers_at_once_across_4_workers_are_all_counted_once(
                                    range(PEOPLE)))
         barrier = threading.Barrier(PEOPLE)
 
-        def send(person: tuple[httpx.Client, str]) -> tuple[int, str]:
-            client, csrf = person
-            barrier.wait()
-            response = client.post(f"/voice/{token}/send",
-                                   data={"csrf_token": csrf, "website": ""})
+        def send(person: Person, together: bool) -> tuple[int, str]:
+            with _browser(server.url, person) as client:
+                if together:
+                    barrier.wait()
+                response = client.post(f"/voice/{token}/send",
+                                       data={"csrf_token": person[2], "website": ""})
             return response.status_code, response.headers.get("location", "")
 
         with ThreadPoolExecutor(max_workers=PEOPLE) as pool:
-            statuses = list(pool.map(send, people))
+            statuses = list(pool.map(lambda p: send(p, together=True), people))
         assert statuses == [(303, f"/voice/{token}/thanks")] * PEOPLE
         with ThreadPoolExecutor(max_workers=16) as pool:  # everyone clicks again
-            list(pool.map(lambda p: p[0].post(f"/voice/{token}/send",
-                                              data={"csrf_token": p[1]}), people))
-        for client, _csrf in people:
-            client.close()
+            list(pool.map(lambda p: send(p, together=False), people))
     finally:
         server.stop()
     with Session(engine_for(database_url)) as db:
