@@ -34,6 +34,7 @@ from app.organisations import web as organisations_web
 from app.plans import web as plans_web
 from app.public import web as public_web
 from app.publications import web as publications_web
+from app.publishing import web as publishing_web
 from app.reminders import web as reminders_web
 from app.security import install_security
 from app.templating import STATIC_DIR
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(coproduction_web.router)
     app.include_router(crosswalks_web.router)
     app.include_router(plans_web.router)
+    app.include_router(publishing_web.router)
     app.include_router(publications_web.router)
     app.include_router(views_web.router)
     app.include_router(views_public_web.router)

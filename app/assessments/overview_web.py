@@ -10,12 +10,11 @@ from starlette.responses import Response
 
 from app.assessments import overview, repository
 from app.assessments.models import Assessment
-from app.assessments.pages import assessment_url, load_assessment
+from app.assessments.pages import assessment_url, load_assessment, overview_panels
 from app.deps import CatalogueDep, SessionDep, ViewerAccess
 from app.forms import DbInt
 from app.frameworks import FrameworkCatalogue
 from app.templating import render
-from app.voice import service as voice_service
 
 router = APIRouter(include_in_schema=False)
 
@@ -84,7 +83,7 @@ def overview_page(request: Request, assessment_id: DbInt, access: ViewerAccess, 
         "overview": summary, "chart": overview.theme_chart(framework, summary),
         "next_steps": overview.next_steps(summary, framework, base),
         "crosswalks": catalogue.crosswalks_for(framework.id),
-        **voice_service.overview_context(db, assessment, framework),
+        **overview_panels(db, assessment, framework),
         "compare_url": (f"/manage/{access.organisation.slug}/assessments/compare"
                         f"?a={assessment.previous_id}&b={assessment.id}")
         if assessment.previous_id else None})

@@ -3,6 +3,7 @@ from the URL, its marker's rating. A plain module, so other features need not im
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -53,6 +54,38 @@ def kind_of(request: Request) -> Kind:
 
 
 KindDep = Annotated[Kind, Depends(kind_of)]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A part of the marker or overview page that a higher feature fills in (app/voice adds
+    the people's voice): its template, and the context that template needs."""
+
+    template: str
+    context: Callable[..., dict[str, Any]]  # (db, assessment, framework[, marker code])
+
+
+# Filled in by the features that add to these pages, as app/views adds to KINDS.
+MARKER_PANELS: list[Panel] = []
+OVERVIEW_PANELS: list[Panel] = []
+
+
+def marker_panels(db: Session, assessment: Assessment, framework: Framework,
+                  code: str) -> dict[str, Any]:
+    """The marker page's added panels: their templates and what they need."""
+    context: dict[str, Any] = {"marker_panels": [panel.template for panel in MARKER_PANELS]}
+    for panel in MARKER_PANELS:
+        context.update(panel.context(db, assessment, framework, code))
+    return context
+
+
+def overview_panels(db: Session, assessment: Assessment,
+                    framework: Framework) -> dict[str, Any]:
+    """The overview page's added panels: their templates and what they need."""
+    context: dict[str, Any] = {"overview_panels": [panel.template for panel in OVERVIEW_PANELS]}
+    for panel in OVERVIEW_PANELS:
+        context.update(panel.context(db, assessment, framework))
+    return context
 
 
 def load_judgement(db: Session, access: OrgAccess, assessment_id: DbInt,

@@ -27,6 +27,7 @@ from app.assessments.pages import (
     load_assessment,
     load_judgement,
     load_rating,
+    marker_panels,
 )
 from app.clock import now
 from app.deps import CatalogueDep, EditorAccess, OrgAccess, SessionDep, ViewerAccess, WebSessionDep
@@ -35,7 +36,6 @@ from app.frameworks.model import Marker
 from app.organisations import repository as organisations
 from app.responses import redirect
 from app.templating import is_htmx, render
-from app.voice import service as voice_service
 
 router = APIRouter(include_in_schema=False)
 
@@ -124,7 +124,7 @@ def _marker_context(access: OrgAccess, db: Session, judgement: Judgement,
         "evidence": items, "evidence_authors": evidence_service.authors(db, items),
         "source_labels": SOURCE_LABELS, "category_labels": CATEGORY_LABELS,
         "their": their.get(marker.code),
-        **voice_service.marker_context(db, judgement.assessment, framework, marker.code),
+        **marker_panels(db, judgement.assessment, framework, marker.code),
     }
 
 

@@ -9,50 +9,32 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from app.assessments import repository as assessments
-from app.assessments.models import NOT_APPLICABLE, Assessment
+from app.assessments.models import NOT_APPLICABLE
 from app.assessments.pages import assessment_url, load_assessment
 from app.clock import today
-from app.crosswalks import service as by_statement
 from app.deps import (
     CatalogueDep,
     EditorAccess,
     OrgAccess,
-    OutboxDep,
-    OwnerAccess,
     SessionDep,
-    SettingsDep,
     ViewerAccess,
     WebSessionDep,
 )
-from app.following import service as following
 from app.forms import DbInt, date_from_parts, form_values, parse
 from app.frameworks import Framework
 from app.organisations import repository as organisations
 from app.organisations.service import RuleBroken
 from app.plans import repository, service
-from app.plans.forms import ActionForm, PublishForm, UpdateForm
+from app.plans.forms import ActionForm, UpdateForm
 from app.plans.models import ACTION_STATUS_LABELS, Action, ActionStatus
-from app.publications import service as publishing
-from app.publications.models import PUBLICATION_KIND_LABELS, PublicationKind
+from app.plans.pages import plan_base, plan_framework
 from app.responses import redirect
 from app.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
 
 
-def _framework(access: OrgAccess, db: Session, catalogue: CatalogueDep,
-               framework_id: str) -> Framework:
-    framework = catalogue.get(framework_id)
-    signed_up = {c.framework_id for c in organisations.commitments_of(
-        db, access.organisation.id or 0)}
-    if framework is None or framework_id not in signed_up:
-        raise HTTPException(404, "Your organisation has no plan for this framework.")
-    return framework
-
-
-def _base(access: OrgAccess, **context: Any) -> dict[str, Any]:
-    return {"organisation": access.organisation, "access": access, "role": access.role,
-            **context}
+_base = plan_base
 
 
 # Priorities ---------------------------------------------------------------------------------
@@ -116,7 +98,7 @@ def _plan_context(access: OrgAccess, db: Session, framework: Framework) -> dict[
 @router.get("/manage/{slug}/plans/{framework_id}")
 def plan_page(request: Request, framework_id: str, access: ViewerAccess, db: SessionDep,
               catalogue: CatalogueDep) -> Response:
-    framework = _framework(access, db, catalogue, framework_id)
+    framework = plan_framework(access, db, catalogue, framework_id)
     return render(request, "plans/plan.html", {
         **_plan_context(access, db, framework), "values": {"status": "planned"}, "errors": {}},
         block="action_list")
@@ -150,7 +132,7 @@ async def _action_change(request: Request, framework: Framework
 @router.post("/manage/{slug}/plans/{framework_id}/actions")
 async def add_action(request: Request, framework_id: str, access: EditorAccess,
                      db: SessionDep, catalogue: CatalogueDep, web: WebSessionDep) -> Response:
-    framework = _framework(access, db, catalogue, framework_id)
+    framework = plan_framework(access, db, catalogue, framework_id)
     _form, values, errors, change = await _action_change(request, framework)
     if change is None:
         return render(request, "plans/plan.html", {
@@ -192,7 +174,7 @@ def _action_page(request: Request, access: OrgAccess, db: Session, framework: Fr
 @router.get("/manage/{slug}/plans/{framework_id}/actions/{action_id}")
 def action_page(request: Request, framework_id: str, action_id: DbInt, access: ViewerAccess,
                 db: SessionDep, catalogue: CatalogueDep) -> Response:
-    framework = _framework(access, db, catalogue, framework_id)
+    framework = plan_framework(access, db, catalogue, framework_id)
     action = _action(db, access, framework, action_id)
     return _action_page(request, access, db, framework, action, _action_values(action), {})
 
@@ -201,7 +183,7 @@ def action_page(request: Request, framework_id: str, action_id: DbInt, access: V
 async def save_action(request: Request, framework_id: str, action_id: DbInt,
                       access: EditorAccess, db: SessionDep, catalogue: CatalogueDep,
                       web: WebSessionDep) -> Response:
-    framework = _framework(access, db, catalogue, framework_id)
+    framework = plan_framework(access, db, catalogue, framework_id)
     action = _action(db, access, framework, action_id)
     form, values, errors, change = await _action_change(request, framework)
     if form is not None and form.version is None:
@@ -224,7 +206,7 @@ async def save_action(request: Request, framework_id: str, action_id: DbInt,
 @router.post("/manage/{slug}/plans/{framework_id}/actions/{action_id}/move")
 async def move_action(request: Request, framework_id: str, action_id: DbInt,
                       access: EditorAccess, db: SessionDep, catalogue: CatalogueDep) -> Response:
-    framework = _framework(access, db, catalogue, framework_id)
+    framework = plan_framework(access, db, catalogue, framework_id)
     direction = str((await request.form()).get("direction", ""))
     if direction not in ("up", "down"):
         raise HTTPException(400, "Choose to move the action up or down.")
@@ -247,7 +229,7 @@ async def move_action(request: Request, framework_id: str, action_id: DbInt,
 async def add_update(request: Request, framework_id: str, action_id: DbInt,
                      access: EditorAccess, db: SessionDep, catalogue: CatalogueDep,
                      web: WebSessionDep) -> Response:
-    framework = _framework(access, db, catalogue, framework_id)
+    framework = plan_framework(access, db, catalogue, framework_id)
     action = _action(db, access, framework, action_id)
     values = form_values(await request.form())
     form, errors = parse(UpdateForm, values)
@@ -263,82 +245,3 @@ async def add_update(request: Request, framework_id: str, action_id: DbInt,
     web.add_flash("Progress update added.")
     return redirect(f"/manage/{access.organisation.slug}/plans/{framework.id}/actions/"
                     f"{action.id}")
-
-
-# Publishing ---------------------------------------------------------------------------------
-
-def _by_statement(db: Session, access: OrgAccess, catalogue: CatalogueDep,
-                  framework: Framework, assessment: Assessment | None,
-                  chosen: object) -> dict[str, Any] | None:
-    """The view by statement to freeze with the publication, if the owner asked for it."""
-    crosswalk = next((c for c in catalogue.crosswalks_for(framework.id) if c.id == chosen), None)
-    if crosswalk is None or assessment is None:
-        return None
-    return by_statement.build(db, organisation=access.organisation, assessment=assessment,
-                              framework=framework, crosswalk=crosswalk, public=True)
-
-
-def _publish_page(request: Request, access: OrgAccess, db: Session, catalogue: CatalogueDep,
-                  framework: Framework, values: dict[str, Any],
-                  errors: dict[str, str]) -> Response:
-    suggested, choices = publishing.publish_choices(db, organisation=access.organisation,
-                                                    framework=framework)
-    chosen = values.get("kind")
-    kind = PublicationKind(chosen) if chosen in {k.value for k in PublicationKind} \
-        else suggested
-    latest = assessments.latest_for_framework(db, access.organisation.id or 0, framework.id)
-    base = f"/manage/{access.organisation.slug}"
-    checks = publishing.checklist(db, organisation=access.organisation, framework=framework,
-                                  assessment=latest, kind=kind, base=base)
-    snapshot = publishing.preview(
-        db, organisation=access.organisation, framework=framework, assessment=latest,
-        kind=kind, today=today(), what_changed=str(values.get("what_changed", "")),
-        by_statement=_by_statement(db, access, catalogue, framework, latest,
-                                   values.get("by_statement")))
-    return render(request, "plans/publish.html", _base(
-        access, framework=framework, checks=checks, ready=all(c.done for c in checks),
-        snapshot=snapshot, kind=kind, kind_label=PUBLICATION_KIND_LABELS[kind],
-        values=values, errors=errors,
-        kind_options=[(c.kind.value, c.label, c.purpose) for c in choices],
-        crosswalks=[(c.id, f"Yes, read by {c.title} quality statement")
-                    for c in catalogue.crosswalks_for(framework.id)] if latest else [],
-        plan_url=f"{base}/plans/{framework.id}"))
-
-
-@router.get("/manage/{slug}/plans/{framework_id}/publish")
-def publish_page(request: Request, framework_id: str, access: ViewerAccess, db: SessionDep,
-                 catalogue: CatalogueDep, kind: str = "",
-                 by_statement: str = "") -> Response:
-    framework = _framework(access, db, catalogue, framework_id)
-    return _publish_page(request, access, db, catalogue, framework,
-                         {"kind": kind, "by_statement": by_statement}, {})
-
-
-@router.post("/manage/{slug}/plans/{framework_id}/publish")
-async def publish(request: Request, framework_id: str, access: OwnerAccess, db: SessionDep,
-                  catalogue: CatalogueDep, settings: SettingsDep, outbox: OutboxDep,
-                  web: WebSessionDep) -> Response:
-    framework = _framework(access, db, catalogue, framework_id)
-    values = form_values(await request.form())
-    form, errors = parse(PublishForm, values)
-    if form is not None and form.kind not in {k.value for k in PublicationKind}:
-        errors["kind"] = "Choose what you are publishing"
-    if form is None or errors:
-        return _publish_page(request, access, db, catalogue, framework, values, errors)
-    latest = assessments.latest_for_framework(db, access.organisation.id or 0, framework.id)
-    try:
-        publication = publishing.publish(
-            db, actor_id=access.user.id or 0, organisation=access.organisation,
-            framework=framework, assessment=latest, kind=PublicationKind(form.kind),
-            what_changed=form.what_changed.strip(), today=today(),
-            upload_dir=settings.upload_dir, base=f"/manage/{access.organisation.slug}",
-            by_statement=_by_statement(db, access, catalogue, framework, latest,
-                                       form.by_statement))
-    except RuleBroken as broken:
-        field = "what_changed" if "what changed" in str(broken) else "kind"
-        return _publish_page(request, access, db, catalogue, framework, values,
-                             {field: str(broken)})
-    outbox.extend(following.notices_for(db, settings, publication))
-    web.add_flash(f"Published as publication number {publication.number}. It is now public.")
-    return redirect(f"/organisations/{access.organisation.slug}/publications/"
-                    f"{publication.number}")

@@ -15,8 +15,11 @@ from starlette.responses import Response
 from app.assessments import evidence as evidence_service
 from app.assessments import repository as assessments
 from app.assessments.pages import (
+    MARKER_PANELS,
+    OVERVIEW_PANELS,
     Judgement,
     KindDep,
+    Panel,
     level_labels,
     load_judgement,
     load_rating,
@@ -49,6 +52,10 @@ from app.voice.models import (
 )
 
 router = APIRouter(include_in_schema=False)
+
+# An assessment's marker and overview pages show what people said (assessments cannot import us).
+MARKER_PANELS.append(Panel("voice/_marker.html", service.marker_context))
+OVERVIEW_PANELS.append(Panel("voice/_overview.html", service.overview_context))
 RESPONSES_PER_PAGE = 50
 COMMENTS_SHOWN = 100
 ANSWER_OPTIONS = [(a.value, ANSWER_LABELS[a]) for a in (*COUNTED, Answer.skipped)]
