@@ -31,10 +31,10 @@ from app.deps import (
     WebSessionDep,
 )
 from app.email import compose
+from app.errors import DomainError
 from app.forms import form_values, parse
 from app.organisations import repository as organisations
 from app.organisations.models import COMMITMENT_KIND_OPTIONS, KIND_LABELS
-from app.organisations.service import RuleBroken
 from app.responses import redirect, safe_next
 from app.templating import render
 
@@ -302,8 +302,8 @@ async def account_password(request: Request, user: CurrentUser, db: SessionDep,
     if form is not None:
         try:
             service.change_password(db, user, form.current_password, form.password)
-        except RuleBroken as broken:
-            errors = {"current_password": str(broken)}
+        except DomainError as broken:
+            errors = {broken.field or "current_password": broken.message}
     if form is None or errors:
         return _account_page(request, user, None, errors)
     web.log_in(user.id or 0, user.session_epoch)  # this session goes on; all others end
@@ -318,8 +318,8 @@ async def account_delete(request: Request, user: CurrentUser, db: SessionDep,
     if form is not None:
         try:
             service.delete_account(db, user, form.delete_password)
-        except RuleBroken as broken:
-            errors = {"delete_password": str(broken)}
+        except DomainError as broken:
+            errors = {broken.field or "delete_password": broken.message}
     if form is None or errors:
         return _account_page(request, user, None, errors)
     web.log_out()

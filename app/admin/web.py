@@ -196,8 +196,8 @@ def _merge_page(request: Request, db: SessionDep, source: Organisation,
         if form is not None:
             try:
                 target = service.check_merge(db, source=source, target_slug=form.target)
-            except service.RuleBroken as broken:
-                errors = {"target": str(broken)}
+            except service.DomainError as broken:
+                errors = {broken.field or "target": broken.message}
             else:
                 plan = service.plan_merge(db, source=source, target=target)
     find = request.query_params.get("find", "").strip()
@@ -223,7 +223,7 @@ async def merge(request: Request, organisation_id: DbInt, db: SessionDep, admin:
     try:
         target = service.check_merge(db, source=source,
                                      target_slug=form.target if form else "")
-    except service.RuleBroken:
+    except service.DomainError:
         return _merge_page(request, db, source, {"target": values.get("target", "")})
     service.merge(db, actor=admin, source=source, target=target, on=today())
     web.add_flash(f"{source.name} has been merged into {target.name}.")
@@ -274,8 +274,8 @@ def _change_user(request: Request, db: SessionDep, admin: User, web: WebSessionD
             service.set_disabled(db, actor=admin, user=user, disabled=disabled)
         if is_admin is not None:
             service.set_admin(db, actor=admin, user=user, admin=is_admin)
-    except service.RuleBroken as broken:
-        return _user_page(request, db, user, admin, {"actions": str(broken)})
+    except service.DomainError as broken:
+        return _user_page(request, db, user, admin, {broken.field or "actions": broken.message})
     web.add_flash(message.format(name=user.name))
     return redirect(f"/admin/users/{user_id}")
 

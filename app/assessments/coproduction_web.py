@@ -14,6 +14,7 @@ from app.assessments.evidence_forms import METHODS, CoProductionForm
 from app.assessments.models import Assessment, CoProduction
 from app.assessments.pages import Judgement, KindDep, load_judgement
 from app.deps import CatalogueDep, EditorAccess, OrgAccess, SessionDep, ViewerAccess, WebSessionDep
+from app.errors import Stale
 from app.forms import DbInt, Errors, form_values, parse
 from app.organisations import repository as organisations
 from app.responses import redirect
@@ -92,7 +93,7 @@ async def save(request: Request, assessment_id: DbInt, access: EditorAccess, db:
                                         organisation_id=access.organisation.id or 0,
                                         assessment_id=judgement.assessment.id or 0,
                                         seen_version=form.version, change=change)
-    except coproduction.StaleCoProduction as stale:
+    except Stale as stale:
         theirs = stale.current
         # Their record on screen, our words in the form, at the version now saved.
         return _page(request, access, db, judgement,

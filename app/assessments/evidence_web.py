@@ -42,7 +42,6 @@ from app.deps import (
 from app.forms import DbInt, Errors, form_values, parse
 from app.responses import redirect
 
-FILE_FIELD = "file_upload"
 KIND_NAMES = {"note": "note", "link": "link", "file": "file", "quote": "quote"}
 
 
@@ -157,7 +156,7 @@ async def add(request: Request, assessment_id: DbInt, code: str, access: EditorA
     new, errors = _read(kind, values)
     stored = None
     if kind == EvidenceKind.file:
-        upload = form.get(FILE_FIELD)
+        upload = form.get(evidence.FILE_FIELD)
         source, name = (upload.file, upload.filename or "") \
             if isinstance(upload, UploadFile) else (None, "")
         try:
@@ -165,7 +164,7 @@ async def add(request: Request, assessment_id: DbInt, code: str, access: EditorA
                                              upload_dir=settings.upload_dir,
                                              max_mb=settings.max_upload_mb)
         except evidence.UploadProblem as problem:
-            errors = {FILE_FIELD: problem.message, **errors}
+            errors = {evidence.FILE_FIELD: problem.message, **errors}
     if new is None or errors:
         if stored is not None:
             evidence.discard(settings.upload_dir, stored)

@@ -11,6 +11,7 @@ from app.assessments import repository
 from app.assessments.models import NOT_APPLICABLE, Assessment, Rating
 from app.audit.service import record
 from app.clock import now
+from app.errors import Stale
 from app.frameworks import Framework
 
 
@@ -61,17 +62,9 @@ class RatingChange:
                 "red_flags": self.red_flags}
 
 
-class StaleRating(Exception):
-    """Someone else saved this rating after the form was loaded."""
-
-    def __init__(self, current: Rating) -> None:
-        super().__init__("stale rating")
-        self.current = current
-
-
 def save_rating(db: Session, *, actor_id: int, organisation_id: int, rating: Rating,
                 seen_version: int, change: RatingChange) -> Rating:
-    """Save only if nobody saved since `seen_version`; otherwise raise StaleRating.
+    """Save only if nobody saved since `seen_version`; otherwise raise Stale with theirs.
 
     The version check is in the UPDATE itself, so two saves racing each other cannot both
     win, on either engine.
@@ -90,7 +83,7 @@ def save_rating(db: Session, *, actor_id: int, organisation_id: int, rating: Rat
     )
     db.refresh(rating)
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise StaleRating(rating)
+        raise Stale(rating)
     record(db, actor_id=actor_id, action="rating.save", organisation_id=organisation_id,
            subject=f"rating:{rating.id}", before=before,
            after={**values, "version": rating.version})

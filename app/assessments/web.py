@@ -30,6 +30,7 @@ from app.assessments.pages import (
 )
 from app.clock import now
 from app.deps import CatalogueDep, EditorAccess, OrgAccess, SessionDep, ViewerAccess, WebSessionDep
+from app.errors import Stale
 from app.forms import DbInt, Errors, form_values, parse
 from app.frameworks.model import Marker
 from app.organisations import repository as organisations
@@ -204,7 +205,7 @@ def save_from_form(request: Request, access: OrgAccess, db: Session, judgement: 
         service.save_rating(db, actor_id=access.user.id or 0,
                             organisation_id=access.organisation.id or 0, rating=rating,
                             seen_version=form.version, change=change)
-    except service.StaleRating as stale:
+    except Stale as stale:
         theirs = stale.current
         # Keep their words on screen and ours in the form, at the version now saved.
         return render(request, "assessments/marker.html", {

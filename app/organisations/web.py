@@ -27,6 +27,7 @@ from app.deps import (
     WebSessionDep,
 )
 from app.email import compose
+from app.errors import DomainError
 from app.forms import DbInt, form_values, parse
 from app.organisations import repository, service
 from app.organisations.forms import (
@@ -44,7 +45,6 @@ from app.organisations.models import (
     Organisation,
     Role,
 )
-from app.organisations.service import RuleBroken
 from app.organisations.status import STATUS_LABELS, STATUS_MEANINGS
 from app.publications import repository as publications
 from app.publications.models import ALL_KIND_LABELS, OWN_KINDS
@@ -172,8 +172,8 @@ async def sign_up(request: Request, access: OwnerAccess, db: SessionDep,
             service.sign_up(db, actor_id=access.user.id or 0, organisation=access.organisation,
                             framework_id=form.framework, statement=form.commitment, on=today(),
                             kind=form.commitment_kind)
-        except RuleBroken as broken:
-            errors["framework"] = str(broken)
+        except DomainError as broken:
+            errors[broken.field or "framework"] = broken.message
     if form is None or errors:
         return _frameworks_page(request, access, db, catalogue, values, errors)
     framework = catalogue.get(form.framework)
@@ -194,8 +194,8 @@ async def withdraw(request: Request, commitment_id: DbInt, access: OwnerAccess, 
         try:
             service.withdraw(db, actor_id=access.user.id or 0, commitment=commitment,
                              reason=form.reason, on=today())
-        except RuleBroken as broken:
-            errors["reason"] = str(broken)
+        except DomainError as broken:
+            errors[broken.field or "reason"] = broken.message
     if form is None or errors:
         errors = {f"{field}-{commitment_id}": message for field, message in errors.items()}
         return _frameworks_page(request, access, db, catalogue, values, errors,
@@ -249,8 +249,8 @@ async def change_role(request: Request, membership_id: DbInt, access: OwnerAcces
         try:
             service.change_role(db, actor_id=access.user.id or 0, membership=membership,
                                 role=form.role)
-        except RuleBroken as broken:
-            errors = {f"member-role-{membership_id}": str(broken)}
+        except DomainError as broken:
+            errors = {f"member-{broken.field}-{membership_id}": broken.message}
     if form is None or errors:
         return _members_page(request, access, db, {}, errors)
     web.add_flash("The role has been changed.")
@@ -267,8 +267,8 @@ def remove_member(request: Request, membership_id: DbInt, access: ViewerAccess, 
         raise HTTPException(403, "Only owners can remove other members.")
     try:
         service.remove_member(db, actor_id=access.user.id or 0, membership=membership)
-    except RuleBroken as broken:
-        errors = {f"member-remove-{membership_id}": str(broken)}
+    except DomainError as broken:
+        errors = {f"member-{broken.field}-{membership_id}": broken.message}
         return _members_page(request, access, db, {}, errors)
     if leaving:
         web.add_flash(f"You have left {access.organisation.name}.")

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, delete
 
 from app.audit.service import record
 from app.clock import now
-from app.organisations.service import RuleBroken
+from app.errors import DomainError, Stale
 from app.plans import repository
 from app.plans.models import Action, ActionStatus, ActionUpdate, Priority
 
@@ -63,15 +63,10 @@ def add_action(db: Session, *, actor_id: int, organisation_id: int, framework_id
     return action
 
 
-class StaleAction(Exception):
-    def __init__(self, current: Action) -> None:
-        super().__init__("stale action")
-        self.current = current
-
-
 def save_action(db: Session, *, actor_id: int, action: Action, seen_version: int,
                 change: ActionChange) -> Action:
-    """Save only if nobody saved since `seen_version` (the check is in the UPDATE)."""
+    """Save only if nobody saved since `seen_version` (the check is in the UPDATE), else
+    raise Stale with their action."""
     before = {**ActionChange(action.title, action.description, list(action.marker_codes),
                              action.owner, action.due_on, ActionStatus(action.status),
                              action.dropped_reason).as_dict(), "version": action.version}
@@ -81,7 +76,7 @@ def save_action(db: Session, *, actor_id: int, action: Action, seen_version: int
                                 updated_by_id=actor_id, updated_at=now()))
     db.refresh(action)
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise StaleAction(action)
+        raise Stale(action)
     record(db, actor_id=actor_id, action="action.save", organisation_id=action.organisation_id,
            subject=f"action:{action.id}", before=before,
            after={**change.as_dict(), "version": action.version})
@@ -94,7 +89,7 @@ def move_action(db: Session, *, actor_id: int, actions: Sequence[Action], action
     ordered = list(actions)
     index = next((i for i, a in enumerate(ordered) if a.id == action_id), None)
     if index is None:
-        raise RuleBroken("There is no such action in this plan.")
+        raise DomainError("There is no such action in this plan.", status_code=404)
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(ordered):
         return

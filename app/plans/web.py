@@ -24,11 +24,11 @@ from app.deps import (
     ViewerAccess,
     WebSessionDep,
 )
+from app.errors import DomainError, Stale
 from app.following import service as following
 from app.forms import DbInt, date_from_parts, form_values, parse
 from app.frameworks import Framework
 from app.organisations import repository as organisations
-from app.organisations.service import RuleBroken
 from app.plans import repository, service
 from app.plans.forms import ActionForm, PublishForm, UpdateForm
 from app.plans.models import ACTION_STATUS_LABELS, Action, ActionStatus
@@ -211,7 +211,7 @@ async def save_action(request: Request, framework_id: str, action_id: DbInt,
     try:
         service.save_action(db, actor_id=access.user.id or 0, action=action,
                             seen_version=form.version, change=change)
-    except service.StaleAction as stale:
+    except Stale as stale:
         theirs = stale.current
         return _action_page(request, access, db, framework, action,
                             {**values, "version": theirs.version}, {}, status_code=409,
@@ -228,13 +228,10 @@ async def move_action(request: Request, framework_id: str, action_id: DbInt,
     direction = str((await request.form()).get("direction", ""))
     if direction not in ("up", "down"):
         raise HTTPException(400, "Choose to move the action up or down.")
-    try:
-        service.move_action(db, actor_id=access.user.id or 0,
-                            actions=repository.actions_of(db, access.organisation.id or 0,
-                                                          framework.id),
-                            action_id=action_id, direction=direction)
-    except RuleBroken as broken:
-        raise HTTPException(404, str(broken)) from broken
+    service.move_action(db, actor_id=access.user.id or 0,
+                        actions=repository.actions_of(db, access.organisation.id or 0,
+                                                      framework.id),
+                        action_id=action_id, direction=direction)
     if is_htmx(request):
         db.flush()
         return render(request, "plans/plan.html", {
@@ -334,10 +331,9 @@ async def publish(request: Request, framework_id: str, access: OwnerAccess, db: 
             upload_dir=settings.upload_dir, base=f"/manage/{access.organisation.slug}",
             by_statement=_by_statement(db, access, catalogue, framework, latest,
                                        form.by_statement))
-    except RuleBroken as broken:
-        field = "what_changed" if "what changed" in str(broken) else "kind"
+    except DomainError as broken:
         return _publish_page(request, access, db, catalogue, framework, values,
-                             {field: str(broken)})
+                             {broken.field or "kind": broken.message})
     outbox.extend(following.notices_for(db, settings, publication))
     web.add_flash(f"Published as publication number {publication.number}. It is now public.")
     return redirect(f"/organisations/{access.organisation.slug}/publications/"

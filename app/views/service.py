@@ -23,9 +23,9 @@ from app.audit.service import record
 from app.caching import bump_public_version
 from app.config import Settings
 from app.email import compose
+from app.errors import DomainError
 from app.frameworks import Framework
 from app.organisations.models import Organisation
-from app.organisations.service import RuleBroken
 from app.publications import repository as publications
 from app.publications.models import REPLY_KIND, VIEW_KIND, Publication
 from app.publications.service import PUBLISHED_FILES, Check
@@ -39,7 +39,7 @@ from app.views.snapshot import (
     published_markers,
 )
 
-__all__ = ["VIEW", "RuleBroken", "checklist", "publish_reply", "publish_view", "side_by_side",
+__all__ = ["VIEW", "DomainError", "checklist", "publish_reply", "publish_view", "side_by_side",
            "side_by_side_in_area", "side_by_side_of", "start_view"]
 
 
@@ -50,17 +50,20 @@ def start_view(db: Session, *, actor_id: int, organisation: Organisation, about:
     """A new draft view of `about`, another organisation's published assessment."""
     about_organisation = db.get(Organisation, about.organisation_id)
     if about.organisation_id == organisation.id:
-        raise RuleBroken("Choose another organisation: a view is of someone else's markers")
+        raise DomainError("Choose another organisation: a view is of someone else's markers",
+                          field="about")
     if (about_organisation is None or not about_organisation.is_listed
             or about.hidden_reason is not None
             or repository.latest_assessed(db, about.organisation_id, framework.id) != about):
-        raise RuleBroken("Choose an organisation's latest published assessment from the list")
+        raise DomainError("Choose an organisation's latest published assessment from the list",
+                          field="about")
     existing = [view for view in assessments.views_by(db, organisation.id or 0)
                 if view.subject_organisation_id == about.organisation_id
                 and view.framework_id == framework.id]
     if existing:
-        raise RuleBroken(f"Your organisation is already writing a view of "
-                         f"{about_organisation.name} for {framework.title}: carry on with it")
+        raise DomainError(f"Your organisation is already writing a view of "
+                          f"{about_organisation.name} for {framework.title}: carry on with it",
+                          field="about")
     view = Assessment(organisation_id=organisation.id or 0,
                       subject_organisation_id=about.organisation_id,
                       framework_id=framework.id, framework_version=framework.version, name="",
@@ -87,7 +90,8 @@ def look_at_newer(db: Session, *, actor_id: int, view: Assessment) -> Publicatio
     """Make the view about the organisation viewed's newest publication."""
     latest = newer_publication(db, view)
     if latest is None:
-        raise RuleBroken("Your view is already about their latest publication")
+        raise DomainError("Your view is already about their latest publication",
+                          status_code=409)
     before = view.about_publication_id
     view.about_publication_id = latest.id
     db.add(view)
@@ -163,7 +167,7 @@ def publish_view(db: Session, *, actor_id: int, view: Assessment,
                                           about_organisation=about_organisation, base=base)
                 if not c.done]
     if problems:
-        raise RuleBroken("Not ready to publish: " + "; ".join(problems))
+        raise DomainError("Not ready to publish: " + "; ".join(problems), field="publish")
     snapshot = preview(db, view=view, organisation=organisation,
                        about_organisation=about_organisation, framework=framework, today=today)
     assert snapshot is not None
@@ -192,9 +196,10 @@ def preview_reply(db: Session, *, organisation: Organisation, view_publication: 
     viewer = db.get(Organisation, view_publication.organisation_id)
     if view_publication.kind != VIEW_KIND \
             or view_publication.about_organisation_id != organisation.id or viewer is None:
-        raise RuleBroken("You can only reply to a view of your own organisation")
+        raise DomainError("You can only reply to a view of your own organisation",
+                          field="overall")
     if not overall.strip():
-        raise RuleBroken("Enter your reply")
+        raise DomainError("Enter your reply", field="overall")
     return build_reply_snapshot(db, organisation=organisation,
                                 view_publication=view_publication, viewer=viewer,
                                 framework=framework, overall=overall.strip(),

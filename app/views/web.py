@@ -27,11 +27,11 @@ from app.deps import (
     ViewerAccess,
     WebSessionDep,
 )
+from app.errors import DomainError
 from app.following import service as following
 from app.forms import DbInt, Errors, form_values, parse
 from app.frameworks import Framework, FrameworkCatalogue
 from app.organisations.models import Organisation, Role
-from app.organisations.service import RuleBroken
 from app.publications.models import Publication
 from app.publications.snapshot import view_markers
 from app.responses import redirect
@@ -113,8 +113,9 @@ async def start(request: Request, access: EditorAccess, db: SessionDep,
         view = service.start_view(db, actor_id=access.user.id or 0,
                                   organisation=access.organisation, about=about,
                                   framework=framework)
-    except RuleBroken as broken:
-        return _list_page(request, access, db, catalogue, values, {"about": str(broken)})
+    except DomainError as broken:
+        return _list_page(request, access, db, catalogue, values,
+                          {broken.field or "about": broken.message})
     web.add_flash("You have started a view. Rate the markers with the people you support.")
     return redirect(view_url(access, view))
 
@@ -174,9 +175,9 @@ async def reply(request: Request, publication_id: DbInt, access: OwnerAccess, db
             return _received_page(request, access, db, publication, viewer, values, {},
                                   preview=service.preview_reply(db, **words))
         reply_ = service.publish_reply(db, actor_id=access.user.id or 0, **words)
-    except RuleBroken as broken:
+    except DomainError as broken:
         return _received_page(request, access, db, publication, viewer, values,
-                              {"overall": str(broken)})
+                              {broken.field or "overall": broken.message})
     outbox.extend(service.reply_emails(db, settings, reply=reply_,
                                        organisation=access.organisation, viewer=viewer))
     outbox.extend(following.notices_for(db, settings, reply_))
@@ -210,10 +211,7 @@ def view_page(request: Request, view_id: DbInt, access: ViewerAccess, db: Sessio
 def look_at_newer(view_id: DbInt, access: EditorAccess, db: SessionDep,
                   catalogue: CatalogueDep, web: WebSessionDep) -> Response:
     view, _framework, about = load_view(db, access, view_id, catalogue)
-    try:
-        latest = service.look_at_newer(db, actor_id=access.user.id or 0, view=view)
-    except RuleBroken as broken:
-        raise HTTPException(409, str(broken)) from broken
+    latest = service.look_at_newer(db, actor_id=access.user.id or 0, view=view)
     web.add_flash(f"Your view is now about {about.name}'s publication of "
                   f"{latest.published_on.strftime('%-d %B %Y')}.")
     return redirect(view_url(access, view))
@@ -252,9 +250,9 @@ def publish(request: Request, view_id: DbInt, access: OwnerAccess, db: SessionDe
             db, actor_id=access.user.id or 0, view=view, organisation=access.organisation,
             about_organisation=about, framework=framework, today=today(),
             upload_dir=settings.upload_dir, base=view_url(access, view))
-    except RuleBroken as broken:
+    except DomainError as broken:
         return _publish_page(request, access, db, view, framework, about,
-                             {"publish": str(broken)})
+                             {broken.field or "publish": broken.message})
     outbox.extend(service.view_emails(db, settings, publication=publication,
                                       viewer=access.organisation, about_organisation=about))
     outbox.extend(following.notices_for(db, settings, publication))
