@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Generic, TypeVar
 
 from fastapi import FastAPI, Request
@@ -28,6 +29,15 @@ class DomainError(Exception):
         self.message = message
         self.field = field
         self.status_code = status_code
+
+
+class Problems(DomainError):
+    """Several rules broken by one form: `errors` has each message at its field."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        field, message = next(iter(errors.items()))
+        super().__init__(message, field=field)
+        self.errors = dict(errors)
 
 
 class Stale(DomainError, Generic[T]):

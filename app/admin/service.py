@@ -15,13 +15,13 @@ from app.admin.forms import AuditFilter
 from app.admin.repository import AuditRow, Page
 from app.audit.service import record
 from app.clock import now
-from app.errors import DomainError
+from app.errors import DomainError, Problems
 from app.forms import Errors, check_email, check_password
 from app.organisations.models import Membership, Organisation, OrganisationArea, Role
 from app.search import service as search
 from app.search.service import Hit
 
-__all__ = ["DomainError", "FilterProblem", "audit_log", "check_merge", "create_user", "hide",
+__all__ = ["DomainError", "Problems", "audit_log", "check_merge", "create_user", "hide",
            "merge", "merge_candidates", "not_a_duplicate", "plan_merge", "set_admin",
            "set_disabled", "set_verified", "unhide"]
 
@@ -278,14 +278,6 @@ def create_user(db: Session, *, email: str, password: str, name: str | None = No
 
 # Audit log ----------------------------------------------------------------------------------
 
-class FilterProblem(Exception):
-    """Filters that name something that does not exist; `errors` says which, by field."""
-
-    def __init__(self, errors: Errors) -> None:
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
-
-
 def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
@@ -306,7 +298,7 @@ def audit_log(db: Session, *, filters: AuditFilter, actions: list[str],
     if filters.action and filters.action not in actions:
         errors["action"] = "Choose an action from the list"
     if errors:
-        raise FilterProblem(errors)
+        raise Problems(errors)  # filters naming something that does not exist
     return repository.audit_page(
         db, organisation_id=organisation.id if organisation else None,
         actor_id=user.id if user else None, action=filters.action or None,

@@ -346,7 +346,7 @@ def audit(request: Request, db: SessionDep) -> Response:
         try:
             page = service.audit_log(db, filters=filters, actions=actions,
                                      number=page_number(request.query_params.get("page")))
-        except service.FilterProblem as problem:
+        except service.Problems as problem:
             errors = problem.errors
     return render(request, "admin/audit.html", {
         "values": values, "errors": errors, "page": page,

@@ -11,14 +11,41 @@ from sqlmodel import Session, col, delete
 
 from app.audit.service import record
 from app.clock import now
-from app.errors import DomainError, Stale
+from app.errors import DomainError, Problems, Stale
+from app.frameworks import Framework
 from app.plans import repository
 from app.plans.models import Action, ActionStatus, ActionUpdate, Priority
 
 
+def priority_problems(framework: Framework, chosen: dict[str, str]) -> dict[str, str]:
+    """What stops `chosen` (marker code → why) being the priorities: each needs a reason,
+    and there must be at least the framework's minimum. Empty when nothing does."""
+    errors = {f"why-{code}": f"Say why {code} is a priority"
+              for code, why in chosen.items() if not why.strip()}
+    if len(chosen) < framework.min_priorities:
+        errors = {"priority": f"Choose at least {framework.min_priorities} priorities; you "
+                              f"chose {len(chosen)}", **errors}
+    return errors
+
+
+def choose_priorities(db: Session, *, actor_id: int, organisation_id: int, assessment_id: int,
+                      framework: Framework, chosen: dict[str, str]) -> dict[str, str]:
+    """Make `chosen` the priorities if they keep the rules (`priority_problems`), else raise
+    Problems. Codes that are not the framework's markers are left out. Returns what was
+    chosen."""
+    chosen = {code: why for code, why in chosen.items() if framework.marker(code) is not None}
+    problems = priority_problems(framework, chosen)
+    if problems:
+        raise Problems(problems)
+    set_priorities(db, actor_id=actor_id, organisation_id=organisation_id,
+                   assessment_id=assessment_id, chosen=chosen)
+    return chosen
+
+
 def set_priorities(db: Session, *, actor_id: int, organisation_id: int, assessment_id: int,
                    chosen: dict[str, str]) -> None:
-    """Replace the assessment's priorities with `chosen` (marker code → why)."""
+    """Replace the assessment's priorities with `chosen` (marker code → why), unchecked: a
+    draft may have fewer than the minimum (`choose_priorities` keeps the rules)."""
     before = {p.marker_code: p.why for p in repository.priorities_of(db, assessment_id)}
     db.exec(delete(Priority).where(col(Priority.assessment_id) == assessment_id))
     for code, why in chosen.items():
@@ -48,6 +75,16 @@ class ActionChange:
         return {"title": self.title, "description": self.description,
                 "marker_codes": self.marker_codes, "owner": self.owner, "due_on": self.due_on,
                 "status": self.status.value, "dropped_reason": self.dropped_reason}
+
+
+def action_problems(framework: Framework, change: ActionChange) -> dict[str, str]:
+    """What is wrong with an action before it is saved, by form field."""
+    errors = {}
+    if any(framework.marker(code) is None for code in change.marker_codes):
+        errors["marker_codes"] = "Choose markers from the list"
+    if change.status == ActionStatus.dropped and not change.dropped_reason.strip():
+        errors["dropped_reason"] = "Say why the action was dropped"
+    return errors
 
 
 def add_action(db: Session, *, actor_id: int, organisation_id: int, framework_id: str,

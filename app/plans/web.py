@@ -24,7 +24,7 @@ from app.deps import (
     ViewerAccess,
     WebSessionDep,
 )
-from app.errors import DomainError, Stale
+from app.errors import DomainError, Problems, Stale
 from app.following import service as following
 from app.forms import DbInt, date_from_parts, form_values, parse
 from app.frameworks import Framework
@@ -84,18 +84,15 @@ async def save_priorities(request: Request, assessment_id: DbInt, access: Editor
     values = form_values(await request.form())
     picked = values.get("priority", [])
     picked = [picked] if isinstance(picked, str) else picked
-    chosen = {code: str(values.get(f"why-{code}", "")) for code in picked
-              if framework.marker(code) is not None}
-    errors = {f"why-{code}": f"Say why {code} is a priority" for code, why in chosen.items()
-              if not why}
-    if len(chosen) < framework.min_priorities:
-        errors = {"priority": f"Choose at least {framework.min_priorities} priorities; you "
-                              f"chose {len(chosen)}", **errors}
-    if errors:
-        return _priorities_page(request, access, db, catalogue, assessment_id, chosen, errors)
-    service.set_priorities(db, actor_id=access.user.id or 0,
-                           organisation_id=access.organisation.id or 0,
-                           assessment_id=assessment.id or 0, chosen=chosen)
+    chosen = {code: str(values.get(f"why-{code}", "")) for code in picked}
+    try:
+        chosen = service.choose_priorities(db, actor_id=access.user.id or 0,
+                                           organisation_id=access.organisation.id or 0,
+                                           assessment_id=assessment.id or 0,
+                                           framework=framework, chosen=chosen)
+    except Problems as problems:
+        return _priorities_page(request, access, db, catalogue, assessment_id, chosen,
+                                problems.errors)
     web.add_flash(f"You have chosen {len(chosen)} priorities.")
     return redirect(f"/manage/{access.organisation.slug}/plans/{framework.id}")
 
@@ -132,19 +129,15 @@ async def _action_change(request: Request, framework: Framework
     due_on, due_error = date_from_parts(values, "due_on", "the date it is due by")
     if due_error:
         errors["due_on"] = due_error
-    if form is not None:
-        unknown = [c for c in form.marker_codes if framework.marker(c) is None]
-        if unknown:
-            errors["marker_codes"] = "Choose markers from the list"
-        if form.status == ActionStatus.dropped and not form.dropped_reason.strip():
-            errors["dropped_reason"] = "Say why the action was dropped"
-    if form is None or errors:
+    if form is None:
         return form, values, errors, None
-    return form, values, errors, service.ActionChange(
+    change = service.ActionChange(
         title=form.title, description=form.description, marker_codes=form.marker_codes,
         owner=form.owner, due_on=due_on, status=form.status,
         dropped_reason=form.dropped_reason.strip() if form.status == ActionStatus.dropped
         else "")
+    errors.update(service.action_problems(framework, change))
+    return form, values, errors, None if errors else change
 
 
 @router.post("/manage/{slug}/plans/{framework_id}/actions")

@@ -216,7 +216,7 @@ def test_audit_log_filters_say_what_is_unknown(database_url: str) -> None:
     with Session(engine_for(database_url)) as db:
         filters = AuditFilter(organisation="nowhere", user="nobody@example.org",
                               action="made.up")
-        with pytest.raises(service.FilterProblem) as problem:
+        with pytest.raises(service.Problems) as problem:
             service.audit_log(db, filters=filters, actions=["user.login"], number=1)
         assert problem.value.errors == {
             "organisation": "There is no organisation with this slug",
