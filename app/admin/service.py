@@ -12,9 +12,10 @@ from app.accounts.models import User
 from app.accounts.security import hash_password
 from app.admin import repository
 from app.admin.forms import AuditFilter
-from app.admin.repository import AuditRow, Page
+from app.admin.repository import AuditRow
 from app.audit.service import record
 from app.clock import now
+from app.db import Page
 from app.errors import DomainError, Problems
 from app.forms import Errors, check_email, check_password
 from app.organisations.models import Membership, Organisation, OrganisationArea, Role

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from starlette.responses import Response
@@ -18,20 +17,19 @@ from app.admin.forms import (
     MergeForm,
     OrganisationFilter,
     UserFilter,
-    page_number,
 )
-from app.admin.repository import Page
 from app.audit.models import AuditEvent
 from app.clock import today
+from app.db import Page
 from app.deps import AdminUser, CatalogueDep, SessionDep, WebSessionDep, require_admin
-from app.forms import DbInt, Errors, form_values, parse
+from app.forms import DbInt, Errors, form_values, page_number, parse
 from app.moderation import repository as moderation
 from app.moderation import service as moderation_service
 from app.moderation.forms import HidePublicationForm
 from app.moderation.models import ConcernReport
 from app.organisations.models import KIND_LABELS, Organisation, OrganisationKind
 from app.publications.models import Publication, publication_kind_label
-from app.responses import redirect
+from app.responses import pagination, redirect
 from app.templating import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False,
@@ -42,30 +40,9 @@ def _query(request: Request, *names: str) -> dict[str, str]:
     return {name: request.query_params.get(name, "").strip() for name in names}
 
 
-def pagination(request: Request, page: Page[Any]) -> dict[str, Any] | None:
-    """The GOV.UK pagination component's links, keeping the filters in the address."""
-    if page.pages <= 1:
-        return None
-
-    def href(number: int) -> str:
-        params = {key: value for key, value in request.query_params.items() if key != "page"}
-        return f"{request.url.path}?{urlencode({**params, 'page': number})}"
-
-    items: list[dict[str, Any]] = []
-    shown = 0
-    for number in range(1, page.pages + 1):
-        if number in (1, page.pages) or abs(number - page.number) <= 2:
-            if shown and number - shown > 1:
-                items.append({"ellipsis": True})
-            items.append({"number": number, "href": href(number),
-                          "current": number == page.number})
-            shown = number
-    return {
-        "items": items,
-        "previous": {"href": href(page.number - 1)} if page.number > 1 else None,
-        "next": {"href": href(page.number + 1)} if page.number < page.pages else None,
-        "landmarkLabel": "Pages",
-    }
+def _pagination(request: Request, page: Page[Any]) -> dict[str, Any] | None:
+    return pagination(request, page, {key: value for key, value in request.query_params.items()
+                                      if key != "page"})
 
 
 # Dashboard ----------------------------------------------------------------------------------
@@ -96,7 +73,7 @@ def organisations(request: Request, db: SessionDep) -> Response:
                                              number=page_number(request.query_params.get("page")))
     return render(request, "admin/organisations.html", {
         "values": values, "errors": errors, "statuses": STATUSES, "page": page,
-        "pagination": pagination(request, page) if page else None, "kind_label": kind_label})
+        "pagination": _pagination(request, page) if page else None, "kind_label": kind_label})
 
 
 def _organisation_or_404(db: SessionDep, organisation_id: int) -> Organisation:
@@ -242,7 +219,7 @@ def users(request: Request, db: SessionDep) -> Response:
                                      number=page_number(request.query_params.get("page")))
     return render(request, "admin/users.html", {
         "values": values, "errors": errors, "page": page,
-        "pagination": pagination(request, page) if page else None})
+        "pagination": _pagination(request, page) if page else None})
 
 
 def _user_or_404(db: SessionDep, user_id: int) -> User:
@@ -350,7 +327,7 @@ def audit(request: Request, db: SessionDep) -> Response:
             errors = problem.errors
     return render(request, "admin/audit.html", {
         "values": values, "errors": errors, "page": page,
-        "pagination": pagination(request, page) if page else None,
+        "pagination": _pagination(request, page) if page else None,
         "actions": [("", "Any action"), *((action, action) for action in actions)],
         "who": who, "changes": changes})
 

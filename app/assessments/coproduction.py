@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
@@ -17,6 +16,7 @@ from app.assessments import repository
 from app.assessments.models import CoProduction
 from app.audit.service import record
 from app.clock import now
+from app.db import save_if_version
 from app.errors import Stale
 
 
@@ -84,13 +84,8 @@ def save_co_production(db: Session, *, actor_id: int, organisation_id: int,
     if seen_version != current.version:
         raise Stale(current)
     before = values_of(current)
-    result = db.execute(
-        update(CoProduction)
-        .where(col(CoProduction.id) == current.id, col(CoProduction.version) == seen_version)
-        .values(**values, version=seen_version + 1, updated_by_id=actor_id, updated_at=now())
-    )
-    db.refresh(current)
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if not save_if_version(db, current, seen_version,
+                           {**values, "updated_by_id": actor_id, "updated_at": now()}):
         raise Stale(current)
     record(db, actor_id=actor_id, action="co_production.save",
            organisation_id=organisation_id, subject=f"co_production:{current.id}",

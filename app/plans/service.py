@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import update
 from sqlmodel import Session, col, delete
 
 from app.audit.service import record
 from app.clock import now
+from app.db import save_if_version
 from app.errors import DomainError, Problems, Stale
 from app.frameworks import Framework
 from app.plans import repository
@@ -102,17 +102,13 @@ def add_action(db: Session, *, actor_id: int, organisation_id: int, framework_id
 
 def save_action(db: Session, *, actor_id: int, action: Action, seen_version: int,
                 change: ActionChange) -> Action:
-    """Save only if nobody saved since `seen_version` (the check is in the UPDATE), else
-    raise Stale with their action."""
+    """Save only if nobody saved since `seen_version`, else raise Stale with their action."""
     before = {**ActionChange(action.title, action.description, list(action.marker_codes),
                              action.owner, action.due_on, ActionStatus(action.status),
                              action.dropped_reason).as_dict(), "version": action.version}
-    result = db.execute(update(Action)
-                        .where(col(Action.id) == action.id, col(Action.version) == seen_version)
-                        .values(**change.as_dict(), version=seen_version + 1,
-                                updated_by_id=actor_id, updated_at=now()))
-    db.refresh(action)
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if not save_if_version(db, action, seen_version, {**change.as_dict(),
+                                                      "updated_by_id": actor_id,
+                                                      "updated_at": now()}):
         raise Stale(action)
     record(db, actor_id=actor_id, action="action.save", organisation_id=action.organisation_id,
            subject=f"action:{action.id}", before=before,
