@@ -50,7 +50,7 @@ from app.publications import repository as publications
 from app.publications.models import ALL_KIND_LABELS, OWN_KINDS
 from app.responses import redirect
 from app.templating import render
-from app.views import service as views
+from app.views import comparison as views
 
 router = APIRouter(include_in_schema=False)
 
