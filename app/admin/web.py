@@ -27,7 +27,10 @@ from app.moderation import repository as moderation
 from app.moderation import service as moderation_service
 from app.moderation.forms import HidePublicationForm
 from app.moderation.models import ConcernReport
-from app.organisations.models import KIND_LABELS, Organisation, OrganisationKind
+from app.organisations.models import (
+    Organisation,
+    organisation_kind_label,
+)
 from app.publications.models import Publication, publication_kind_label
 from app.responses import pagination, redirect
 from app.templating import render
@@ -56,13 +59,6 @@ def dashboard(request: Request, db: SessionDep, catalogue: CatalogueDep) -> Resp
 
 # Organisations ------------------------------------------------------------------------------
 
-def kind_label(kind: str) -> str:
-    try:
-        return KIND_LABELS[OrganisationKind(kind)]
-    except ValueError:
-        return kind
-
-
 @router.get("/organisations")
 def organisations(request: Request, db: SessionDep) -> Response:
     values = _query(request, "q", "status")
@@ -73,7 +69,8 @@ def organisations(request: Request, db: SessionDep) -> Response:
                                              number=page_number(request.query_params.get("page")))
     return render(request, "admin/organisations.html", {
         "values": values, "errors": errors, "statuses": STATUSES, "page": page,
-        "pagination": _pagination(request, page) if page else None, "kind_label": kind_label})
+        "pagination": _pagination(request, page) if page else None,
+        "organisation_kind_label": organisation_kind_label})
 
 
 def _organisation_or_404(db: SessionDep, organisation_id: int) -> Organisation:
@@ -92,7 +89,7 @@ def _organisation_page(request: Request, db: SessionDep, catalogue: CatalogueDep
     others = repository.organisations_pointing_at(db, organisation.id)
     return render(request, "admin/organisation.html", {
         "organisation": organisation,
-        "kind": kind_label(organisation.kind),
+        "kind": organisation_kind_label(organisation.kind),
         "areas": repository.areas_by_organisation(db, [organisation.id]).get(organisation.id,
                                                                               []),
         "members": repository.members_of(db, organisation.id),
@@ -339,7 +336,7 @@ def concerns(request: Request, db: SessionDep) -> Response:
     return render(request, "admin/concerns.html", {
         "open": moderation.concerns(db, open_only=True),
         "closed": moderation.concerns(db, open_only=False, limit=50),
-        "kind_label": publication_kind_label})
+        "publication_kind_label": publication_kind_label})
 
 
 @router.post("/concerns/{concern_id}/close")

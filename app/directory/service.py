@@ -20,7 +20,12 @@ from app.db import Page, page_count
 from app.directory import repository
 from app.directory.repository import AreaRow, Filters, PublicationRow, StatusRules
 from app.frameworks import FrameworkCatalogue
-from app.organisations.models import KIND_LABELS, Organisation, OrganisationKind
+from app.organisations.models import (
+    KIND_LABELS,
+    Organisation,
+    OrganisationKind,
+    organisation_kind_label,
+)
 from app.organisations.status import STATUS_LABELS, CommitmentStatus, status_label
 from app.publications.models import PublicationKind
 from app.search import service as search_service
@@ -41,10 +46,6 @@ def rules_for(catalogue: FrameworkCatalogue, today: date) -> StatusRules:
     return StatusRules(today=today,
                        due_days={framework.id: framework.plan_due_days
                                  for framework in catalogue})
-
-
-def kind_label(kind: str) -> str:
-    return KINDS.get(kind, kind)
 
 
 def default_sort(q: str) -> str:
@@ -168,7 +169,7 @@ def cards(db: Session, organisations: Sequence[Organisation], rules: StatusRules
             key=lambda view: order.get(view.framework_id, len(order)))
         found.append(OrganisationCard(
             id=organisation.id, slug=organisation.slug, name=organisation.name,
-            kind=organisation.kind, kind_label=kind_label(organisation.kind),
+            kind=organisation.kind, kind_label=organisation_kind_label(organisation.kind),
             description=organisation.description, website=organisation.website,
             org_ids=organisation.org_ids.split(), verified=organisation.verified,
             latitude=organisation.latitude, longitude=organisation.longitude,

@@ -30,6 +30,15 @@ KIND_LABELS = {
 }
 
 
+def organisation_kind_label(kind: str) -> str:
+    """An organisation's kind in words ("Council"); a kind no longer offered, as stored.
+    (`publication_kind_label` is the other kind: a plan, a progress report, a view.)"""
+    try:
+        return KIND_LABELS[OrganisationKind(kind)]
+    except ValueError:
+        return kind
+
+
 class Role(StrEnum):
     viewer = "viewer"
     editor = "editor"

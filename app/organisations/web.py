@@ -44,6 +44,7 @@ from app.organisations.models import (
     Membership,
     Organisation,
     Role,
+    organisation_kind_label,
 )
 from app.organisations.status import STATUS_LABELS, STATUS_MEANINGS
 from app.publications import repository as publications
@@ -359,7 +360,7 @@ def public_profile(request: Request, slug: str, db: SessionDep,
         "views_given": views.views_given(db, organisation),
         "file_base": f"/organisations/{slug}/publications/{latest.number}/files"
         if latest else None,
-        "kind_label": KIND_LABELS.get(organisation.kind, organisation.kind),  # type: ignore[call-overload]
+        "kind_label": organisation_kind_label(organisation.kind),
         "areas": repository.areas_of(db, organisation.id),
         "commitments": service.commitment_views(db, organisation.id, catalogue, today()),
         "status_labels": STATUS_LABELS, "status_meanings": STATUS_MEANINGS,
