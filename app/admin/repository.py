@@ -1,4 +1,4 @@
-"""Every query the site admin pages make."""
+"""The lists and counts of the site admin pages (the service makes the changes)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every query behind the public directory, areas, regions, map, home figures and API.
+"""The queries behind the public directory, areas, regions, map, home figures and API.
 
 Only listed organisations (confirmed, public, not hidden, not merged) ever come out of here.
 Commitment statuses are worked out in SQL by `status_rows()`, which follows the rules of

@@ -1,4 +1,4 @@
-"""Every query about followers and the feeds."""
+"""Reading followers and the feeds."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every query about organisations, areas and members."""
+"""Reading organisations, their areas and members."""
 
 from __future__ import annotations
 

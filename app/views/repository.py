@@ -1,4 +1,4 @@
-"""Every query about view and reply publications (a view's draft is an assessment: its
+"""Reading view and reply publications (a view's draft is an assessment: its
 queries are app/assessments/repository.py's)."""
 
 from __future__ import annotations
