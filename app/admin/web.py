@@ -113,50 +113,50 @@ def organisation_page(request: Request, organisation_id: DbInt, db: SessionDep,
 
 @router.post("/organisations/{organisation_id}/verify")
 def verify(organisation_id: DbInt, db: SessionDep, admin: AdminUser,
-           web: WebSessionDep) -> Response:
+           session: WebSessionDep) -> Response:
     organisation = _organisation_or_404(db, organisation_id)
     service.set_verified(db, actor=admin, organisation=organisation, verified=True)
-    web.add_flash(f"{organisation.name} is now verified.")
+    session.add_flash(f"{organisation.name} is now verified.")
     return redirect(f"/admin/organisations/{organisation_id}")
 
 
 @router.post("/organisations/{organisation_id}/unverify")
 def unverify(organisation_id: DbInt, db: SessionDep, admin: AdminUser,
-             web: WebSessionDep) -> Response:
+             session: WebSessionDep) -> Response:
     organisation = _organisation_or_404(db, organisation_id)
     service.set_verified(db, actor=admin, organisation=organisation, verified=False)
-    web.add_flash(f"{organisation.name} is no longer marked as verified.")
+    session.add_flash(f"{organisation.name} is no longer marked as verified.")
     return redirect(f"/admin/organisations/{organisation_id}")
 
 
 @router.post("/organisations/{organisation_id}/hide")
 async def hide(request: Request, organisation_id: DbInt, db: SessionDep,
-               catalogue: CatalogueDep, admin: AdminUser, web: WebSessionDep) -> Response:
+               catalogue: CatalogueDep, admin: AdminUser, session: WebSessionDep) -> Response:
     organisation = _organisation_or_404(db, organisation_id)
     values = form_values(await request.form())
     form, errors = parse(HideForm, values)
     if form is None:
         return _organisation_page(request, db, catalogue, organisation, values, errors)
     service.hide(db, actor=admin, organisation=organisation, reason=form.reason)
-    web.add_flash(f"{organisation.name} is now hidden from the public.")
+    session.add_flash(f"{organisation.name} is now hidden from the public.")
     return redirect(f"/admin/organisations/{organisation_id}")
 
 
 @router.post("/organisations/{organisation_id}/unhide")
 def unhide(organisation_id: DbInt, db: SessionDep, admin: AdminUser,
-           web: WebSessionDep) -> Response:
+           session: WebSessionDep) -> Response:
     organisation = _organisation_or_404(db, organisation_id)
     service.unhide(db, actor=admin, organisation=organisation)
-    web.add_flash(f"{organisation.name} is shown to the public again.")
+    session.add_flash(f"{organisation.name} is shown to the public again.")
     return redirect(f"/admin/organisations/{organisation_id}")
 
 
 @router.post("/organisations/{organisation_id}/not-duplicate")
 def not_duplicate(organisation_id: DbInt, db: SessionDep, admin: AdminUser,
-                  web: WebSessionDep) -> Response:
+                  session: WebSessionDep) -> Response:
     organisation = _organisation_or_404(db, organisation_id)
     service.not_a_duplicate(db, actor=admin, organisation=organisation)
-    web.add_flash(f"{organisation.name} is no longer flagged as a possible duplicate.")
+    session.add_flash(f"{organisation.name} is no longer flagged as a possible duplicate.")
     return redirect(f"/admin/organisations/{organisation_id}")
 
 
@@ -190,7 +190,7 @@ def merge_page(request: Request, organisation_id: DbInt, db: SessionDep) -> Resp
 
 @router.post("/organisations/{organisation_id}/merge")
 async def merge(request: Request, organisation_id: DbInt, db: SessionDep, admin: AdminUser,
-                web: WebSessionDep) -> Response:
+                session: WebSessionDep) -> Response:
     source = _organisation_or_404(db, organisation_id)
     values = form_values(await request.form())
     form, _errors = parse(MergeForm, values)
@@ -200,7 +200,7 @@ async def merge(request: Request, organisation_id: DbInt, db: SessionDep, admin:
     except service.DomainError:
         return _merge_page(request, db, source, {"target": values.get("target", "")})
     service.merge(db, actor=admin, source=source, target=target, on=today())
-    web.add_flash(f"{source.name} has been merged into {target.name}.")
+    session.add_flash(f"{source.name} has been merged into {target.name}.")
     return redirect(f"/admin/organisations/{target.id}")
 
 
@@ -239,7 +239,7 @@ def user_page(request: Request, user_id: DbInt, db: SessionDep, admin: AdminUser
     return _user_page(request, db, _user_or_404(db, user_id), admin)
 
 
-def _change_user(request: Request, db: SessionDep, admin: User, web: WebSessionDep,
+def _change_user(request: Request, db: SessionDep, admin: User, session: WebSessionDep,
                  user_id: int, *, disabled: bool | None = None, is_admin: bool | None = None,
                  message: str) -> Response:
     user = _user_or_404(db, user_id)
@@ -250,35 +250,35 @@ def _change_user(request: Request, db: SessionDep, admin: User, web: WebSessionD
             service.set_admin(db, actor=admin, user=user, admin=is_admin)
     except service.DomainError as broken:
         return _user_page(request, db, user, admin, {broken.field or "actions": broken.message})
-    web.add_flash(message.format(name=user.name))
+    session.add_flash(message.format(name=user.name))
     return redirect(f"/admin/users/{user_id}")
 
 
 @router.post("/users/{user_id}/disable")
 def disable_user(request: Request, user_id: DbInt, db: SessionDep, admin: AdminUser,
-                 web: WebSessionDep) -> Response:
-    return _change_user(request, db, admin, web, user_id, disabled=True,
+                 session: WebSessionDep) -> Response:
+    return _change_user(request, db, admin, session, user_id, disabled=True,
                         message="{name} can no longer log in.")
 
 
 @router.post("/users/{user_id}/enable")
 def enable_user(request: Request, user_id: DbInt, db: SessionDep, admin: AdminUser,
-                web: WebSessionDep) -> Response:
-    return _change_user(request, db, admin, web, user_id, disabled=False,
+                session: WebSessionDep) -> Response:
+    return _change_user(request, db, admin, session, user_id, disabled=False,
                         message="{name} can log in again.")
 
 
 @router.post("/users/{user_id}/make-admin")
 def make_admin(request: Request, user_id: DbInt, db: SessionDep, admin: AdminUser,
-               web: WebSessionDep) -> Response:
-    return _change_user(request, db, admin, web, user_id, is_admin=True,
+               session: WebSessionDep) -> Response:
+    return _change_user(request, db, admin, session, user_id, is_admin=True,
                         message="{name} is now a site administrator.")
 
 
 @router.post("/users/{user_id}/remove-admin")
 def remove_admin(request: Request, user_id: DbInt, db: SessionDep, admin: AdminUser,
-                 web: WebSessionDep) -> Response:
-    return _change_user(request, db, admin, web, user_id, is_admin=False,
+                 session: WebSessionDep) -> Response:
+    return _change_user(request, db, admin, session, user_id, is_admin=False,
                         message="{name} is no longer a site administrator.")
 
 
@@ -341,12 +341,12 @@ def concerns(request: Request, db: SessionDep) -> Response:
 
 @router.post("/concerns/{concern_id}/close")
 def close_concern(concern_id: DbInt, db: SessionDep, admin: AdminUser,
-                  web: WebSessionDep) -> Response:
+                  session: WebSessionDep) -> Response:
     report = db.get(ConcernReport, concern_id)
     if report is None:
         raise HTTPException(404, "There is no concern with this number.")
     moderation_service.close_concern(db, actor=admin, report=report)
-    web.add_flash("The concern is marked as dealt with.")
+    session.add_flash("The concern is marked as dealt with.")
     return redirect("/admin/concerns")
 
 
@@ -377,7 +377,7 @@ def publication_page(request: Request, publication_id: DbInt, db: SessionDep) ->
 
 @router.post("/publications/{publication_id}/hide")
 async def hide_publication(request: Request, publication_id: DbInt, db: SessionDep,
-                           admin: AdminUser, web: WebSessionDep) -> Response:
+                           admin: AdminUser, session: WebSessionDep) -> Response:
     publication, _organisation = _publication_or_404(db, publication_id)
     values = form_values(await request.form())
     form, errors = parse(HidePublicationForm, values)
@@ -385,16 +385,16 @@ async def hide_publication(request: Request, publication_id: DbInt, db: SessionD
         return _publication_page(request, db, publication_id, values, errors)
     moderation_service.hide_publication(db, actor=admin, publication=publication,
                                         reason=form.reason)
-    web.add_flash("The publication is hidden. The public sees your reason in its place.")
+    session.add_flash("The publication is hidden. The public sees your reason in its place.")
     return redirect(f"/admin/publications/{publication_id}")
 
 
 @router.post("/publications/{publication_id}/unhide")
 def unhide_publication(publication_id: DbInt, db: SessionDep, admin: AdminUser,
-                       web: WebSessionDep) -> Response:
+                       session: WebSessionDep) -> Response:
     publication, _organisation = _publication_or_404(db, publication_id)
     moderation_service.unhide_publication(db, actor=admin, publication=publication)
-    web.add_flash("The publication is shown to the public again.")
+    session.add_flash("The publication is shown to the public again.")
     return redirect(f"/admin/publications/{publication_id}")
 
 

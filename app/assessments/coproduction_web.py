@@ -73,7 +73,7 @@ def co_production(request: Request, assessment_id: DbInt, access: ViewerAccess,
 @router.post("/manage/{slug}/assessments/{assessment_id}/co-production")
 @router.post("/manage/{slug}/views/{assessment_id}/co-production")
 async def save(request: Request, assessment_id: DbInt, access: EditorAccess, db: SessionDep,
-               catalogue: CatalogueDep, kind: KindDep, web: WebSessionDep) -> Response:
+               catalogue: CatalogueDep, kind: KindDep, session: WebSessionDep) -> Response:
     judgement = load_judgement(db, access, assessment_id, catalogue, kind)
     values = form_values(await request.form())
     if isinstance(values.get("methods"), str):
@@ -100,5 +100,5 @@ async def save(request: Request, assessment_id: DbInt, access: EditorAccess, db:
                      {**values, "version": theirs.version}, {}, status_code=409,
                      conflict=True, theirs=coproduction.values_of(theirs),
                      theirs_by=organisations.user_name(db, theirs.updated_by_id))
-    web.add_flash("Saved who took part and how.")
+    session.add_flash("Saved who took part and how.")
     return redirect(f"{judgement.base}/co-production")

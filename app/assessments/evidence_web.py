@@ -137,7 +137,7 @@ def _read(kind: str, values: dict[str, Any]) -> tuple[evidence.NewEvidence | Non
 @router.post("/manage/{slug}/views/{assessment_id}/markers/{code}/evidence")
 async def add(request: Request, assessment_id: DbInt, code: str, access: EditorAccess,
               db: SessionDep, catalogue: CatalogueDep, settings: SettingsDep,
-              kind_: KindDep, web: WebSessionDep) -> Response:
+              kind_: KindDep, session: WebSessionDep) -> Response:
     judgement = load_judgement(db, access, assessment_id, catalogue, kind_)
     rating = load_rating(db, judgement, code)
     form = await request.form()
@@ -172,7 +172,7 @@ async def add(request: Request, assessment_id: DbInt, code: str, access: EditorA
     evidence.add_evidence(db, actor_id=access.user.id or 0,
                           organisation_id=access.organisation.id or 0, rating=rating,
                           new=new, stored=stored, upload_dir=settings.upload_dir)
-    web.add_flash(f"Your {KIND_NAMES[kind]} has been added to {code}.")
+    session.add_flash(f"Your {KIND_NAMES[kind]} has been added to {code}.")
     return redirect(f"{judgement.base}/markers/{code}#evidence-heading")
 
 
@@ -214,14 +214,14 @@ def download(assessment_id: DbInt, evidence_id: DbInt, access: ViewerAccess, db:
 @router.post("/manage/{slug}/views/{assessment_id}/evidence/{evidence_id}/delete")
 def delete(assessment_id: DbInt, evidence_id: DbInt, access: EditorAccess, db: SessionDep,
            catalogue: CatalogueDep, settings: SettingsDep, kind_: KindDep,
-           web: WebSessionDep) -> Response:
+           session: WebSessionDep) -> Response:
     judgement, item, rating = _load_evidence(db, access, assessment_id, evidence_id,
                                              catalogue, kind_)
     kind = KIND_NAMES.get(item.kind, "evidence")
     evidence.delete_evidence(db, actor_id=access.user.id or 0,
                              organisation_id=access.organisation.id or 0, item=item,
                              upload_dir=settings.upload_dir)
-    web.add_flash(f"The {kind} has been deleted from {rating.marker_code}.")
+    session.add_flash(f"The {kind} has been deleted from {rating.marker_code}.")
     return redirect(f"{judgement.base}/markers/{rating.marker_code}#evidence-heading")
 
 
@@ -229,7 +229,7 @@ def delete(assessment_id: DbInt, evidence_id: DbInt, access: EditorAccess, db: S
 @router.post("/manage/{slug}/views/{assessment_id}/evidence/{evidence_id}/publishable")
 async def publishable(request: Request, assessment_id: DbInt, evidence_id: DbInt,
                       access: EditorAccess, db: SessionDep, catalogue: CatalogueDep,
-                      kind: KindDep, web: WebSessionDep) -> Response:
+                      kind: KindDep, session: WebSessionDep) -> Response:
     judgement, item, rating = _load_evidence(db, access, assessment_id, evidence_id,
                                              catalogue, kind)
     form, errors = parse(PublishableForm, form_values(await request.form()))
@@ -242,7 +242,7 @@ async def publishable(request: Request, assessment_id: DbInt, evidence_id: DbInt
     except evidence.NotAllowed as refused:
         return _marker_page(request, access, db, judgement, rating,
                             {f"evidence-{item.id}": refused.message}, {}, None)
-    web.add_flash("This evidence may now be published." if item.publishable
+    session.add_flash("This evidence may now be published." if item.publishable
                   else "This evidence is now private.")
     return redirect(f"{judgement.base}/markers/{rating.marker_code}#evidence-{item.id}")
 
@@ -251,7 +251,7 @@ async def publishable(request: Request, assessment_id: DbInt, evidence_id: DbInt
 @router.post("/manage/{slug}/views/{assessment_id}/evidence/{evidence_id}/category")
 async def category(request: Request, assessment_id: DbInt, evidence_id: DbInt,
                    access: EditorAccess, db: SessionDep, catalogue: CatalogueDep,
-                   kind: KindDep, web: WebSessionDep) -> Response:
+                   kind: KindDep, session: WebSessionDep) -> Response:
     judgement, item, rating = _load_evidence(db, access, assessment_id, evidence_id,
                                              catalogue, kind)
     form, errors = parse(CategoryForm, form_values(await request.form()))
@@ -261,5 +261,5 @@ async def category(request: Request, assessment_id: DbInt, evidence_id: DbInt,
     evidence.set_category(db, actor_id=access.user.id or 0,
                           organisation_id=access.organisation.id or 0, item=item,
                           category=form.category)
-    web.add_flash(f"This evidence now counts as: {CATEGORY_LABELS[form.category]}.")
+    session.add_flash(f"This evidence now counts as: {CATEGORY_LABELS[form.category]}.")
     return redirect(f"{judgement.base}/markers/{rating.marker_code}#evidence-{item.id}")

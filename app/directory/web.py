@@ -203,7 +203,7 @@ def admin_region(request: Request, code: str, _admin: AdminUser, db: SessionDep)
 
 @router.post("/admin/regions/{code}")
 async def save_region(request: Request, code: str, admin: AdminUser, db: SessionDep,
-                      web: WebSessionDep) -> Response:
+                      session: WebSessionDep) -> Response:
     found = _region_or_404(db, code)
     values = form_values(await request.form())
     form, errors = parse(RegionForm, values)
@@ -211,5 +211,5 @@ async def save_region(request: Request, code: str, admin: AdminUser, db: Session
         return _region_form(request, found, values, errors)
     service.update_region(db, actor_id=admin.id or 0, region=found,
                           changes=service.RegionChanges(**form.model_dump()))
-    web.add_flash(f"The {found.name} network's contact details have been saved.")
+    session.add_flash(f"The {found.name} network's contact details have been saved.")
     return RedirectResponse(f"/regions/{found.code}", status_code=303)

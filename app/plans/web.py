@@ -79,7 +79,7 @@ def priorities_page(request: Request, assessment_id: DbInt, access: ViewerAccess
 @router.post("/manage/{slug}/assessments/{assessment_id}/priorities")
 async def save_priorities(request: Request, assessment_id: DbInt, access: EditorAccess,
                           db: SessionDep, catalogue: CatalogueDep,
-                          web: WebSessionDep) -> Response:
+                          session: WebSessionDep) -> Response:
     assessment, framework = load_assessment(db, access, assessment_id, catalogue)
     values = form_values(await request.form())
     picked = values.get("priority", [])
@@ -93,7 +93,7 @@ async def save_priorities(request: Request, assessment_id: DbInt, access: Editor
     except Problems as problems:
         return _priorities_page(request, access, db, catalogue, assessment_id, chosen,
                                 problems.errors)
-    web.add_flash(f"You have chosen {len(chosen)} priorities.")
+    session.add_flash(f"You have chosen {len(chosen)} priorities.")
     return redirect(f"/manage/{access.organisation.slug}/plans/{framework.id}")
 
 
@@ -142,7 +142,7 @@ async def _action_change(request: Request, framework: Framework
 
 @router.post("/manage/{slug}/plans/{framework_id}/actions")
 async def add_action(request: Request, framework_id: str, access: EditorAccess,
-                     db: SessionDep, catalogue: CatalogueDep, web: WebSessionDep) -> Response:
+                     db: SessionDep, catalogue: CatalogueDep, session: WebSessionDep) -> Response:
     framework = _framework(access, db, catalogue, framework_id)
     _form, values, errors, change = await _action_change(request, framework)
     if change is None:
@@ -151,7 +151,7 @@ async def add_action(request: Request, framework_id: str, access: EditorAccess,
     service.add_action(db, actor_id=access.user.id or 0,
                        organisation_id=access.organisation.id or 0, framework_id=framework.id,
                        change=change)
-    web.add_flash(f"Added the action “{change.title}”.")
+    session.add_flash(f"Added the action “{change.title}”.")
     return redirect(f"/manage/{access.organisation.slug}/plans/{framework.id}")
 
 
@@ -193,7 +193,7 @@ def action_page(request: Request, framework_id: str, action_id: DbInt, access: V
 @router.post("/manage/{slug}/plans/{framework_id}/actions/{action_id}")
 async def save_action(request: Request, framework_id: str, action_id: DbInt,
                       access: EditorAccess, db: SessionDep, catalogue: CatalogueDep,
-                      web: WebSessionDep) -> Response:
+                      session: WebSessionDep) -> Response:
     framework = _framework(access, db, catalogue, framework_id)
     action = _action(db, access, framework, action_id)
     form, values, errors, change = await _action_change(request, framework)
@@ -210,7 +210,7 @@ async def save_action(request: Request, framework_id: str, action_id: DbInt,
                             {**values, "version": theirs.version}, {}, status_code=409,
                             conflict=True, theirs=_action_values(theirs),
                             theirs_by=organisations.user_name(db, theirs.updated_by_id))
-    web.add_flash(f"Saved the action “{change.title}”.")
+    session.add_flash(f"Saved the action “{change.title}”.")
     return redirect(f"/manage/{access.organisation.slug}/plans/{framework.id}")
 
 
@@ -236,7 +236,7 @@ async def move_action(request: Request, framework_id: str, action_id: DbInt,
 @router.post("/manage/{slug}/plans/{framework_id}/actions/{action_id}/updates")
 async def add_update(request: Request, framework_id: str, action_id: DbInt,
                      access: EditorAccess, db: SessionDep, catalogue: CatalogueDep,
-                     web: WebSessionDep) -> Response:
+                     session: WebSessionDep) -> Response:
     framework = _framework(access, db, catalogue, framework_id)
     action = _action(db, access, framework, action_id)
     values = form_values(await request.form())
@@ -250,7 +250,7 @@ async def add_update(request: Request, framework_id: str, action_id: DbInt,
                             update_values=values)
     service.add_update(db, actor_id=access.user.id or 0, action=action, on=on or today(),
                        note=form.note)
-    web.add_flash("Progress update added.")
+    session.add_flash("Progress update added.")
     return redirect(f"/manage/{access.organisation.slug}/plans/{framework.id}/actions/"
                     f"{action.id}")
 
@@ -307,7 +307,7 @@ def publish_page(request: Request, framework_id: str, access: ViewerAccess, db: 
 @router.post("/manage/{slug}/plans/{framework_id}/publish")
 async def publish(request: Request, framework_id: str, access: OwnerAccess, db: SessionDep,
                   catalogue: CatalogueDep, settings: SettingsDep, outbox: OutboxDep,
-                  web: WebSessionDep) -> Response:
+                  session: WebSessionDep) -> Response:
     framework = _framework(access, db, catalogue, framework_id)
     values = form_values(await request.form())
     form, errors = parse(PublishForm, values)
@@ -328,6 +328,6 @@ async def publish(request: Request, framework_id: str, access: OwnerAccess, db: 
         return _publish_page(request, access, db, catalogue, framework, values,
                              {broken.field or "kind": broken.message})
     outbox.extend(following.notices_for(db, settings, publication))
-    web.add_flash(f"Published as publication number {publication.number}. It is now public.")
+    session.add_flash(f"Published as publication number {publication.number}. It is now public.")
     return redirect(f"/organisations/{access.organisation.slug}/publications/"
                     f"{publication.number}")

@@ -57,7 +57,7 @@ def publish_page(request: Request, view_id: DbInt, access: ViewerAccess, db: Ses
 @router.post("/manage/{slug}/views/{view_id}/publish")
 def publish(request: Request, view_id: DbInt, access: OwnerAccess, db: SessionDep,
             catalogue: CatalogueDep, settings: SettingsDep, outbox: OutboxDep,
-            web: WebSessionDep) -> Response:
+            session: WebSessionDep) -> Response:
     view, framework, about = load_view(db, access, view_id, catalogue)
     try:
         publication = publishing.publish_view(
@@ -70,7 +70,7 @@ def publish(request: Request, view_id: DbInt, access: OwnerAccess, db: SessionDe
     outbox.extend(publishing.view_emails(db, settings, publication=publication,
                                       viewer=access.organisation, about_organisation=about))
     outbox.extend(following.notices_for(db, settings, publication))
-    web.add_flash(f"Your view is published as publication number {publication.number}. "
+    session.add_flash(f"Your view is published as publication number {publication.number}. "
                   f"We have told {about.name}.")
     return redirect(f"/organisations/{access.organisation.slug}/publications/"
                     f"{publication.number}")

@@ -72,7 +72,7 @@ def received_page(request: Request, publication_id: DbInt, access: ViewerAccess,
 @router.post("/manage/{slug}/views/received/{publication_id}")
 async def reply(request: Request, publication_id: DbInt, access: OwnerAccess, db: SessionDep,
                 catalogue: CatalogueDep, settings: SettingsDep, outbox: OutboxDep,
-                web: WebSessionDep) -> Response:
+                session: WebSessionDep) -> Response:
     publication, viewer, framework = _received(db, access, publication_id, catalogue)
     values = form_values(await request.form())
     form, errors = parse(ReplyForm, values)
@@ -97,5 +97,5 @@ async def reply(request: Request, publication_id: DbInt, access: OwnerAccess, db
     outbox.extend(publishing.reply_emails(db, settings, reply=reply_,
                                        organisation=access.organisation, viewer=viewer))
     outbox.extend(following.notices_for(db, settings, reply_))
-    web.add_flash(f"Your reply is published as publication number {reply_.number}.")
+    session.add_flash(f"Your reply is published as publication number {reply_.number}.")
     return redirect(f"/organisations/{access.organisation.slug}/publications/{reply_.number}")

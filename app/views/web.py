@@ -63,7 +63,7 @@ def views_page(request: Request, access: ViewerAccess, db: SessionDep,
 
 @router.post("/manage/{slug}/views")
 async def start(request: Request, access: EditorAccess, db: SessionDep,
-                catalogue: CatalogueDep, web: WebSessionDep) -> Response:
+                catalogue: CatalogueDep, session: WebSessionDep) -> Response:
     values = form_values(await request.form())
     form, errors = parse(StartViewForm, values)
     about = db.get(Publication, form.about) if form else None
@@ -79,7 +79,7 @@ async def start(request: Request, access: EditorAccess, db: SessionDep,
     except DomainError as broken:
         return _list_page(request, access, db, catalogue, values,
                           {broken.field or "about": broken.message})
-    web.add_flash("You have started a view. Rate the markers with the people you support.")
+    session.add_flash("You have started a view. Rate the markers with the people you support.")
     return redirect(view_url(access, view))
 
 
@@ -107,9 +107,9 @@ def view_page(request: Request, view_id: DbInt, access: ViewerAccess, db: Sessio
 
 @router.post("/manage/{slug}/views/{view_id}/newer")
 def look_at_newer(view_id: DbInt, access: EditorAccess, db: SessionDep,
-                  catalogue: CatalogueDep, web: WebSessionDep) -> Response:
+                  catalogue: CatalogueDep, session: WebSessionDep) -> Response:
     view, _framework, about = load_view(db, access, view_id, catalogue)
     latest = service.look_at_newer(db, actor_id=access.user.id or 0, view=view)
-    web.add_flash(f"Your view is now about {about.name}'s publication of "
+    session.add_flash(f"Your view is now about {about.name}'s publication of "
                   f"{latest.published_on.strftime('%-d %B %Y')}.")
     return redirect(view_url(access, view))
