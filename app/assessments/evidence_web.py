@@ -133,6 +133,16 @@ def _read(kind: str, values: dict[str, Any]) -> tuple[evidence.NewEvidence | Non
         publishable=_yes(quote_form.quote_publishable)), errors
 
 
+async def _store(upload: object, settings: Settings) -> evidence.StoredFile:
+    """Keep an uploaded file under a random name (off the event loop: it is read and
+    checked), or raise UploadProblem."""
+    source, name = (upload.file, upload.filename or "") \
+        if isinstance(upload, UploadFile) else (None, "")
+    return await run_in_threadpool(evidence.store_upload, source, file_name=name,
+                                   upload_dir=settings.upload_dir,
+                                   max_mb=settings.max_upload_mb)
+
+
 @router.post("/manage/{slug}/assessments/{assessment_id}/markers/{code}/evidence")
 @router.post("/manage/{slug}/views/{assessment_id}/markers/{code}/evidence")
 async def add(request: Request, assessment_id: DbInt, code: str, access: EditorAccess,
@@ -156,13 +166,8 @@ async def add(request: Request, assessment_id: DbInt, code: str, access: EditorA
     new, errors = _read(kind, values)
     stored = None
     if kind == EvidenceKind.file:
-        upload = form.get(evidence.FILE_FIELD)
-        source, name = (upload.file, upload.filename or "") \
-            if isinstance(upload, UploadFile) else (None, "")
         try:
-            stored = await run_in_threadpool(evidence.store_upload, source, file_name=name,
-                                             upload_dir=settings.upload_dir,
-                                             max_mb=settings.max_upload_mb)
+            stored = await _store(form.get(evidence.FILE_FIELD), settings)
         except evidence.UploadProblem as problem:
             errors = {evidence.FILE_FIELD: problem.message, **errors}
     if new is None or errors:
