@@ -208,7 +208,7 @@ def user_create(email: str, password: str | None, name: str | None, admin: bool,
             created = admin_service.create_user(db, email=email, password=password, name=name,
                                                 admin=admin, org_slug=org_slug, role=role)
             summary = created.email + (" (site administrator)" if admin else "")
-    except admin_service.RuleBroken as problem:
+    except admin_service.DomainError as problem:
         click.echo(f"Error: {problem}.", err=True)
         sys.exit(1)
     where = f", {role or Role.viewer.value} of {org_slug}" if org_slug else ""

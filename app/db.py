@@ -1,15 +1,20 @@
-"""The one database module: engine, naming convention, and a session per request."""
+"""The one database module: engine, naming convention, a session per request, and what
+every repository shares (a page of a longer list, a save that checks the version)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, func, inspect, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
+
+T = TypeVar("T")
+U = TypeVar("U")
 
 # Stable constraint names so that Alembic batch mode can alter SQLite tables.
 SQLModel.metadata.naming_convention = {
@@ -70,3 +75,67 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+# Pages of a longer list ---------------------------------------------------------------------
+
+def page_count(total: int, size: int) -> int:
+    """How many pages `total` rows fill, `size` a page; an empty list is one empty page."""
+    return max(1, -(-total // size))
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a longer list: its items, how many there are in all, its number (from 1)
+    and how many a page holds."""
+
+    items: list[T]
+    total: int
+    number: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return page_count(self.total, self.size)
+
+    @property
+    def first_item(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.total else 0
+
+    @property
+    def last_item(self) -> int:
+        return min(self.total, self.number * self.size)
+
+    def with_items(self, items: list[U]) -> Page[U]:
+        """The same page holding `items` (the rows made into what the page shows)."""
+        return Page(items, self.total, self.number, self.size)
+
+
+def fetch_page(db: Session, statement: Any, number: int, size: int) -> Page[Any]:
+    """Page `number` of what `statement` selects (the last page, if there are fewer)."""
+    total = int(db.scalar(select(func.count()).select_from(
+        statement.order_by(None).subquery())) or 0)
+    number = max(1, min(number, page_count(total, size)))
+    rows = db.exec(statement.offset((number - 1) * size).limit(size)).all() if total else []
+    return Page(list(rows), total, number, size)
+
+
+# Saves that check the version -----------------------------------------------------------------
+
+class Versioned(Protocol):
+    id: int | None
+    version: int
+
+
+def save_if_version(db: Session, row: Versioned, seen_version: int,
+                    values: Mapping[str, Any]) -> bool:
+    """Write `values` to `row` and raise its version, only if the version is still
+    `seen_version`: False when someone else saved first. The check is in the UPDATE itself,
+    so two saves racing each other cannot both win, on either engine. `row` is read again
+    either way; after a refusal it holds what the other person saved."""
+    table = inspect(type(row)).local_table
+    result = db.execute(update(table)
+                        .where(table.c.id == row.id, table.c.version == seen_version)
+                        .values(**values, version=seen_version + 1))
+    db.refresh(row)
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]

@@ -75,19 +75,19 @@ class Viewer:
     is_admin: bool
 
 
-def load_current_user(request: Request, web: WebSessionDep, db: SessionDep) -> User | None:
+def load_current_user(request: Request, session: WebSessionDep, db: SessionDep) -> User | None:
     """The logged-in user, or None. A disabled account, an old session epoch or a session
     its owner logged out of (a copied cookie) logs out."""
     request.state.viewer = None
-    if web.user_id is None:
+    if session.user_id is None:
         return None
     row = db.exec(select(User, EndedSession.sid)
-                  .outerjoin(EndedSession, and_(col(EndedSession.sid) == web.sid,
+                  .outerjoin(EndedSession, and_(col(EndedSession.sid) == session.sid,
                                                 col(EndedSession.user_id) == User.id))
-                  .where(User.id == web.user_id)).first()
+                  .where(User.id == session.user_id)).first()
     user, ended = row if row is not None else (None, None)
-    if user is None or user.is_disabled or user.session_epoch != web.epoch or ended:
-        web.log_out()
+    if user is None or user.is_disabled or user.session_epoch != session.epoch or ended:
+        session.log_out()
         return None
     request.state.viewer = Viewer(user.id or 0, user.name, user.email, user.is_admin)
     return user

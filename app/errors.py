@@ -1,8 +1,10 @@
-"""Friendly error pages in the site layout; JSON errors under /api/."""
+"""Domain errors, and friendly error pages in the site layout; JSON errors under /api/."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Generic, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -13,6 +15,38 @@ from starlette.responses import Response
 from app.templating import render
 
 logger = logging.getLogger("mir.errors")
+
+T = TypeVar("T")
+
+
+class DomainError(Exception):
+    """A change the rules do not allow. `message` says why in plain words; `field` names the
+    form field it belongs to (None: the form as a whole); `status_code` is the answer when no
+    form shows it (a route that does not catch it gets an error page with that status)."""
+
+    def __init__(self, message: str, field: str | None = None, status_code: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.status_code = status_code
+
+
+class Problems(DomainError):
+    """Several rules broken by one form: `errors` has each message at its field."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        field, message = next(iter(errors.items()))
+        super().__init__(message, field=field)
+        self.errors = dict(errors)
+
+
+class Stale(DomainError, Generic[T]):
+    """Someone else saved the record after the form was loaded; `current` is what they saved,
+    for the form to show beside the person's own words."""
+
+    def __init__(self, current: T) -> None:
+        super().__init__("Someone else saved this while you were editing it.", status_code=409)
+        self.current = current
 
 TITLES = {
     400: "Sorry, there is a problem with that request",
@@ -42,6 +76,12 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+async def domain_error(request: Request, exc: Exception) -> Response:
+    """A rule broken where no form could show it: the message on the error page."""
+    assert isinstance(exc, DomainError)
+    return await http_error(request, StarletteHTTPException(exc.status_code, exc.message))
+
+
 async def validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     if exc.errors() and all(tuple(error["loc"])[:1] == ("path",) for error in exc.errors()):
@@ -67,4 +107,5 @@ async def server_error(request: Request, exc: Exception) -> Response:
 def install_error_pages(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(Exception, server_error)

@@ -168,3 +168,14 @@ def date_from_parts(values: dict[str, Any], name: str, label: str,
         return date(year, month, day), None
     except (ValueError, OverflowError):  # a day or month too big for C's int overflows
         return None, f"{label[0].upper()}{label[1:]} must be a real date, like 31 3 2027"
+
+
+MAX_PAGE = 100_000  # past any list we hold; keeps the OFFSET a small number
+
+
+def page_number(value: str | None) -> int:
+    """The page asked for in the address; anything that is not a page number is the first."""
+    try:
+        return max(1, min(int(value or 1), MAX_PAGE))
+    except ValueError:
+        return 1

@@ -39,6 +39,8 @@ from app.reminders import web as reminders_web
 from app.security import install_security
 from app.templating import STATIC_DIR
 from app.views import public_web as views_public_web
+from app.views import publish_web as views_publish_web
+from app.views import received_web as views_received_web
 from app.views import web as views_web
 from app.voice import answer_web as voice_answer_web
 from app.voice import web as voice_web
@@ -81,6 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(publishing_web.router)
     app.include_router(publications_web.router)
     app.include_router(views_web.router)
+    app.include_router(views_received_web.router)
+    app.include_router(views_publish_web.router)
     app.include_router(views_public_web.router)
     app.include_router(moderation_web.router)
     app.include_router(following_web.router)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from collections.abc import Mapping
+from typing import Any, Protocol
+from urllib.parse import quote, urlencode
 
 from fastapi.responses import RedirectResponse
+from starlette.requests import Request
 from starlette.responses import Response
 
 
@@ -26,3 +29,42 @@ def attachment(body: bytes, name: str, media_type: str) -> Response:
         "Content-Disposition": f"attachment; filename=\"{name}\"; "
                                f"filename*=UTF-8''{quote(name)}",
         "X-Content-Type-Options": "nosniff"})
+
+
+class Numbered(Protocol):
+    @property
+    def number(self) -> int: ...
+
+    @property
+    def pages(self) -> int: ...
+
+
+def pagination(request: Request, page: Numbered, query: Mapping[str, str], *,
+               of: str | None = None) -> dict[str, Any] | None:
+    """The GOV.UK pagination component's links (none for a single page), keeping `query`
+    (the filters) in each. `of` names what is listed, for screen readers: "Pages of results"."""
+    if page.pages <= 1:
+        return None
+
+    def href(number: int) -> str:
+        params = {**query, "page": str(number)} if number > 1 else dict(query)
+        return f"{request.url.path}?{urlencode(params)}" if params else request.url.path
+
+    items: list[dict[str, Any]] = []
+    shown = 0
+    for number in range(1, page.pages + 1):
+        if number in (1, page.pages) or abs(number - page.number) <= 2:
+            if shown and number - shown > 1:
+                items.append({"ellipsis": True})
+            item: dict[str, Any] = {"number": number, "href": href(number),
+                                    "current": number == page.number}
+            if of:
+                item["visuallyHiddenText"] = f"Page {number} of {of}"
+            items.append(item)
+            shown = number
+    return {
+        "items": items,
+        "previous": {"href": href(page.number - 1)} if page.number > 1 else None,
+        "next": {"href": href(page.number + 1)} if page.number < page.pages else None,
+        "landmarkLabel": f"Pages of {of}" if of else "Pages",
+    }

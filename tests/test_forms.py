@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from starlette.datastructures import FormData
 
-from app.forms import clean_query_string, date_from_parts, form_values
+from app.forms import clean_query_string, date_from_parts, form_values, page_number
 
 
 def test_form_values_drop_control_characters_but_keep_tabs_and_new_lines() -> None:
@@ -41,3 +41,10 @@ def test_every_month_name(month: str, number: int) -> None:
 @pytest.mark.parametrize("month", ["Ap", "Aprill", "13", "Smarch", "ju"])
 def test_a_month_that_is_not_one_is_still_an_error(month: str) -> None:
     assert _due("1", month, "2027") == (None, "The due date must be a real date, like 31 3 2027")
+
+
+@pytest.mark.parametrize(("asked", "page"), [(None, 1), ("", 1), ("3", 3), ("0", 1), ("-2", 1),
+                                             ("two", 1), ("99999999999", 100_000)])
+def test_a_page_number_in_the_address_is_a_page_or_the_first(asked: str | None,
+                                                             page: int) -> None:
+    assert page_number(asked) == page

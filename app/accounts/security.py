@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from app.accounts.models import Token
 from app.clock import now
+from app.errors import DomainError
 
 _hasher = PasswordHash((Argon2Hasher(),))
 # Verifying against this keeps login time the same whether or not the account exists.
@@ -51,8 +52,11 @@ def issue_token(db: Session, *, purpose: str, email: str, user_id: int | None = 
     return raw
 
 
-class TokenProblem(Exception):
+class TokenProblem(DomainError):
     """The link is unknown, used or expired; the message says which, in plain words."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, status_code=410)
 
 
 def find_token(db: Session, raw: str, purpose: str) -> Token:

@@ -20,9 +20,10 @@ from app.accounts.security import (
 from app.accounts.sessions import SESSION_MAX_AGE
 from app.audit.service import record
 from app.clock import now
+from app.errors import DomainError
 from app.organisations import repository as organisations
 from app.organisations.models import Membership, Organisation
-from app.organisations.service import RuleBroken, create_organisation, sign_up
+from app.organisations.service import create_organisation, sign_up
 
 SESSION_LIFETIME = timedelta(seconds=SESSION_MAX_AGE)
 # Failed logins (docs/operations.md, "Rate limits"). One account from one address: 5 in
@@ -186,7 +187,7 @@ def _set_password(db: Session, user: User, password: str, *, action: str) -> Non
 
 def change_password(db: Session, user: User, current: str, new: str) -> None:
     if not verify_password(current, user.password_hash):
-        raise RuleBroken("Your current password is not right")
+        raise DomainError("Your current password is not right", field="current_password")
     _set_password(db, user, new, action="user.change_password")
 
 
@@ -222,11 +223,12 @@ def confirm_email_change(db: Session, raw_token: str) -> User:
 
 def delete_account(db: Session, user: User, password: str) -> None:
     if not verify_password(password, user.password_hash):
-        raise RuleBroken("Your password is not right")
+        raise DomainError("Your password is not right", field="delete_password")
     for membership, organisation in organisations.memberships_of_user(db, user.id or 0):
         if membership.role == "owner" and organisations.owner_count(db, organisation.id or 0) == 1:
-            raise RuleBroken(f"You are the only owner of {organisation.name}. Make someone "
-                             "else an owner first, or ask a site administrator for help.")
+            raise DomainError(f"You are the only owner of {organisation.name}. Make someone "
+                              "else an owner first, or ask a site administrator for help.",
+                              field="delete_password")
     record(db, actor_id=None, action="user.delete", subject=f"user:{user.id}",
            before={"email": user.email, "name": user.name})
     db.exec(delete(Membership).where(col(Membership.user_id) == user.id))

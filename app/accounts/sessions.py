@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import HTTPException, Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.datastructures import MutableHeaders
+from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import Settings
@@ -94,7 +95,7 @@ class SessionMiddleware:
         await self.app(scope, receive, send_with_cookie)
 
     def _load(self, scope: Scope) -> Session:
-        cookie = _read_cookie(scope, SESSION_COOKIE)
+        cookie = HTTPConnection(scope).cookies.get(SESSION_COOKIE)
         if cookie:
             try:
                 return Session.from_dict(self.serializer.loads(cookie, max_age=SESSION_MAX_AGE))
@@ -111,16 +112,6 @@ class SessionMiddleware:
         if self.secure:
             parts.append("Secure")
         return "; ".join(parts)
-
-
-def _read_cookie(scope: Scope, name: str) -> str | None:
-    for key, value in scope.get("headers", []):
-        if key == b"cookie":
-            for part in value.decode("latin-1").split(";"):
-                cookie_name, _, cookie_value = part.strip().partition("=")
-                if cookie_name == name:
-                    return str(cookie_value)
-    return None
 
 
 def get_session(request: Request) -> Session:

@@ -31,10 +31,10 @@ from app.deps import (
     WebSessionDep,
 )
 from app.email import compose
+from app.errors import DomainError
 from app.forms import form_values, parse
 from app.organisations import repository as organisations
 from app.organisations.models import COMMITMENT_KIND_OPTIONS, KIND_LABELS
-from app.organisations.service import RuleBroken
 from app.responses import redirect, safe_next
 from app.templating import render
 
@@ -102,14 +102,14 @@ async def register(request: Request, db: SessionDep, catalogue: CatalogueDep,
         outbox.extend(compose(settings, to=admin.email, template="possible_duplicate",
                               context={"name": form.org_name, "other": duplicates[0].name})
                       for admin in organisations.site_admins(db))
-    web = request.state.session
-    web.add_flash(f"registered:{result.email}")
+    session = request.state.session
+    session.add_flash(f"registered:{result.email}")
     return redirect("/register/check-your-email")
 
 
 @router.get("/register/check-your-email")
-def check_your_email(request: Request, web: WebSessionDep) -> Response:
-    flashes = web.pop_flash()
+def check_your_email(request: Request, session: WebSessionDep) -> Response:
+    flashes = session.pop_flash()
     email = next((f.removeprefix("registered:") for f in flashes if f.startswith("registered:")),
                  None)
     return render(request, "accounts/check_email.html", {"email": email, "flash": []})
@@ -132,14 +132,14 @@ def confirm_page(request: Request, token: str, db: SessionDep) -> Response:
 
 
 @router.post("/confirm/{token}")
-def confirm(request: Request, token: str, db: SessionDep, web: WebSessionDep) -> Response:
+def confirm(request: Request, token: str, db: SessionDep, session: WebSessionDep) -> Response:
     try:
         user = service.confirm_email(db, token)
     except TokenProblem as problem:
         return render(request, "accounts/bad_link.html", {"problem": str(problem)},
                       status_code=410)
-    web.log_in(user.id or 0, user.session_epoch)
-    web.add_flash("Your email address is confirmed. Your organisation is now listed publicly.")
+    session.log_in(user.id or 0, user.session_epoch)
+    session.add_flash("Your email address is confirmed. Your organisation is now listed publicly.")
     return redirect(service.workspace_home(db, user.id or 0))
 
 
@@ -152,7 +152,7 @@ def login_page(request: Request, next: str | None = None) -> Response:
 
 
 @router.post("/login")
-async def login(request: Request, db: SessionDep, web: WebSessionDep) -> Response:
+async def login(request: Request, db: SessionDep, session: WebSessionDep) -> Response:
     values = form_values(await request.form())
     form, errors = parse(LoginForm, values)
     if form is None:
@@ -167,24 +167,24 @@ async def login(request: Request, db: SessionDep, web: WebSessionDep) -> Respons
         values.pop("password", None)
         return render(request, "accounts/login.html",
                       {"values": values, "errors": {"email": str(refused)}})
-    web.log_in(user.id or 0, user.session_epoch)
+    session.log_in(user.id or 0, user.session_epoch)
     return redirect(safe_next(form.next))
 
 
 @router.post("/logout")
-def logout(web: WebSessionDep, user: OptionalUser, db: SessionDep) -> Response:
+def logout(session: WebSessionDep, user: OptionalUser, db: SessionDep) -> Response:
     if user is not None:
-        service.log_out(db, user_id=user.id or 0, sid=web.sid)
-    web.log_out()
-    web.add_flash("You have logged out.")
+        service.log_out(db, user_id=user.id or 0, sid=session.sid)
+    session.log_out()
+    session.add_flash("You have logged out.")
     return redirect("/")
 
 
 @router.post("/account/log-out-everywhere")
-def log_out_everywhere(user: CurrentUser, db: SessionDep, web: WebSessionDep) -> Response:
+def log_out_everywhere(user: CurrentUser, db: SessionDep, session: WebSessionDep) -> Response:
     service.log_out_everywhere(db, user)
-    web.log_out()
-    web.add_flash("You have logged out on every device, this one too.")
+    session.log_out()
+    session.add_flash("You have logged out on every device, this one too.")
     return redirect("/login")
 
 
@@ -222,7 +222,7 @@ def reset_page(request: Request, token: str, db: SessionDep) -> Response:
 
 
 @router.post("/password-reset/{token}")
-async def reset(request: Request, token: str, db: SessionDep, web: WebSessionDep) -> Response:
+async def reset(request: Request, token: str, db: SessionDep, session: WebSessionDep) -> Response:
     form, errors = parse(NewPasswordForm, form_values(await request.form()))
     if form is None:
         return _token_page(request, db, token, "reset_password", "accounts/reset.html",
@@ -232,8 +232,8 @@ async def reset(request: Request, token: str, db: SessionDep, web: WebSessionDep
     except TokenProblem as problem:
         return render(request, "accounts/bad_link.html", {"problem": str(problem)},
                       status_code=410)
-    web.log_in(user.id or 0, user.session_epoch)
-    web.add_flash("Your password has been changed.")
+    session.log_in(user.id or 0, user.session_epoch)
+    session.add_flash("Your password has been changed.")
     return redirect("/manage")
 
 
@@ -252,20 +252,20 @@ def account(request: Request, user: CurrentUser) -> Response:
 
 @router.post("/account/name")
 async def account_name(request: Request, user: CurrentUser, db: SessionDep,
-                       web: WebSessionDep) -> Response:
+                       session: WebSessionDep) -> Response:
     values = form_values(await request.form())
     form, errors = parse(AccountNameForm, values)
     if form is None:
         return _account_page(request, user, values, errors)
     service.change_name(db, user, form.name)
-    web.add_flash("Your name has been changed.")
+    session.add_flash("Your name has been changed.")
     return redirect("/account")
 
 
 @router.post("/account/email")
 async def account_email(request: Request, user: CurrentUser, db: SessionDep,
                         settings: SettingsDep, outbox: OutboxDep,
-                        web: WebSessionDep) -> Response:
+                        session: WebSessionDep) -> Response:
     values = form_values(await request.form())
     form, errors = parse(EmailForm, values)
     if form is None:
@@ -274,7 +274,7 @@ async def account_email(request: Request, user: CurrentUser, db: SessionDep,
     if token is not None and ratelimit.may_email(db, "change_email", form.email):
         outbox.append(compose(settings, to=form.email, template="change_email",
                               context={"name": user.name, "token": token}))
-    web.add_flash(f"We have sent a link to {form.email}. Your email address changes when "
+    session.add_flash(f"We have sent a link to {form.email}. Your email address changes when "
                   "you follow it.")
     return redirect("/account")
 
@@ -285,45 +285,45 @@ def email_change_page(request: Request, token: str, db: SessionDep) -> Response:
 
 
 @router.post("/account/email/{token}")
-def email_change(request: Request, token: str, db: SessionDep, web: WebSessionDep) -> Response:
+def email_change(request: Request, token: str, db: SessionDep, session: WebSessionDep) -> Response:
     try:
         service.confirm_email_change(db, token)
     except TokenProblem as problem:
         return render(request, "accounts/bad_link.html", {"problem": str(problem)},
                       status_code=410)
-    web.add_flash("Your email address has been changed.")
+    session.add_flash("Your email address has been changed.")
     return redirect("/account")
 
 
 @router.post("/account/password")
 async def account_password(request: Request, user: CurrentUser, db: SessionDep,
-                           web: WebSessionDep) -> Response:
+                           session: WebSessionDep) -> Response:
     form, errors = parse(ChangePasswordForm, form_values(await request.form()))
     if form is not None:
         try:
             service.change_password(db, user, form.current_password, form.password)
-        except RuleBroken as broken:
-            errors = {"current_password": str(broken)}
+        except DomainError as broken:
+            errors = {broken.field or "current_password": broken.message}
     if form is None or errors:
         return _account_page(request, user, None, errors)
-    web.log_in(user.id or 0, user.session_epoch)  # this session goes on; all others end
-    web.add_flash("Your password has been changed. You have been logged out everywhere else.")
+    session.log_in(user.id or 0, user.session_epoch)  # this session goes on; all others end
+    session.add_flash("Your password has been changed. You have been logged out everywhere else.")
     return redirect("/account")
 
 
 @router.post("/account/delete")
 async def account_delete(request: Request, user: CurrentUser, db: SessionDep,
-                         web: WebSessionDep) -> Response:
+                         session: WebSessionDep) -> Response:
     form, errors = parse(DeleteAccountForm, form_values(await request.form()))
     if form is not None:
         try:
             service.delete_account(db, user, form.delete_password)
-        except RuleBroken as broken:
-            errors = {"delete_password": str(broken)}
+        except DomainError as broken:
+            errors = {broken.field or "delete_password": broken.message}
     if form is None or errors:
         return _account_page(request, user, None, errors)
-    web.log_out()
-    web.add_flash("Your account has been deleted.")
+    session.log_out()
+    session.add_flash("Your account has been deleted.")
     return redirect("/")
 
 

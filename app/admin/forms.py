@@ -20,11 +20,6 @@ STATUSES = {
 }
 
 
-def page_number(value: str | None) -> int:
-    """The page asked for; anything that is not a page number means the first page."""
-    return int(value) if value and value.isdigit() and 0 < int(value) < 1_000_000 else 1
-
-
 class OrganisationFilter(Form):
     MESSAGES: ClassVar[dict[str, str]] = {"status": "Choose which organisations to show"}
     q: str = Field(default="", max_length=200)

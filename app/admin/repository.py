@@ -1,11 +1,11 @@
-"""Every query the site admin pages make."""
+"""The lists and counts of the site admin pages (the service makes the changes)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from sqlalchemy import func, or_
 from sqlalchemy.orm import aliased
@@ -15,43 +15,10 @@ from sqlmodel.sql.expression import SelectOfScalar
 from app.accounts.models import Token, User
 from app.areas.models import Area
 from app.audit.models import AuditEvent
+from app.db import Page, fetch_page
 from app.organisations.models import Commitment, Membership, Organisation, OrganisationArea
 
 PAGE_SIZE = 50
-T = TypeVar("T")
-
-
-@dataclass
-class Page(Generic[T]):
-    """One page of a longer list."""
-
-    items: list[T]
-    total: int
-    number: int
-    size: int = PAGE_SIZE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-    @property
-    def first_item(self) -> int:
-        return (self.number - 1) * self.size + 1 if self.total else 0
-
-    @property
-    def last_item(self) -> int:
-        return min(self.total, self.number * self.size)
-
-
-def _page(db: Session, statement: Any, number: int,
-          size: int = PAGE_SIZE) -> tuple[list[Any], int, int]:
-    """The rows of page `number` (or the last page, if there are fewer) of `statement`,
-    how many rows there are in all, and the page number given."""
-    total = int(db.exec(select(func.count()).select_from(
-        statement.order_by(None).subquery())).one())
-    number = max(1, min(number, -(-total // size)))
-    rows = db.exec(statement.offset((number - 1) * size).limit(size)).all()
-    return list(rows), total, number
 
 
 def _name_matches(column: Any, q: str) -> Any:
@@ -143,10 +110,10 @@ def organisations_page(db: Session, *, q: str, status: str, number: int) -> Page
     if q:
         statement = statement.where(or_(_name_matches(Organisation.name, q),
                                         _name_matches(Organisation.slug, q)))
-    rows, total, number = _page(db, statement, number)
-    areas = areas_by_organisation(db, [row[0].id for row in rows])
-    return Page([OrganisationRow(org, dup, into, areas.get(org.id or 0, []))
-                 for org, dup, into in rows], total, number)
+    page = fetch_page(db, statement, number, PAGE_SIZE)
+    areas = areas_by_organisation(db, [row[0].id for row in page.items])
+    return page.with_items([OrganisationRow(org, dup, into, areas.get(org.id or 0, []))
+                            for org, dup, into in page.items])
 
 
 def areas_by_organisation(db: Session, organisation_ids: Sequence[int | None]
@@ -214,8 +181,7 @@ def users_page(db: Session, *, q: str, number: int) -> Page[User]:
     if q:
         statement = statement.where(or_(_name_matches(User.name, q),
                                         _name_matches(User.email, q)))
-    rows, total, number = _page(db, statement, number)
-    return Page(rows, total, number)
+    return fetch_page(db, statement, number, PAGE_SIZE)
 
 
 def user(db: Session, user_id: int) -> User | None:
@@ -264,5 +230,5 @@ def audit_page(db: Session, *, organisation_id: int | None, actor_id: int | None
         statement = statement.where(col(AuditEvent.at) >= since)
     if before is not None:
         statement = statement.where(col(AuditEvent.at) < before)
-    rows, total, number = _page(db, statement, number)
-    return Page([AuditRow(event, email, org) for event, email, org in rows], total, number)
+    page = fetch_page(db, statement, number, PAGE_SIZE)
+    return page.with_items([AuditRow(event, email, org) for event, email, org in page.items])

@@ -12,16 +12,17 @@ from app.accounts.models import User
 from app.accounts.security import hash_password
 from app.admin import repository
 from app.admin.forms import AuditFilter
-from app.admin.repository import AuditRow, Page
+from app.admin.repository import AuditRow
 from app.audit.service import record
 from app.clock import now
+from app.db import Page
+from app.errors import DomainError, Problems
 from app.forms import Errors, check_email, check_password
 from app.organisations.models import Membership, Organisation, OrganisationArea, Role
-from app.organisations.service import RuleBroken
 from app.search import service as search
 from app.search.service import Hit
 
-__all__ = ["FilterProblem", "RuleBroken", "audit_log", "check_merge", "create_user", "hide",
+__all__ = ["DomainError", "Problems", "audit_log", "check_merge", "create_user", "hide",
            "merge", "merge_candidates", "not_a_duplicate", "plan_merge", "set_admin",
            "set_disabled", "set_verified", "unhide"]
 
@@ -87,19 +88,21 @@ def merge_candidates(db: Session, *, source: Organisation, find: str) -> list[Hi
 
 
 def check_merge(db: Session, *, source: Organisation, target_slug: str) -> Organisation:
-    """The organisation to merge `source` into, or RuleBroken saying why it cannot be."""
+    """The organisation to merge `source` into, or a DomainError saying why it cannot be."""
     if source.merged_into_id is not None:
-        raise RuleBroken("This organisation has already been merged into another one")
+        raise DomainError("This organisation has already been merged into another one",
+                          field="target")
     target = repository.organisation_by_slug(db, target_slug)
     if target is None:
-        raise RuleBroken("There is no organisation with this slug. Check it on the "
-                         "organisation's page and try again")
+        raise DomainError("There is no organisation with this slug. Check it on the "
+                          "organisation's page and try again", field="target")
     if target.id == source.id:
-        raise RuleBroken("Enter the slug of a different organisation: an organisation "
-                         "cannot be merged into itself")
+        raise DomainError("Enter the slug of a different organisation: an organisation "
+                          "cannot be merged into itself", field="target")
     if target.merged_into_id is not None:
-        raise RuleBroken("That organisation has itself been merged into another one. "
-                         "Merge into the organisation it was merged into instead")
+        raise DomainError("That organisation has itself been merged into another one. "
+                          "Merge into the organisation it was merged into instead",
+                          field="target")
     return target
 
 
@@ -210,8 +213,8 @@ def merge(db: Session, *, actor: User, source: Organisation, target: Organisatio
 def set_disabled(db: Session, *, actor: User, user: User, disabled: bool) -> None:
     """Stop someone logging in (and end their sessions), or let them log in again."""
     if disabled and user.id == actor.id:
-        raise RuleBroken("You cannot disable your own account. Ask another site "
-                         "administrator to do it")
+        raise DomainError("You cannot disable your own account. Ask another site "
+                          "administrator to do it", field="actions")
     if user.is_disabled == disabled:
         return
     user.is_disabled = disabled
@@ -225,8 +228,8 @@ def set_disabled(db: Session, *, actor: User, user: User, disabled: bool) -> Non
 def set_admin(db: Session, *, actor: User, user: User, admin: bool) -> None:
     """Make someone a site administrator, or take that away."""
     if not admin and user.id == actor.id:
-        raise RuleBroken("You cannot remove your own admin rights. Ask another site "
-                         "administrator to do it")
+        raise DomainError("You cannot remove your own admin rights. Ask another site "
+                          "administrator to do it", field="actions")
     if user.is_admin == admin:
         return
     user.is_admin = admin
@@ -243,18 +246,18 @@ def create_user(db: Session, *, email: str, password: str, name: str | None = No
         email = check_email(email)
         check_password(password)
     except ValueError as problem:
-        raise RuleBroken(str(problem)) from None
+        raise DomainError(str(problem)) from None
     if role is not None and org_slug is None:
-        raise RuleBroken("Give the organisation (--org) as well as the role")
+        raise DomainError("Give the organisation (--org) as well as the role")
     if role is not None and role not in {r.value for r in Role}:
-        raise RuleBroken("The role must be owner, editor or viewer")
+        raise DomainError("The role must be owner, editor or viewer")
     if repository.user_by_email(db, email) is not None:
-        raise RuleBroken(f"There is already an account with the email address {email}")
+        raise DomainError(f"There is already an account with the email address {email}")
     organisation = None
     if org_slug is not None:
         organisation = repository.organisation_by_slug(db, org_slug)
         if organisation is None:
-            raise RuleBroken(f"There is no organisation with the slug {org_slug}")
+            raise DomainError(f"There is no organisation with the slug {org_slug}")
     user = User(email=email, name=(name or "").strip() or email.split("@")[0],
                 password_hash=hash_password(password), is_admin=admin,
                 email_confirmed_at=now())
@@ -276,14 +279,6 @@ def create_user(db: Session, *, email: str, password: str, name: str | None = No
 
 # Audit log ----------------------------------------------------------------------------------
 
-class FilterProblem(Exception):
-    """Filters that name something that does not exist; `errors` says which, by field."""
-
-    def __init__(self, errors: Errors) -> None:
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
-
-
 def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
@@ -304,7 +299,7 @@ def audit_log(db: Session, *, filters: AuditFilter, actions: list[str],
     if filters.action and filters.action not in actions:
         errors["action"] = "Choose an action from the list"
     if errors:
-        raise FilterProblem(errors)
+        raise Problems(errors)  # filters naming something that does not exist
     return repository.audit_page(
         db, organisation_id=organisation.id if organisation else None,
         actor_id=user.id if user else None, action=filters.action or None,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from starlette.responses import Response
@@ -18,20 +17,22 @@ from app.admin.forms import (
     MergeForm,
     OrganisationFilter,
     UserFilter,
-    page_number,
 )
-from app.admin.repository import Page
 from app.audit.models import AuditEvent
 from app.clock import today
+from app.db import Page
 from app.deps import AdminUser, CatalogueDep, SessionDep, WebSessionDep, require_admin
-from app.forms import DbInt, Errors, form_values, parse
+from app.forms import DbInt, Errors, form_values, page_number, parse
 from app.moderation import repository as moderation
 from app.moderation import service as moderation_service
 from app.moderation.forms import HidePublicationForm
 from app.moderation.models import ConcernReport
-from app.organisations.models import KIND_LABELS, Organisation, OrganisationKind
+from app.organisations.models import (
+    Organisation,
+    organisation_kind_label,
+)
 from app.publications.models import Publication, publication_kind_label
-from app.responses import redirect
+from app.responses import pagination, redirect
 from app.templating import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False,
@@ -42,30 +43,9 @@ def _query(request: Request, *names: str) -> dict[str, str]:
     return {name: request.query_params.get(name, "").strip() for name in names}
 
 
-def pagination(request: Request, page: Page[Any]) -> dict[str, Any] | None:
-    """The GOV.UK pagination component's links, keeping the filters in the address."""
-    if page.pages <= 1:
-        return None
-
-    def href(number: int) -> str:
-        params = {key: value for key, value in request.query_params.items() if key != "page"}
-        return f"{request.url.path}?{urlencode({**params, 'page': number})}"
-
-    items: list[dict[str, Any]] = []
-    shown = 0
-    for number in range(1, page.pages + 1):
-        if number in (1, page.pages) or abs(number - page.number) <= 2:
-            if shown and number - shown > 1:
-                items.append({"ellipsis": True})
-            items.append({"number": number, "href": href(number),
-                          "current": number == page.number})
-            shown = number
-    return {
-        "items": items,
-        "previous": {"href": href(page.number - 1)} if page.number > 1 else None,
-        "next": {"href": href(page.number + 1)} if page.number < page.pages else None,
-        "landmarkLabel": "Pages",
-    }
+def _pagination(request: Request, page: Page[Any]) -> dict[str, Any] | None:
+    return pagination(request, page, {key: value for key, value in request.query_params.items()
+                                      if key != "page"})
 
 
 # Dashboard ----------------------------------------------------------------------------------
@@ -79,13 +59,6 @@ def dashboard(request: Request, db: SessionDep, catalogue: CatalogueDep) -> Resp
 
 # Organisations ------------------------------------------------------------------------------
 
-def kind_label(kind: str) -> str:
-    try:
-        return KIND_LABELS[OrganisationKind(kind)]
-    except ValueError:
-        return kind
-
-
 @router.get("/organisations")
 def organisations(request: Request, db: SessionDep) -> Response:
     values = _query(request, "q", "status")
@@ -96,7 +69,8 @@ def organisations(request: Request, db: SessionDep) -> Response:
                                              number=page_number(request.query_params.get("page")))
     return render(request, "admin/organisations.html", {
         "values": values, "errors": errors, "statuses": STATUSES, "page": page,
-        "pagination": pagination(request, page) if page else None, "kind_label": kind_label})
+        "pagination": _pagination(request, page) if page else None,
+        "organisation_kind_label": organisation_kind_label})
 
 
 def _organisation_or_404(db: SessionDep, organisation_id: int) -> Organisation:
@@ -115,7 +89,7 @@ def _organisation_page(request: Request, db: SessionDep, catalogue: CatalogueDep
     others = repository.organisations_pointing_at(db, organisation.id)
     return render(request, "admin/organisation.html", {
         "organisation": organisation,
-        "kind": kind_label(organisation.kind),
+        "kind": organisation_kind_label(organisation.kind),
         "areas": repository.areas_by_organisation(db, [organisation.id]).get(organisation.id,
                                                                               []),
         "members": repository.members_of(db, organisation.id),
@@ -139,50 +113,50 @@ def organisation_page(request: Request, organisation_id: DbInt, db: SessionDep,
 
 @router.post("/organisations/{organisation_id}/verify")
 def verify(organisation_id: DbInt, db: SessionDep, admin: AdminUser,
-           web: WebSessionDep) -> Response:
+           session: WebSessionDep) -> Response:
     organisation = _organisation_or_404(db, organisation_id)
     service.set_verified(db, actor=admin, organisation=organisation, verified=True)
-    web.add_flash(f"{organisation.name} is now verified.")
+    session.add_flash(f"{organisation.name} is now verified.")
     return redirect(f"/admin/organisations/{organisation_id}")
 
 
 @router.post("/organisations/{organisation_id}/unverify")
 def unverify(organisation_id: DbInt, db: SessionDep, admin: AdminUser,
-             web: WebSessionDep) -> Response:
+             session: WebSessionDep) -> Response:
     organisation = _organisation_or_404(db, organisation_id)
     service.set_verified(db, actor=admin, organisation=organisation, verified=False)
-    web.add_flash(f"{organisation.name} is no longer marked as verified.")
+    session.add_flash(f"{organisation.name} is no longer marked as verified.")
     return redirect(f"/admin/organisations/{organisation_id}")
 
 
 @router.post("/organisations/{organisation_id}/hide")
 async def hide(request: Request, organisation_id: DbInt, db: SessionDep,
-               catalogue: CatalogueDep, admin: AdminUser, web: WebSessionDep) -> Response:
+               catalogue: CatalogueDep, admin: AdminUser, session: WebSessionDep) -> Response:
     organisation = _organisation_or_404(db, organisation_id)
     values = form_values(await request.form())
     form, errors = parse(HideForm, values)
     if form is None:
         return _organisation_page(request, db, catalogue, organisation, values, errors)
     service.hide(db, actor=admin, organisation=organisation, reason=form.reason)
-    web.add_flash(f"{organisation.name} is now hidden from the public.")
+    session.add_flash(f"{organisation.name} is now hidden from the public.")
     return redirect(f"/admin/organisations/{organisation_id}")
 
 
 @router.post("/organisations/{organisation_id}/unhide")
 def unhide(organisation_id: DbInt, db: SessionDep, admin: AdminUser,
-           web: WebSessionDep) -> Response:
+           session: WebSessionDep) -> Response:
     organisation = _organisation_or_404(db, organisation_id)
     service.unhide(db, actor=admin, organisation=organisation)
-    web.add_flash(f"{organisation.name} is shown to the public again.")
+    session.add_flash(f"{organisation.name} is shown to the public again.")
     return redirect(f"/admin/organisations/{organisation_id}")
 
 
 @router.post("/organisations/{organisation_id}/not-duplicate")
 def not_duplicate(organisation_id: DbInt, db: SessionDep, admin: AdminUser,
-                  web: WebSessionDep) -> Response:
+                  session: WebSessionDep) -> Response:
     organisation = _organisation_or_404(db, organisation_id)
     service.not_a_duplicate(db, actor=admin, organisation=organisation)
-    web.add_flash(f"{organisation.name} is no longer flagged as a possible duplicate.")
+    session.add_flash(f"{organisation.name} is no longer flagged as a possible duplicate.")
     return redirect(f"/admin/organisations/{organisation_id}")
 
 
@@ -196,8 +170,8 @@ def _merge_page(request: Request, db: SessionDep, source: Organisation,
         if form is not None:
             try:
                 target = service.check_merge(db, source=source, target_slug=form.target)
-            except service.RuleBroken as broken:
-                errors = {"target": str(broken)}
+            except service.DomainError as broken:
+                errors = {broken.field or "target": broken.message}
             else:
                 plan = service.plan_merge(db, source=source, target=target)
     find = request.query_params.get("find", "").strip()
@@ -216,17 +190,17 @@ def merge_page(request: Request, organisation_id: DbInt, db: SessionDep) -> Resp
 
 @router.post("/organisations/{organisation_id}/merge")
 async def merge(request: Request, organisation_id: DbInt, db: SessionDep, admin: AdminUser,
-                web: WebSessionDep) -> Response:
+                session: WebSessionDep) -> Response:
     source = _organisation_or_404(db, organisation_id)
     values = form_values(await request.form())
     form, _errors = parse(MergeForm, values)
     try:
         target = service.check_merge(db, source=source,
                                      target_slug=form.target if form else "")
-    except service.RuleBroken:
+    except service.DomainError:
         return _merge_page(request, db, source, {"target": values.get("target", "")})
     service.merge(db, actor=admin, source=source, target=target, on=today())
-    web.add_flash(f"{source.name} has been merged into {target.name}.")
+    session.add_flash(f"{source.name} has been merged into {target.name}.")
     return redirect(f"/admin/organisations/{target.id}")
 
 
@@ -242,7 +216,7 @@ def users(request: Request, db: SessionDep) -> Response:
                                      number=page_number(request.query_params.get("page")))
     return render(request, "admin/users.html", {
         "values": values, "errors": errors, "page": page,
-        "pagination": pagination(request, page) if page else None})
+        "pagination": _pagination(request, page) if page else None})
 
 
 def _user_or_404(db: SessionDep, user_id: int) -> User:
@@ -265,7 +239,7 @@ def user_page(request: Request, user_id: DbInt, db: SessionDep, admin: AdminUser
     return _user_page(request, db, _user_or_404(db, user_id), admin)
 
 
-def _change_user(request: Request, db: SessionDep, admin: User, web: WebSessionDep,
+def _change_user(request: Request, db: SessionDep, admin: User, session: WebSessionDep,
                  user_id: int, *, disabled: bool | None = None, is_admin: bool | None = None,
                  message: str) -> Response:
     user = _user_or_404(db, user_id)
@@ -274,37 +248,37 @@ def _change_user(request: Request, db: SessionDep, admin: User, web: WebSessionD
             service.set_disabled(db, actor=admin, user=user, disabled=disabled)
         if is_admin is not None:
             service.set_admin(db, actor=admin, user=user, admin=is_admin)
-    except service.RuleBroken as broken:
-        return _user_page(request, db, user, admin, {"actions": str(broken)})
-    web.add_flash(message.format(name=user.name))
+    except service.DomainError as broken:
+        return _user_page(request, db, user, admin, {broken.field or "actions": broken.message})
+    session.add_flash(message.format(name=user.name))
     return redirect(f"/admin/users/{user_id}")
 
 
 @router.post("/users/{user_id}/disable")
 def disable_user(request: Request, user_id: DbInt, db: SessionDep, admin: AdminUser,
-                 web: WebSessionDep) -> Response:
-    return _change_user(request, db, admin, web, user_id, disabled=True,
+                 session: WebSessionDep) -> Response:
+    return _change_user(request, db, admin, session, user_id, disabled=True,
                         message="{name} can no longer log in.")
 
 
 @router.post("/users/{user_id}/enable")
 def enable_user(request: Request, user_id: DbInt, db: SessionDep, admin: AdminUser,
-                web: WebSessionDep) -> Response:
-    return _change_user(request, db, admin, web, user_id, disabled=False,
+                session: WebSessionDep) -> Response:
+    return _change_user(request, db, admin, session, user_id, disabled=False,
                         message="{name} can log in again.")
 
 
 @router.post("/users/{user_id}/make-admin")
 def make_admin(request: Request, user_id: DbInt, db: SessionDep, admin: AdminUser,
-               web: WebSessionDep) -> Response:
-    return _change_user(request, db, admin, web, user_id, is_admin=True,
+               session: WebSessionDep) -> Response:
+    return _change_user(request, db, admin, session, user_id, is_admin=True,
                         message="{name} is now a site administrator.")
 
 
 @router.post("/users/{user_id}/remove-admin")
 def remove_admin(request: Request, user_id: DbInt, db: SessionDep, admin: AdminUser,
-                 web: WebSessionDep) -> Response:
-    return _change_user(request, db, admin, web, user_id, is_admin=False,
+                 session: WebSessionDep) -> Response:
+    return _change_user(request, db, admin, session, user_id, is_admin=False,
                         message="{name} is no longer a site administrator.")
 
 
@@ -346,11 +320,11 @@ def audit(request: Request, db: SessionDep) -> Response:
         try:
             page = service.audit_log(db, filters=filters, actions=actions,
                                      number=page_number(request.query_params.get("page")))
-        except service.FilterProblem as problem:
+        except service.Problems as problem:
             errors = problem.errors
     return render(request, "admin/audit.html", {
         "values": values, "errors": errors, "page": page,
-        "pagination": pagination(request, page) if page else None,
+        "pagination": _pagination(request, page) if page else None,
         "actions": [("", "Any action"), *((action, action) for action in actions)],
         "who": who, "changes": changes})
 
@@ -362,17 +336,17 @@ def concerns(request: Request, db: SessionDep) -> Response:
     return render(request, "admin/concerns.html", {
         "open": moderation.concerns(db, open_only=True),
         "closed": moderation.concerns(db, open_only=False, limit=50),
-        "kind_label": publication_kind_label})
+        "publication_kind_label": publication_kind_label})
 
 
 @router.post("/concerns/{concern_id}/close")
 def close_concern(concern_id: DbInt, db: SessionDep, admin: AdminUser,
-                  web: WebSessionDep) -> Response:
+                  session: WebSessionDep) -> Response:
     report = db.get(ConcernReport, concern_id)
     if report is None:
         raise HTTPException(404, "There is no concern with this number.")
     moderation_service.close_concern(db, actor=admin, report=report)
-    web.add_flash("The concern is marked as dealt with.")
+    session.add_flash("The concern is marked as dealt with.")
     return redirect("/admin/concerns")
 
 
@@ -403,7 +377,7 @@ def publication_page(request: Request, publication_id: DbInt, db: SessionDep) ->
 
 @router.post("/publications/{publication_id}/hide")
 async def hide_publication(request: Request, publication_id: DbInt, db: SessionDep,
-                           admin: AdminUser, web: WebSessionDep) -> Response:
+                           admin: AdminUser, session: WebSessionDep) -> Response:
     publication, _organisation = _publication_or_404(db, publication_id)
     values = form_values(await request.form())
     form, errors = parse(HidePublicationForm, values)
@@ -411,16 +385,16 @@ async def hide_publication(request: Request, publication_id: DbInt, db: SessionD
         return _publication_page(request, db, publication_id, values, errors)
     moderation_service.hide_publication(db, actor=admin, publication=publication,
                                         reason=form.reason)
-    web.add_flash("The publication is hidden. The public sees your reason in its place.")
+    session.add_flash("The publication is hidden. The public sees your reason in its place.")
     return redirect(f"/admin/publications/{publication_id}")
 
 
 @router.post("/publications/{publication_id}/unhide")
 def unhide_publication(publication_id: DbInt, db: SessionDep, admin: AdminUser,
-                       web: WebSessionDep) -> Response:
+                       session: WebSessionDep) -> Response:
     publication, _organisation = _publication_or_404(db, publication_id)
     moderation_service.unhide_publication(db, actor=admin, publication=publication)
-    web.add_flash("The publication is shown to the public again.")
+    session.add_flash("The publication is shown to the public again.")
     return redirect(f"/admin/publications/{publication_id}")
 
 

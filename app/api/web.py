@@ -6,7 +6,6 @@ published data. Statuses are computed for today each time.
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -101,7 +100,7 @@ def organisations(request: Request, db: SessionDep, catalogue: CatalogueDep,
     found = directory.search(db, filters, rules, catalogue, page=page, per_page=per_page,
                              clamp=False)
     base = _base_url(settings)
-    last = max(1, math.ceil(found.total / per_page))
+    last = found.pages
 
     def link(number: int) -> str:
         items = {**query, "page": str(number)}

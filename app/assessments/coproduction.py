@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
@@ -17,6 +16,8 @@ from app.assessments import repository
 from app.assessments.models import CoProduction
 from app.audit.service import record
 from app.clock import now
+from app.db import save_if_version
+from app.errors import Stale
 
 
 @dataclass(frozen=True)
@@ -36,14 +37,6 @@ class CoProductionChange:
                 "methods": list(self.methods),
                 "other_method": self.other_method if "other" in self.methods else "",
                 "what_people_said": self.what_people_said}
-
-
-class StaleCoProduction(Exception):
-    """Someone else saved the record after the form was loaded."""
-
-    def __init__(self, current: CoProduction) -> None:
-        super().__init__("stale co-production record")
-        self.current = current
 
 
 def values_of(record_: CoProduction | None) -> dict[str, Any]:
@@ -74,7 +67,7 @@ def save_co_production(db: Session, *, actor_id: int, organisation_id: int,
                        change: CoProductionChange) -> CoProduction:
     """Create the record on first save, else update it only if it is still `seen_version`.
 
-    `seen_version` 0 means the person saw no record. Raises StaleCoProduction otherwise.
+    `seen_version` 0 means the person saw no record. Raises Stale with theirs otherwise.
     """
     values = change.as_dict()
     current = repository.co_production_of(db, assessment_id)
@@ -83,22 +76,17 @@ def save_co_production(db: Session, *, actor_id: int, organisation_id: int,
         if created is None:  # someone else created it at the same moment
             theirs = repository.co_production_of(db, assessment_id)
             assert theirs is not None
-            raise StaleCoProduction(theirs)
+            raise Stale(theirs)
         record(db, actor_id=actor_id, action="co_production.save",
                organisation_id=organisation_id, subject=f"co_production:{created.id}",
                before=None, after={**values, "version": created.version})
         return created
     if seen_version != current.version:
-        raise StaleCoProduction(current)
+        raise Stale(current)
     before = values_of(current)
-    result = db.execute(
-        update(CoProduction)
-        .where(col(CoProduction.id) == current.id, col(CoProduction.version) == seen_version)
-        .values(**values, version=seen_version + 1, updated_by_id=actor_id, updated_at=now())
-    )
-    db.refresh(current)
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise StaleCoProduction(current)
+    if not save_if_version(db, current, seen_version,
+                           {**values, "updated_by_id": actor_id, "updated_at": now()}):
+        raise Stale(current)
     record(db, actor_id=actor_id, action="co_production.save",
            organisation_id=organisation_id, subject=f"co_production:{current.id}",
            before=before, after={**values, "version": current.version})

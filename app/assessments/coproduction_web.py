@@ -14,6 +14,7 @@ from app.assessments.evidence_forms import METHODS, CoProductionForm
 from app.assessments.models import Assessment, CoProduction
 from app.assessments.pages import Judgement, KindDep, load_judgement
 from app.deps import CatalogueDep, EditorAccess, OrgAccess, SessionDep, ViewerAccess, WebSessionDep
+from app.errors import Stale
 from app.forms import DbInt, Errors, form_values, parse
 from app.organisations import repository as organisations
 from app.responses import redirect
@@ -72,7 +73,7 @@ def co_production(request: Request, assessment_id: DbInt, access: ViewerAccess,
 @router.post("/manage/{slug}/assessments/{assessment_id}/co-production")
 @router.post("/manage/{slug}/views/{assessment_id}/co-production")
 async def save(request: Request, assessment_id: DbInt, access: EditorAccess, db: SessionDep,
-               catalogue: CatalogueDep, kind: KindDep, web: WebSessionDep) -> Response:
+               catalogue: CatalogueDep, kind: KindDep, session: WebSessionDep) -> Response:
     judgement = load_judgement(db, access, assessment_id, catalogue, kind)
     values = form_values(await request.form())
     if isinstance(values.get("methods"), str):
@@ -92,12 +93,12 @@ async def save(request: Request, assessment_id: DbInt, access: EditorAccess, db:
                                         organisation_id=access.organisation.id or 0,
                                         assessment_id=judgement.assessment.id or 0,
                                         seen_version=form.version, change=change)
-    except coproduction.StaleCoProduction as stale:
+    except Stale as stale:
         theirs = stale.current
         # Their record on screen, our words in the form, at the version now saved.
         return _page(request, access, db, judgement,
                      {**values, "version": theirs.version}, {}, status_code=409,
                      conflict=True, theirs=coproduction.values_of(theirs),
                      theirs_by=organisations.user_name(db, theirs.updated_by_id))
-    web.add_flash("Saved who took part and how.")
+    session.add_flash("Saved who took part and how.")
     return redirect(f"{judgement.base}/co-production")

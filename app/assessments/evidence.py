@@ -30,6 +30,7 @@ from app.assessments.models import (
     default_category,
 )
 from app.audit.service import record
+from app.errors import DomainError
 
 logger = logging.getLogger("mir.evidence")
 
@@ -77,12 +78,14 @@ def too_large(max_mb: int) -> str:
     return f"The file must be smaller than {max_mb}MB"
 
 
-class UploadProblem(Exception):
+FILE_FIELD = "file_upload"  # the form field a file comes in
+
+
+class UploadProblem(DomainError):
     """A file we will not keep, with the message the person reads."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, field=FILE_FIELD)
 
 
 @dataclass(frozen=True)
@@ -277,12 +280,11 @@ class NewEvidence:
     category: EvidenceCategory | None = None  # None: the default for its kind and source
 
 
-class NotAllowed(Exception):
+class NotAllowed(DomainError):
     """A rule about consent would be broken; the message says which."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, status_code=403)
 
 
 QUOTE_NEEDS_CONSENT = ("A quote can only be published if the person agreed to their words "

@@ -42,7 +42,6 @@ from app.deps import (
 from app.forms import DbInt, Errors, form_values, parse
 from app.responses import redirect
 
-FILE_FIELD = "file_upload"
 KIND_NAMES = {"note": "note", "link": "link", "file": "file", "quote": "quote"}
 
 
@@ -134,11 +133,21 @@ def _read(kind: str, values: dict[str, Any]) -> tuple[evidence.NewEvidence | Non
         publishable=_yes(quote_form.quote_publishable)), errors
 
 
+async def _store(upload: object, settings: Settings) -> evidence.StoredFile:
+    """Keep an uploaded file under a random name (off the event loop: it is read and
+    checked), or raise UploadProblem."""
+    source, name = (upload.file, upload.filename or "") \
+        if isinstance(upload, UploadFile) else (None, "")
+    return await run_in_threadpool(evidence.store_upload, source, file_name=name,
+                                   upload_dir=settings.upload_dir,
+                                   max_mb=settings.max_upload_mb)
+
+
 @router.post("/manage/{slug}/assessments/{assessment_id}/markers/{code}/evidence")
 @router.post("/manage/{slug}/views/{assessment_id}/markers/{code}/evidence")
 async def add(request: Request, assessment_id: DbInt, code: str, access: EditorAccess,
               db: SessionDep, catalogue: CatalogueDep, settings: SettingsDep,
-              kind_: KindDep, web: WebSessionDep) -> Response:
+              kind_: KindDep, session: WebSessionDep) -> Response:
     judgement = load_judgement(db, access, assessment_id, catalogue, kind_)
     rating = load_rating(db, judgement, code)
     form = await request.form()
@@ -157,15 +166,10 @@ async def add(request: Request, assessment_id: DbInt, code: str, access: EditorA
     new, errors = _read(kind, values)
     stored = None
     if kind == EvidenceKind.file:
-        upload = form.get(FILE_FIELD)
-        source, name = (upload.file, upload.filename or "") \
-            if isinstance(upload, UploadFile) else (None, "")
         try:
-            stored = await run_in_threadpool(evidence.store_upload, source, file_name=name,
-                                             upload_dir=settings.upload_dir,
-                                             max_mb=settings.max_upload_mb)
+            stored = await _store(form.get(evidence.FILE_FIELD), settings)
         except evidence.UploadProblem as problem:
-            errors = {FILE_FIELD: problem.message, **errors}
+            errors = {evidence.FILE_FIELD: problem.message, **errors}
     if new is None or errors:
         if stored is not None:
             evidence.discard(settings.upload_dir, stored)
@@ -173,7 +177,7 @@ async def add(request: Request, assessment_id: DbInt, code: str, access: EditorA
     evidence.add_evidence(db, actor_id=access.user.id or 0,
                           organisation_id=access.organisation.id or 0, rating=rating,
                           new=new, stored=stored, upload_dir=settings.upload_dir)
-    web.add_flash(f"Your {KIND_NAMES[kind]} has been added to {code}.")
+    session.add_flash(f"Your {KIND_NAMES[kind]} has been added to {code}.")
     return redirect(f"{judgement.base}/markers/{code}#evidence-heading")
 
 
@@ -215,14 +219,14 @@ def download(assessment_id: DbInt, evidence_id: DbInt, access: ViewerAccess, db:
 @router.post("/manage/{slug}/views/{assessment_id}/evidence/{evidence_id}/delete")
 def delete(assessment_id: DbInt, evidence_id: DbInt, access: EditorAccess, db: SessionDep,
            catalogue: CatalogueDep, settings: SettingsDep, kind_: KindDep,
-           web: WebSessionDep) -> Response:
+           session: WebSessionDep) -> Response:
     judgement, item, rating = _load_evidence(db, access, assessment_id, evidence_id,
                                              catalogue, kind_)
     kind = KIND_NAMES.get(item.kind, "evidence")
     evidence.delete_evidence(db, actor_id=access.user.id or 0,
                              organisation_id=access.organisation.id or 0, item=item,
                              upload_dir=settings.upload_dir)
-    web.add_flash(f"The {kind} has been deleted from {rating.marker_code}.")
+    session.add_flash(f"The {kind} has been deleted from {rating.marker_code}.")
     return redirect(f"{judgement.base}/markers/{rating.marker_code}#evidence-heading")
 
 
@@ -230,7 +234,7 @@ def delete(assessment_id: DbInt, evidence_id: DbInt, access: EditorAccess, db: S
 @router.post("/manage/{slug}/views/{assessment_id}/evidence/{evidence_id}/publishable")
 async def publishable(request: Request, assessment_id: DbInt, evidence_id: DbInt,
                       access: EditorAccess, db: SessionDep, catalogue: CatalogueDep,
-                      kind: KindDep, web: WebSessionDep) -> Response:
+                      kind: KindDep, session: WebSessionDep) -> Response:
     judgement, item, rating = _load_evidence(db, access, assessment_id, evidence_id,
                                              catalogue, kind)
     form, errors = parse(PublishableForm, form_values(await request.form()))
@@ -243,7 +247,7 @@ async def publishable(request: Request, assessment_id: DbInt, evidence_id: DbInt
     except evidence.NotAllowed as refused:
         return _marker_page(request, access, db, judgement, rating,
                             {f"evidence-{item.id}": refused.message}, {}, None)
-    web.add_flash("This evidence may now be published." if item.publishable
+    session.add_flash("This evidence may now be published." if item.publishable
                   else "This evidence is now private.")
     return redirect(f"{judgement.base}/markers/{rating.marker_code}#evidence-{item.id}")
 
@@ -252,7 +256,7 @@ async def publishable(request: Request, assessment_id: DbInt, evidence_id: DbInt
 @router.post("/manage/{slug}/views/{assessment_id}/evidence/{evidence_id}/category")
 async def category(request: Request, assessment_id: DbInt, evidence_id: DbInt,
                    access: EditorAccess, db: SessionDep, catalogue: CatalogueDep,
-                   kind: KindDep, web: WebSessionDep) -> Response:
+                   kind: KindDep, session: WebSessionDep) -> Response:
     judgement, item, rating = _load_evidence(db, access, assessment_id, evidence_id,
                                              catalogue, kind)
     form, errors = parse(CategoryForm, form_values(await request.form()))
@@ -262,5 +266,5 @@ async def category(request: Request, assessment_id: DbInt, evidence_id: DbInt,
     evidence.set_category(db, actor_id=access.user.id or 0,
                           organisation_id=access.organisation.id or 0, item=item,
                           category=form.category)
-    web.add_flash(f"This evidence now counts as: {CATEGORY_LABELS[form.category]}.")
+    session.add_flash(f"This evidence now counts as: {CATEGORY_LABELS[form.category]}.")
     return redirect(f"{judgement.base}/markers/{rating.marker_code}#evidence-{item.id}")

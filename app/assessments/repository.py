@@ -1,4 +1,4 @@
-"""Every query about assessments and ratings."""
+"""Reading assessments and ratings (the services write them, with their checks)."""
 
 from __future__ import annotations
 

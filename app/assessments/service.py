@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from app.assessments import repository
 from app.assessments.models import NOT_APPLICABLE, Assessment, Rating
 from app.audit.service import record
 from app.clock import now
+from app.db import save_if_version
+from app.errors import Stale
 from app.frameworks import Framework
 
 
@@ -61,36 +62,19 @@ class RatingChange:
                 "red_flags": self.red_flags}
 
 
-class StaleRating(Exception):
-    """Someone else saved this rating after the form was loaded."""
-
-    def __init__(self, current: Rating) -> None:
-        super().__init__("stale rating")
-        self.current = current
-
-
 def save_rating(db: Session, *, actor_id: int, organisation_id: int, rating: Rating,
                 seen_version: int, change: RatingChange) -> Rating:
-    """Save only if nobody saved since `seen_version`; otherwise raise StaleRating.
-
-    The version check is in the UPDATE itself, so two saves racing each other cannot both
-    win, on either engine.
-    """
+    """Save only if nobody saved since `seen_version`; otherwise raise Stale with theirs."""
     before = {"level": rating.level, "not_applicable_reason": rating.not_applicable_reason,
               "working": rating.working, "needs_change": rating.needs_change,
               "red_flags": list(rating.red_flags), "version": rating.version}
     values = change.as_dict()
     if change.level != NOT_APPLICABLE:
         values["not_applicable_reason"] = ""
-    result = db.execute(
-        update(Rating)
-        .where(col(Rating.id) == rating.id, col(Rating.version) == seen_version)
-        .values(**values, carried_over=False, version=seen_version + 1,
-                updated_by_id=actor_id, updated_at=now())
-    )
-    db.refresh(rating)
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise StaleRating(rating)
+    if not save_if_version(db, rating, seen_version, {**values, "carried_over": False,
+                                                      "updated_by_id": actor_id,
+                                                      "updated_at": now()}):
+        raise Stale(rating)
     record(db, actor_id=actor_id, action="rating.save", organisation_id=organisation_id,
            subject=f"rating:{rating.id}", before=before,
            after={**values, "version": rating.version})

@@ -31,6 +31,7 @@ from app.assessments.pages import (
 )
 from app.clock import now
 from app.deps import CatalogueDep, EditorAccess, OrgAccess, SessionDep, ViewerAccess, WebSessionDep
+from app.errors import Stale
 from app.forms import DbInt, Errors, form_values, parse
 from app.frameworks.model import Marker
 from app.organisations import repository as organisations
@@ -66,7 +67,7 @@ def assessments(request: Request, access: ViewerAccess, db: SessionDep,
 
 @router.post("/manage/{slug}/assessments")
 async def start(request: Request, access: EditorAccess, db: SessionDep,
-                catalogue: CatalogueDep, web: WebSessionDep) -> Response:
+                catalogue: CatalogueDep, session: WebSessionDep) -> Response:
     values = form_values(await request.form())
     form, errors = parse(StartAssessmentForm, values)
     organisation_id = access.organisation.id or 0
@@ -81,7 +82,7 @@ async def start(request: Request, access: EditorAccess, db: SessionDep,
                                           organisation_id=organisation_id,
                                           framework=framework, name=form.name,
                                           carry_over=form.carry_over)
-    web.add_flash(f"You have started “{assessment.name}”.")
+    session.add_flash(f"You have started “{assessment.name}”.")
     return redirect(assessment_url(access, assessment))
 
 
@@ -204,7 +205,7 @@ def save_from_form(request: Request, access: OrgAccess, db: Session, judgement: 
         service.save_rating(db, actor_id=access.user.id or 0,
                             organisation_id=access.organisation.id or 0, rating=rating,
                             seen_version=form.version, change=change)
-    except service.StaleRating as stale:
+    except Stale as stale:
         theirs = stale.current
         # Keep their words on screen and ours in the form, at the version now saved.
         return render(request, "assessments/marker.html", {
@@ -220,7 +221,7 @@ def save_from_form(request: Request, access: OrgAccess, db: Session, judgement: 
 @router.post("/manage/{slug}/views/{assessment_id}/markers/{code}")
 async def save_marker(request: Request, assessment_id: DbInt, code: str, access: EditorAccess,
                       db: SessionDep, catalogue: CatalogueDep, kind: KindDep,
-                      web: WebSessionDep) -> Response:
+                      session: WebSessionDep) -> Response:
     judgement = load_judgement(db, access, assessment_id, catalogue, kind)
     rating = load_rating(db, judgement, code)
     values = form_values(await request.form())
@@ -234,7 +235,7 @@ async def save_marker(request: Request, assessment_id: DbInt, code: str, access:
             **_marker_context(access, db, judgement, rating),
             "values": rating_values(rating), "errors": {}, "saved_at": saved_at},
             block="rating_form")
-    web.add_flash(f"Saved {code} at {saved_at}.")
+    session.add_flash(f"Saved {code} at {saved_at}.")
     if any(str(values.get(name, "")).strip() for name in EVIDENCE_WORDS):
         # Evidence typed but not yet added came with the form: show it again, not lost.
         return marker_page_with(request, access, db, judgement, rating, {},

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from app.organisations.models import OrganisationKind
-from app.views.service import Comparison, ViewSummary, side_by_side_in_area
+from app.views.comparison import Comparison, ViewSummary, side_by_side_in_area
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Every query behind the public directory, areas, regions, map, home figures and API.
+"""The queries behind the public directory, areas, regions, map, home figures and API.
 
 Only listed organisations (confirmed, public, not hidden, not merged) ever come out of here.
 Commitment statuses are worked out in SQL by `status_rows()`, which follows the rules of
@@ -33,7 +33,6 @@ from sqlmodel import select as select_entity
 from app.areas.models import Area, FormerAreaCode, Region
 from app.caching import tallied
 from app.organisations.models import Commitment, Organisation, OrganisationArea
-from app.organisations.repository import listed
 from app.organisations.status import HOLD_TO_ACCOUNT, CommitmentStatus, add_months
 from app.publications.models import VIEW_KIND, Publication, PublicationKind
 
@@ -198,7 +197,7 @@ class Filters:
 def conditions(filters: Filters, rules: StatusRules) -> list[ColumnElement[bool]]:
     """What the filters ask of an organisation, besides the words of `q` (the search service
     finds those, and passes its finds back as `ids`)."""
-    conditions = [listed()]
+    conditions = [Organisation.is_listed.expression]
     if filters.ids is not None:
         conditions.append(org_id.in_(filters.ids) if filters.ids else false())
     if filters.kind:
@@ -333,7 +332,7 @@ def publications_of(db: Session, organisation_ids: Sequence[int]) -> list[Public
 
 def latest_publications(db: Session, limit: int) -> list[PublicationRow]:
     """The newest publications of listed organisations (not hidden)."""
-    rows = _rows(db, _publication_query().where(listed())
+    rows = _rows(db, _publication_query().where(Organisation.is_listed)
                  .order_by(col(Publication.published_at).desc(), col(Publication.id).desc())
                  .limit(limit))
     return [_publication(row) for row in rows]
@@ -400,7 +399,7 @@ def region(db: Session, code: str) -> Region | None:
 def listed_in_area(db: Session, code: str) -> Sequence[Organisation]:
     return db.exec(select_entity(Organisation)
                    .join(OrganisationArea, link_org == org_id)
-                   .where(link_area == code, listed())
+                   .where(link_area == code, Organisation.is_listed)
                    .order_by(func.lower(org_name), org_id)).all()
 
 
@@ -411,7 +410,7 @@ def signed_up_counts(db: Session, rules: StatusRules, *, framework: str = "",
     (app.caching.tallied)."""
     query = (select(link_area, func.count(func.distinct(link_org)))
              .join(Organisation, org_id == link_org)
-             .where(listed(), org_id.in_(_signed_up_ids(rules, framework)))
+             .where(Organisation.is_listed, org_id.in_(_signed_up_ids(rules, framework)))
              .group_by(link_area))
     if kind:
         query = query.where(org_kind == kind)
@@ -440,13 +439,13 @@ def council_statuses(db: Session, rules: StatusRules, *, framework: str = "",
                      area_codes: Sequence[str] | None = None) -> list[CouncilRow]:
     """Listed councils' latest commitments with their status, by area. Within an area,
     commitments that are not withdrawn come first, then the earliest sign-up."""
-    councils = select(org_id).where(listed(), org_kind == "council")
+    councils = select(org_id).where(Organisation.is_listed, org_kind == "council")
     statuses = status_rows(rules, councils).subquery("statuses")
     query = (select(link_area, org_id, org_slug, org_name, statuses.c.framework_id,
                     statuses.c.status)
              .join(Organisation, org_id == link_org)
              .join(statuses, statuses.c.organisation_id == org_id)
-             .where(listed(), org_kind == "council")
+             .where(Organisation.is_listed, org_kind == "council")
              .order_by(link_area, case((statuses.c.status == WITHDRAWN, 1), else_=0),
                        statuses.c.signed_up_on, org_id))
     if framework:
@@ -462,7 +461,7 @@ def council_statuses(db: Session, rules: StatusRules, *, framework: str = "",
 def signed_up_by_kind(db: Session, rules: StatusRules) -> dict[str, int]:
     """A tally, counted once per version of the lists (app.caching.tallied)."""
     query = (select(org_kind, func.count())
-             .where(listed(), org_id.in_(_signed_up_ids(rules)))
+             .where(Organisation.is_listed, org_id.in_(_signed_up_ids(rules)))
              .group_by(org_kind))
     return tallied(("signed_up_by_kind", rules.today), lambda: _counts(db, query))
 
@@ -471,4 +470,4 @@ def councils_with_a_plan(db: Session) -> int:
     """Listed councils that have published an action plan (to any framework)."""
     has_plan = exists().where(pub_org == org_id, pub_kind.in_(PLAN_KINDS))
     return _scalar(db, select(func.count()).select_from(Organisation)
-                   .where(listed(), org_kind == "council", has_plan))
+                   .where(Organisation.is_listed, org_kind == "council", has_plan))

@@ -6,7 +6,6 @@ Nothing here ranks organisations by their own scores: lists are by name or by si
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -17,10 +16,16 @@ from sqlmodel import Session
 from app.areas.models import Region
 from app.audit.service import record
 from app.caching import tallied
+from app.db import Page, page_count
 from app.directory import repository
 from app.directory.repository import AreaRow, Filters, PublicationRow, StatusRules
 from app.frameworks import FrameworkCatalogue
-from app.organisations.models import KIND_LABELS, Organisation, OrganisationKind
+from app.organisations.models import (
+    KIND_LABELS,
+    Organisation,
+    OrganisationKind,
+    organisation_kind_label,
+)
 from app.organisations.status import STATUS_LABELS, CommitmentStatus, status_label
 from app.publications.models import PublicationKind
 from app.search import service as search_service
@@ -41,10 +46,6 @@ def rules_for(catalogue: FrameworkCatalogue, today: date) -> StatusRules:
     return StatusRules(today=today,
                        due_days={framework.id: framework.plan_due_days
                                  for framework in catalogue})
-
-
-def kind_label(kind: str) -> str:
-    return KINDS.get(kind, kind)
 
 
 def default_sort(q: str) -> str:
@@ -168,7 +169,7 @@ def cards(db: Session, organisations: Sequence[Organisation], rules: StatusRules
             key=lambda view: order.get(view.framework_id, len(order)))
         found.append(OrganisationCard(
             id=organisation.id, slug=organisation.slug, name=organisation.name,
-            kind=organisation.kind, kind_label=kind_label(organisation.kind),
+            kind=organisation.kind, kind_label=organisation_kind_label(organisation.kind),
             description=organisation.description, website=organisation.website,
             org_ids=organisation.org_ids.split(), verified=organisation.verified,
             latitude=organisation.latitude, longitude=organisation.longitude,
@@ -177,29 +178,17 @@ def cards(db: Session, organisations: Sequence[Organisation], rules: StatusRules
 
 
 @dataclass(frozen=True)
-class ResultPage:
-    total: int
-    number: int
-    per_page: int
-    cards: list[OrganisationCard]
+class ResultPage(Page[OrganisationCard]):
     hits: dict[int, Hit] = field(default_factory=dict)  # what the search found, by id
+
+    @property
+    def cards(self) -> list[OrganisationCard]:
+        return self.items
 
     def name_of(self, card: OrganisationCard) -> Markup:
         """The card's name, escaped, with the words searched for marked."""
         hit = self.hits.get(card.id)
         return hit.highlighted if hit is not None else escape(card.name)
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def first_item(self) -> int:
-        return (self.number - 1) * self.per_page + 1 if self.total else 0
-
-    @property
-    def last_item(self) -> int:
-        return min(self.total, self.number * self.per_page)
 
 
 def search(db: Session, filters: Filters, rules: StatusRules, catalogue: FrameworkCatalogue,
@@ -214,12 +203,11 @@ def search(db: Session, filters: Filters, rules: StatusRules, catalogue: Framewo
         total = repository.count_organisations(db, filters, rules)
     page = max(1, page)
     if clamp:
-        page = min(page, max(1, math.ceil(total / per_page)))
+        page = min(page, page_count(total, per_page))
     found = repository.find_organisations(db, filters, rules, offset=(page - 1) * per_page,
                                           limit=per_page) \
         if total and (page - 1) * per_page < total else []
-    return ResultPage(total=total, number=page, per_page=per_page,
-                      cards=cards(db, found, rules, catalogue),
+    return ResultPage(cards(db, found, rules, catalogue), total, page, per_page,
                       hits={hit.organisation_id: hit for hit in hits or []})
 
 

@@ -16,11 +16,12 @@ from app.deps import AdminUser, CatalogueDep, SessionDep, WebSessionDep
 from app.directory import areas as area_views
 from app.directory import hexmap, repository, service
 from app.directory.forms import RegionForm
-from app.directory.service import MAP_KEYS, FilterChoice, ResultPage
-from app.forms import Errors, form_values, parse
+from app.directory.service import MAP_KEYS, FilterChoice
+from app.forms import Errors, form_values, page_number, parse
 from app.frameworks import Framework, FrameworkCatalogue
 from app.organisations.status import STATUS_LABELS
 from app.publications.models import ALL_KIND_LABELS
+from app.responses import pagination
 from app.templating import is_htmx, render, templates
 
 router = APIRouter(include_in_schema=False)
@@ -28,40 +29,6 @@ router = APIRouter(include_in_schema=False)
 
 def _history_restore(request: Request) -> bool:
     return request.headers.get("HX-History-Restore-Request") == "true"
-
-
-def pagination(request: Request, page: ResultPage, query: dict[str, str]) -> dict[str, Any] | None:
-    """The GOV.UK pagination component's settings, keeping the filters in each link."""
-    if page.pages <= 1:
-        return None
-
-    def href(number: int) -> str:
-        params = {**query, "page": str(number)} if number > 1 else dict(query)
-        return f"{request.url.path}?{urlencode(params)}" if params else request.url.path
-
-    items: list[dict[str, Any]] = []
-    shown = 0
-    for number in range(1, page.pages + 1):
-        if number in (1, page.pages) or abs(number - page.number) <= 2:
-            if shown and number - shown > 1:
-                items.append({"ellipsis": True})
-            items.append({"number": number, "href": href(number),
-                          "current": number == page.number,
-                          "visuallyHiddenText": f"Page {number} of results"})
-            shown = number
-    return {
-        "items": items,
-        "previous": {"href": href(page.number - 1)} if page.number > 1 else None,
-        "next": {"href": href(page.number + 1)} if page.number < page.pages else None,
-        "landmarkLabel": "Pages of results",
-    }
-
-
-def _page_number(value: str | None) -> int:
-    try:
-        return max(1, min(int(value or 1), 100_000))
-    except ValueError:
-        return 1
 
 
 def _framework(catalogue: FrameworkCatalogue, framework_id: str | None) -> Framework:
@@ -79,7 +46,7 @@ def directory(request: Request, db: SessionDep, catalogue: CatalogueDep) -> Resp
                                                   areas=areas)
     rules = service.rules_for(catalogue, today())
     page = service.search(db, choice.filters, rules, catalogue,
-                          page=_page_number(request.query_params.get("page")))
+                          page=page_number(request.query_params.get("page")))
     regions: dict[str, str] = {}
     for row in areas:
         regions.setdefault(row.region_code, row.region_name)
@@ -88,7 +55,7 @@ def directory(request: Request, db: SessionDep, catalogue: CatalogueDep) -> Resp
         "choice": choice,
         "page": page,
         "count_text": service.count_text(page.total),
-        "pagination": pagination(request, page, choice.query_items()),
+        "pagination": pagination(request, page, choice.query_items(), of="results"),
         "partial": partial,
         "kinds": service.KINDS,
         "statuses": service.STATUSES,
@@ -236,7 +203,7 @@ def admin_region(request: Request, code: str, _admin: AdminUser, db: SessionDep)
 
 @router.post("/admin/regions/{code}")
 async def save_region(request: Request, code: str, admin: AdminUser, db: SessionDep,
-                      web: WebSessionDep) -> Response:
+                      session: WebSessionDep) -> Response:
     found = _region_or_404(db, code)
     values = form_values(await request.form())
     form, errors = parse(RegionForm, values)
@@ -244,5 +211,5 @@ async def save_region(request: Request, code: str, admin: AdminUser, db: Session
         return _region_form(request, found, values, errors)
     service.update_region(db, actor_id=admin.id or 0, region=found,
                           changes=service.RegionChanges(**form.model_dump()))
-    web.add_flash(f"The {found.name} network's contact details have been saved.")
+    session.add_flash(f"The {found.name} network's contact details have been saved.")
     return RedirectResponse(f"/regions/{found.code}", status_code=303)

@@ -1,11 +1,11 @@
-"""Every query about followers and the feeds."""
+"""Reading followers and the feeds."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from app.following.models import Follower
@@ -42,19 +42,13 @@ def organisation_ids_in_area(db: Session, area_code: str) -> list[int]:
                         .where(OrganisationArea.area_code == area_code)).all())
 
 
-def _listed(organisation: type[Organisation]) -> list[ColumnElement[bool]]:
-    return [col(organisation.confirmed).is_(True), col(organisation.public).is_(True),
-            col(organisation.hidden_reason).is_(None),
-            col(organisation.merged_into_id).is_(None)]
-
-
 def feed_publications(db: Session, *, organisation_ids: Sequence[int] | None = None,
                       limit: int = 50) -> Sequence[tuple[Publication, Organisation]]:
     """The newest publications of listed organisations, or only those by (or views about)
     the organisations given."""
     statement = (select(Publication, Organisation)
                  .join(Organisation, col(Organisation.id) == col(Publication.organisation_id))
-                 .where(*_listed(Organisation)))
+                 .where(Organisation.is_listed))
     if organisation_ids is not None:
         statement = statement.where(or_(
             col(Publication.organisation_id).in_(organisation_ids),

@@ -12,14 +12,18 @@ from dataclasses import dataclass
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 from app.config import Settings
+from app.errors import DomainError
 
 CONFIRM_SALT = "mir.follow.confirm"
 UNSUBSCRIBE_SALT = "mir.unsubscribe"
 CONFIRM_MAX_AGE = 7 * 24 * 60 * 60
 
 
-class LinkProblem(Exception):
+class LinkProblem(DomainError):
     """The link is not one we made, or has expired; the message says which."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, status_code=410)
 
 
 NOT_VALID = "This link is not valid. Check you copied the whole link from the email."

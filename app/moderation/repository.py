@@ -1,4 +1,4 @@
-"""Every query about concern reports."""
+"""Reading concern reports."""
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlmodel import Field, Index, SQLModel, UniqueConstraint
 
 from app.clock import now
@@ -29,6 +30,15 @@ KIND_LABELS = {
 }
 
 
+def organisation_kind_label(kind: str) -> str:
+    """An organisation's kind in words ("Council"); a kind no longer offered, as stored.
+    (`publication_kind_label` is the other kind: a plan, a progress report, a view.)"""
+    try:
+        return KIND_LABELS[OrganisationKind(kind)]
+    except ValueError:
+        return kind
+
+
 class Role(StrEnum):
     viewer = "viewer"
     editor = "editor"
@@ -40,6 +50,8 @@ class Role(StrEnum):
 
 
 class Organisation(SQLModel, table=True):
+    model_config = {"ignored_types": (hybrid_property,)}  # is_listed is no form field
+
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=120, unique=True, index=True)
     name: str = Field(max_length=200, index=True)
@@ -66,11 +78,13 @@ class Organisation(SQLModel, table=True):
                                        ondelete="SET NULL")
     created_at: datetime = Field(default_factory=now)
 
-    @property
+    @hybrid_property
     def is_listed(self) -> bool:
-        """Shown anywhere public: confirmed, public, not hidden, not merged away."""
-        return (self.confirmed and self.public and self.hidden_reason is None
-                and self.merged_into_id is None)
+        """Shown anywhere public: confirmed, public, not hidden, not merged away. One
+        definition for Python and SQL (`where(Organisation.is_listed)`, an alias's too), so
+        `&` and `== None`, which both read."""
+        return (self.confirmed & self.public & (self.hidden_reason == None)  # noqa: E711
+                & (self.merged_into_id == None))  # noqa: E711
 
 
 class OrganisationArea(SQLModel, table=True):

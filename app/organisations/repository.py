@@ -1,10 +1,10 @@
-"""Every query about organisations, areas and members."""
+"""Reading organisations, their areas and members."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, and_, func
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
@@ -87,8 +87,3 @@ def user_name(db: Session, user_id: int | None) -> str:
     return user.name if user is not None else "someone no longer here"
 
 
-def listed() -> ColumnElement[bool]:
-    """SQL for Organisation.is_listed."""
-    return and_(col(Organisation.confirmed).is_(True), col(Organisation.public).is_(True),
-                col(Organisation.hidden_reason).is_(None),
-                col(Organisation.merged_into_id).is_(None))

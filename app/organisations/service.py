@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from app.audit.service import record
+from app.errors import DomainError
 from app.frameworks import Framework, FrameworkCatalogue
 from app.organisations import repository
 from app.organisations.models import (
@@ -31,10 +32,6 @@ from app.organisations.status import (
 from app.publications.models import Publication
 from app.publications.repository import PublishedDates, published_dates
 from app.views import repository as views
-
-
-class RuleBroken(Exception):
-    """A change that the rules do not allow; the message says why, in plain words."""
 
 
 def slugify(name: str) -> str:
@@ -79,7 +76,8 @@ def sign_up(db: Session, *, actor_id: int, organisation: Organisation, framework
     current = [c for c in repository.commitments_of(db, organisation.id)
                if c.framework_id == framework_id and c.withdrawn_on is None]
     if current:
-        raise RuleBroken("Your organisation is already signed up to this framework.")
+        raise DomainError("Your organisation is already signed up to this framework.",
+                          field="framework")
     commitment = Commitment(organisation_id=organisation.id, framework_id=framework_id,
                             kind=kind.value, statement=statement, signed_up_on=on,
                             created_by_id=actor_id)
@@ -95,7 +93,8 @@ def sign_up(db: Session, *, actor_id: int, organisation: Organisation, framework
 def withdraw(db: Session, *, actor_id: int, commitment: Commitment, reason: str,
              on: date) -> None:
     if commitment.withdrawn_on is not None:
-        raise RuleBroken("Your organisation has already withdrawn from this framework.")
+        raise DomainError("Your organisation has already withdrawn from this framework.",
+                          field="reason")
     commitment.withdrawn_on, commitment.withdrawal_reason = on, reason
     db.add(commitment)
     record(db, actor_id=actor_id, action="commitment.withdraw",
@@ -132,7 +131,8 @@ def update_profile(db: Session, *, actor_id: int, organisation: Organisation,
 def change_role(db: Session, *, actor_id: int, membership: Membership, role: Role) -> None:
     if membership.role == Role.owner and role != Role.owner \
             and repository.owner_count(db, membership.organisation_id) == 1:
-        raise RuleBroken("This is the only owner. Make someone else an owner first.")
+        raise DomainError("This is the only owner. Make someone else an owner first.",
+                          field="role")
     before = membership.role
     membership.role = role
     db.add(membership)
@@ -144,8 +144,8 @@ def change_role(db: Session, *, actor_id: int, membership: Membership, role: Rol
 def remove_member(db: Session, *, actor_id: int, membership: Membership) -> None:
     if membership.role == Role.owner and repository.owner_count(db,
                                                                 membership.organisation_id) == 1:
-        raise RuleBroken("The only owner cannot leave or be removed. Make someone else an "
-                         "owner first.")
+        raise DomainError("The only owner cannot leave or be removed. Make someone else an "
+                          "owner first.", field="remove")
     record(db, actor_id=actor_id, action="membership.remove",
            organisation_id=membership.organisation_id, subject=f"membership:{membership.id}",
            before={"user_id": membership.user_id, "role": membership.role})

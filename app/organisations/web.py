@@ -27,6 +27,7 @@ from app.deps import (
     WebSessionDep,
 )
 from app.email import compose
+from app.errors import DomainError
 from app.forms import DbInt, form_values, parse
 from app.organisations import repository, service
 from app.organisations.forms import (
@@ -43,14 +44,14 @@ from app.organisations.models import (
     Membership,
     Organisation,
     Role,
+    organisation_kind_label,
 )
-from app.organisations.service import RuleBroken
 from app.organisations.status import STATUS_LABELS, STATUS_MEANINGS
 from app.publications import repository as publications
 from app.publications.models import ALL_KIND_LABELS, OWN_KINDS
 from app.responses import redirect
 from app.templating import render
-from app.views import service as views
+from app.views import comparison as views
 
 router = APIRouter(include_in_schema=False)
 
@@ -124,7 +125,7 @@ def profile_page(request: Request, access: OwnerAccess, db: SessionDep) -> Respo
 
 @router.post("/manage/{slug}/profile")
 async def profile(request: Request, access: OwnerAccess, db: SessionDep,
-                  web: WebSessionDep) -> Response:
+                  session: WebSessionDep) -> Response:
     values = form_values(await request.form())
     form, errors = parse(ProfileForm, values)
     known = {area.gss_code for area in repository.areas(db)}
@@ -136,7 +137,7 @@ async def profile(request: Request, access: OwnerAccess, db: SessionDep,
     changes["kind"] = form.kind.value
     service.update_profile(db, actor_id=access.user.id or 0, organisation=access.organisation,
                            changes=changes, area_codes=form.areas)
-    web.add_flash("Your organisation's details have been saved.")
+    session.add_flash("Your organisation's details have been saved.")
     return redirect(f"/manage/{access.organisation.slug}")
 
 
@@ -162,7 +163,7 @@ def frameworks_page(request: Request, access: ViewerAccess, db: SessionDep,
 
 @router.post("/manage/{slug}/frameworks")
 async def sign_up(request: Request, access: OwnerAccess, db: SessionDep,
-                  catalogue: CatalogueDep, web: WebSessionDep) -> Response:
+                  catalogue: CatalogueDep, session: WebSessionDep) -> Response:
     values = form_values(await request.form())
     form, errors = parse(SignUpForm, values)
     if form is not None and catalogue.get(form.framework) is None:
@@ -172,18 +173,18 @@ async def sign_up(request: Request, access: OwnerAccess, db: SessionDep,
             service.sign_up(db, actor_id=access.user.id or 0, organisation=access.organisation,
                             framework_id=form.framework, statement=form.commitment, on=today(),
                             kind=form.commitment_kind)
-        except RuleBroken as broken:
-            errors["framework"] = str(broken)
+        except DomainError as broken:
+            errors[broken.field or "framework"] = broken.message
     if form is None or errors:
         return _frameworks_page(request, access, db, catalogue, values, errors)
     framework = catalogue.get(form.framework)
-    web.add_flash(f"You have signed up to {framework.title if framework else form.framework}.")
+    session.add_flash(f"You have signed up to {framework.title if framework else form.framework}.")
     return redirect(f"/manage/{access.organisation.slug}/frameworks")
 
 
 @router.post("/manage/{slug}/frameworks/{commitment_id}/withdraw")
 async def withdraw(request: Request, commitment_id: DbInt, access: OwnerAccess, db: SessionDep,
-                   catalogue: CatalogueDep, web: WebSessionDep) -> Response:
+                   catalogue: CatalogueDep, session: WebSessionDep) -> Response:
     commitment = next((c for c in repository.commitments_of(db, access.organisation.id or 0)
                        if c.id == commitment_id), None)
     if commitment is None:
@@ -194,13 +195,13 @@ async def withdraw(request: Request, commitment_id: DbInt, access: OwnerAccess, 
         try:
             service.withdraw(db, actor_id=access.user.id or 0, commitment=commitment,
                              reason=form.reason, on=today())
-        except RuleBroken as broken:
-            errors["reason"] = str(broken)
+        except DomainError as broken:
+            errors[broken.field or "reason"] = broken.message
     if form is None or errors:
         errors = {f"{field}-{commitment_id}": message for field, message in errors.items()}
         return _frameworks_page(request, access, db, catalogue, values, errors,
                                 withdrawing=commitment_id)
-    web.add_flash("You have withdrawn. This stays in your public history.")
+    session.add_flash("You have withdrawn. This stays in your public history.")
     return redirect(f"/manage/{access.organisation.slug}/frameworks")
 
 
@@ -221,7 +222,7 @@ def members_page(request: Request, access: ViewerAccess, db: SessionDep) -> Resp
 
 @router.post("/manage/{slug}/members/invite")
 async def invite(request: Request, access: OwnerAccess, db: SessionDep,
-                 settings: SettingsDep, outbox: OutboxDep, web: WebSessionDep) -> Response:
+                 settings: SettingsDep, outbox: OutboxDep, session: WebSessionDep) -> Response:
     values = form_values(await request.form())
     form, errors = parse(InviteForm, values)
     if form is None:
@@ -236,30 +237,30 @@ async def invite(request: Request, access: OwnerAccess, db: SessionDep,
     outbox.append(compose(settings, to=form.email, template="invitation", context={
         "organisation": organisation.name, "inviter": access.user.name,
         "role": form.role.value, "token": token}))
-    web.add_flash(f"We have emailed an invitation to {form.email}. It works once, for 7 days.")
+    session.add_flash(f"We have emailed an invitation to {form.email}. It works once, for 7 days.")
     return redirect(f"/manage/{organisation.slug}/members")
 
 
 @router.post("/manage/{slug}/members/{membership_id}/role")
 async def change_role(request: Request, membership_id: DbInt, access: OwnerAccess,
-                      db: SessionDep, web: WebSessionDep) -> Response:
+                      db: SessionDep, session: WebSessionDep) -> Response:
     membership = _membership(db, access, membership_id)
     form, errors = parse(RoleForm, form_values(await request.form()))
     if form is not None:
         try:
             service.change_role(db, actor_id=access.user.id or 0, membership=membership,
                                 role=form.role)
-        except RuleBroken as broken:
-            errors = {f"member-role-{membership_id}": str(broken)}
+        except DomainError as broken:
+            errors = {f"member-{broken.field}-{membership_id}": broken.message}
     if form is None or errors:
         return _members_page(request, access, db, {}, errors)
-    web.add_flash("The role has been changed.")
+    session.add_flash("The role has been changed.")
     return redirect(f"/manage/{access.organisation.slug}/members")
 
 
 @router.post("/manage/{slug}/members/{membership_id}/remove")
 def remove_member(request: Request, membership_id: DbInt, access: ViewerAccess, db: SessionDep,
-                  web: WebSessionDep) -> Response:
+                  session: WebSessionDep) -> Response:
     """Owners remove anyone; any member may remove themselves (leave)."""
     membership = _membership(db, access, membership_id)
     leaving = membership.user_id == access.user.id
@@ -267,13 +268,13 @@ def remove_member(request: Request, membership_id: DbInt, access: ViewerAccess, 
         raise HTTPException(403, "Only owners can remove other members.")
     try:
         service.remove_member(db, actor_id=access.user.id or 0, membership=membership)
-    except RuleBroken as broken:
-        errors = {f"member-remove-{membership_id}": str(broken)}
+    except DomainError as broken:
+        errors = {f"member-{broken.field}-{membership_id}": broken.message}
         return _members_page(request, access, db, {}, errors)
     if leaving:
-        web.add_flash(f"You have left {access.organisation.name}.")
+        session.add_flash(f"You have left {access.organisation.name}.")
         return redirect("/manage")
-    web.add_flash("The member has been removed.")
+    session.add_flash("The member has been removed.")
     return redirect(f"/manage/{access.organisation.slug}/members")
 
 
@@ -301,7 +302,7 @@ def invitation_page(request: Request, token: str, db: SessionDep,
 
 @router.post("/invitations/{token}")
 async def accept_invitation(request: Request, token: str, db: SessionDep, user: OptionalUser,
-                            web: WebSessionDep) -> Response:
+                            session: WebSessionDep) -> Response:
     try:
         invitation = find_token(db, token, "invite")
     except TokenProblem as problem:
@@ -310,7 +311,7 @@ async def accept_invitation(request: Request, token: str, db: SessionDep, user: 
     existing = find_user(db, invitation.email)
     if existing is not None:
         if user is None or user.id != existing.id:
-            web.add_flash("Log in as " + invitation.email + " to accept the invitation.")
+            session.add_flash("Log in as " + invitation.email + " to accept the invitation.")
             return redirect(f"/login?next=/invitations/{token}")
         member = existing
     else:
@@ -328,9 +329,9 @@ async def accept_invitation(request: Request, token: str, db: SessionDep, user: 
     assert invitation.organisation_id is not None and member.id is not None
     service.add_member(db, actor_id=member.id, organisation_id=invitation.organisation_id,
                        user_id=member.id, role=invitation.role or "viewer")
-    web.log_in(member.id, member.session_epoch)
+    session.log_in(member.id, member.session_epoch)
     organisation = db.get(Organisation, invitation.organisation_id)
-    web.add_flash(f"You are now a member of {organisation.name if organisation else 'it'}.")
+    session.add_flash(f"You are now a member of {organisation.name if organisation else 'it'}.")
     return redirect(f"/manage/{organisation.slug if organisation else ''}")
 
 
@@ -359,7 +360,7 @@ def public_profile(request: Request, slug: str, db: SessionDep,
         "views_given": views.views_given(db, organisation),
         "file_base": f"/organisations/{slug}/publications/{latest.number}/files"
         if latest else None,
-        "kind_label": KIND_LABELS.get(organisation.kind, organisation.kind),  # type: ignore[call-overload]
+        "kind_label": organisation_kind_label(organisation.kind),
         "areas": repository.areas_of(db, organisation.id),
         "commitments": service.commitment_views(db, organisation.id, catalogue, today()),
         "status_labels": STATUS_LABELS, "status_meanings": STATUS_MEANINGS,

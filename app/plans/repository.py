@@ -1,4 +1,4 @@
-"""Every query about priorities, actions and progress updates."""
+"""Reading priorities, actions and progress updates (the service writes them)."""
 
 from __future__ import annotations
 

@@ -6,19 +6,46 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import update
 from sqlmodel import Session, col, delete
 
 from app.audit.service import record
 from app.clock import now
-from app.organisations.service import RuleBroken
+from app.db import save_if_version
+from app.errors import DomainError, Problems, Stale
+from app.frameworks import Framework
 from app.plans import repository
 from app.plans.models import Action, ActionStatus, ActionUpdate, Priority
 
 
+def priority_problems(framework: Framework, chosen: dict[str, str]) -> dict[str, str]:
+    """What stops `chosen` (marker code → why) being the priorities: each needs a reason,
+    and there must be at least the framework's minimum. Empty when nothing does."""
+    errors = {f"why-{code}": f"Say why {code} is a priority"
+              for code, why in chosen.items() if not why.strip()}
+    if len(chosen) < framework.min_priorities:
+        errors = {"priority": f"Choose at least {framework.min_priorities} priorities; you "
+                              f"chose {len(chosen)}", **errors}
+    return errors
+
+
+def choose_priorities(db: Session, *, actor_id: int, organisation_id: int, assessment_id: int,
+                      framework: Framework, chosen: dict[str, str]) -> dict[str, str]:
+    """Make `chosen` the priorities if they keep the rules (`priority_problems`), else raise
+    Problems. Codes that are not the framework's markers are left out. Returns what was
+    chosen."""
+    chosen = {code: why for code, why in chosen.items() if framework.marker(code) is not None}
+    problems = priority_problems(framework, chosen)
+    if problems:
+        raise Problems(problems)
+    set_priorities(db, actor_id=actor_id, organisation_id=organisation_id,
+                   assessment_id=assessment_id, chosen=chosen)
+    return chosen
+
+
 def set_priorities(db: Session, *, actor_id: int, organisation_id: int, assessment_id: int,
                    chosen: dict[str, str]) -> None:
-    """Replace the assessment's priorities with `chosen` (marker code → why)."""
+    """Replace the assessment's priorities with `chosen` (marker code → why), unchecked: a
+    draft may have fewer than the minimum (`choose_priorities` keeps the rules)."""
     before = {p.marker_code: p.why for p in repository.priorities_of(db, assessment_id)}
     db.exec(delete(Priority).where(col(Priority.assessment_id) == assessment_id))
     for code, why in chosen.items():
@@ -50,6 +77,16 @@ class ActionChange:
                 "status": self.status.value, "dropped_reason": self.dropped_reason}
 
 
+def action_problems(framework: Framework, change: ActionChange) -> dict[str, str]:
+    """What is wrong with an action before it is saved, by form field."""
+    errors = {}
+    if any(framework.marker(code) is None for code in change.marker_codes):
+        errors["marker_codes"] = "Choose markers from the list"
+    if change.status == ActionStatus.dropped and not change.dropped_reason.strip():
+        errors["dropped_reason"] = "Say why the action was dropped"
+    return errors
+
+
 def add_action(db: Session, *, actor_id: int, organisation_id: int, framework_id: str,
                change: ActionChange) -> Action:
     existing = repository.actions_of(db, organisation_id, framework_id)
@@ -63,25 +100,16 @@ def add_action(db: Session, *, actor_id: int, organisation_id: int, framework_id
     return action
 
 
-class StaleAction(Exception):
-    def __init__(self, current: Action) -> None:
-        super().__init__("stale action")
-        self.current = current
-
-
 def save_action(db: Session, *, actor_id: int, action: Action, seen_version: int,
                 change: ActionChange) -> Action:
-    """Save only if nobody saved since `seen_version` (the check is in the UPDATE)."""
+    """Save only if nobody saved since `seen_version`, else raise Stale with their action."""
     before = {**ActionChange(action.title, action.description, list(action.marker_codes),
                              action.owner, action.due_on, ActionStatus(action.status),
                              action.dropped_reason).as_dict(), "version": action.version}
-    result = db.execute(update(Action)
-                        .where(col(Action.id) == action.id, col(Action.version) == seen_version)
-                        .values(**change.as_dict(), version=seen_version + 1,
-                                updated_by_id=actor_id, updated_at=now()))
-    db.refresh(action)
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise StaleAction(action)
+    if not save_if_version(db, action, seen_version, {**change.as_dict(),
+                                                      "updated_by_id": actor_id,
+                                                      "updated_at": now()}):
+        raise Stale(action)
     record(db, actor_id=actor_id, action="action.save", organisation_id=action.organisation_id,
            subject=f"action:{action.id}", before=before,
            after={**change.as_dict(), "version": action.version})
@@ -94,7 +122,7 @@ def move_action(db: Session, *, actor_id: int, actions: Sequence[Action], action
     ordered = list(actions)
     index = next((i for i, a in enumerate(ordered) if a.id == action_id), None)
     if index is None:
-        raise RuleBroken("There is no such action in this plan.")
+        raise DomainError("There is no such action in this plan.", status_code=404)
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(ordered):
         return

@@ -20,10 +20,10 @@ from app.deps import (
     ViewerAccess,
     WebSessionDep,
 )
+from app.errors import Problems, Stale
 from app.forms import DbInt, date_from_parts, form_values, parse
 from app.frameworks import Framework
 from app.organisations import repository as organisations
-from app.organisations.service import RuleBroken
 from app.plans import repository, service
 from app.plans.forms import ActionForm, UpdateForm
 from app.plans.models import ACTION_STATUS_LABELS, Action, ActionStatus
@@ -61,24 +61,21 @@ def priorities_page(request: Request, assessment_id: DbInt, access: ViewerAccess
 @router.post("/manage/{slug}/assessments/{assessment_id}/priorities")
 async def save_priorities(request: Request, assessment_id: DbInt, access: EditorAccess,
                           db: SessionDep, catalogue: CatalogueDep,
-                          web: WebSessionDep) -> Response:
+                          session: WebSessionDep) -> Response:
     assessment, framework = load_assessment(db, access, assessment_id, catalogue)
     values = form_values(await request.form())
     picked = values.get("priority", [])
     picked = [picked] if isinstance(picked, str) else picked
-    chosen = {code: str(values.get(f"why-{code}", "")) for code in picked
-              if framework.marker(code) is not None}
-    errors = {f"why-{code}": f"Say why {code} is a priority" for code, why in chosen.items()
-              if not why}
-    if len(chosen) < framework.min_priorities:
-        errors = {"priority": f"Choose at least {framework.min_priorities} priorities; you "
-                              f"chose {len(chosen)}", **errors}
-    if errors:
-        return _priorities_page(request, access, db, catalogue, assessment_id, chosen, errors)
-    service.set_priorities(db, actor_id=access.user.id or 0,
-                           organisation_id=access.organisation.id or 0,
-                           assessment_id=assessment.id or 0, chosen=chosen)
-    web.add_flash(f"You have chosen {len(chosen)} priorities.")
+    chosen = {code: str(values.get(f"why-{code}", "")) for code in picked}
+    try:
+        chosen = service.choose_priorities(db, actor_id=access.user.id or 0,
+                                           organisation_id=access.organisation.id or 0,
+                                           assessment_id=assessment.id or 0,
+                                           framework=framework, chosen=chosen)
+    except Problems as problems:
+        return _priorities_page(request, access, db, catalogue, assessment_id, chosen,
+                                problems.errors)
+    session.add_flash(f"You have chosen {len(chosen)} priorities.")
     return redirect(f"/manage/{access.organisation.slug}/plans/{framework.id}")
 
 
@@ -114,24 +111,20 @@ async def _action_change(request: Request, framework: Framework
     due_on, due_error = date_from_parts(values, "due_on", "the date it is due by")
     if due_error:
         errors["due_on"] = due_error
-    if form is not None:
-        unknown = [c for c in form.marker_codes if framework.marker(c) is None]
-        if unknown:
-            errors["marker_codes"] = "Choose markers from the list"
-        if form.status == ActionStatus.dropped and not form.dropped_reason.strip():
-            errors["dropped_reason"] = "Say why the action was dropped"
-    if form is None or errors:
+    if form is None:
         return form, values, errors, None
-    return form, values, errors, service.ActionChange(
+    change = service.ActionChange(
         title=form.title, description=form.description, marker_codes=form.marker_codes,
         owner=form.owner, due_on=due_on, status=form.status,
         dropped_reason=form.dropped_reason.strip() if form.status == ActionStatus.dropped
         else "")
+    errors.update(service.action_problems(framework, change))
+    return form, values, errors, None if errors else change
 
 
 @router.post("/manage/{slug}/plans/{framework_id}/actions")
 async def add_action(request: Request, framework_id: str, access: EditorAccess,
-                     db: SessionDep, catalogue: CatalogueDep, web: WebSessionDep) -> Response:
+                     db: SessionDep, catalogue: CatalogueDep, session: WebSessionDep) -> Response:
     framework = plan_framework(access, db, catalogue, framework_id)
     _form, values, errors, change = await _action_change(request, framework)
     if change is None:
@@ -140,7 +133,7 @@ async def add_action(request: Request, framework_id: str, access: EditorAccess,
     service.add_action(db, actor_id=access.user.id or 0,
                        organisation_id=access.organisation.id or 0, framework_id=framework.id,
                        change=change)
-    web.add_flash(f"Added the action “{change.title}”.")
+    session.add_flash(f"Added the action “{change.title}”.")
     return redirect(f"/manage/{access.organisation.slug}/plans/{framework.id}")
 
 
@@ -182,7 +175,7 @@ def action_page(request: Request, framework_id: str, action_id: DbInt, access: V
 @router.post("/manage/{slug}/plans/{framework_id}/actions/{action_id}")
 async def save_action(request: Request, framework_id: str, action_id: DbInt,
                       access: EditorAccess, db: SessionDep, catalogue: CatalogueDep,
-                      web: WebSessionDep) -> Response:
+                      session: WebSessionDep) -> Response:
     framework = plan_framework(access, db, catalogue, framework_id)
     action = _action(db, access, framework, action_id)
     form, values, errors, change = await _action_change(request, framework)
@@ -193,13 +186,13 @@ async def save_action(request: Request, framework_id: str, action_id: DbInt,
     try:
         service.save_action(db, actor_id=access.user.id or 0, action=action,
                             seen_version=form.version, change=change)
-    except service.StaleAction as stale:
+    except Stale as stale:
         theirs = stale.current
         return _action_page(request, access, db, framework, action,
                             {**values, "version": theirs.version}, {}, status_code=409,
                             conflict=True, theirs=_action_values(theirs),
                             theirs_by=organisations.user_name(db, theirs.updated_by_id))
-    web.add_flash(f"Saved the action “{change.title}”.")
+    session.add_flash(f"Saved the action “{change.title}”.")
     return redirect(f"/manage/{access.organisation.slug}/plans/{framework.id}")
 
 
@@ -210,13 +203,10 @@ async def move_action(request: Request, framework_id: str, action_id: DbInt,
     direction = str((await request.form()).get("direction", ""))
     if direction not in ("up", "down"):
         raise HTTPException(400, "Choose to move the action up or down.")
-    try:
-        service.move_action(db, actor_id=access.user.id or 0,
-                            actions=repository.actions_of(db, access.organisation.id or 0,
-                                                          framework.id),
-                            action_id=action_id, direction=direction)
-    except RuleBroken as broken:
-        raise HTTPException(404, str(broken)) from broken
+    service.move_action(db, actor_id=access.user.id or 0,
+                        actions=repository.actions_of(db, access.organisation.id or 0,
+                                                      framework.id),
+                        action_id=action_id, direction=direction)
     if is_htmx(request):
         db.flush()
         return render(request, "plans/plan.html", {
@@ -228,7 +218,7 @@ async def move_action(request: Request, framework_id: str, action_id: DbInt,
 @router.post("/manage/{slug}/plans/{framework_id}/actions/{action_id}/updates")
 async def add_update(request: Request, framework_id: str, action_id: DbInt,
                      access: EditorAccess, db: SessionDep, catalogue: CatalogueDep,
-                     web: WebSessionDep) -> Response:
+                     session: WebSessionDep) -> Response:
     framework = plan_framework(access, db, catalogue, framework_id)
     action = _action(db, access, framework, action_id)
     values = form_values(await request.form())
@@ -242,6 +232,6 @@ async def add_update(request: Request, framework_id: str, action_id: DbInt,
                             update_values=values)
     service.add_update(db, actor_id=access.user.id or 0, action=action, on=on or today(),
                        note=form.note)
-    web.add_flash("Progress update added.")
+    session.add_flash("Progress update added.")
     return redirect(f"/manage/{access.organisation.slug}/plans/{framework.id}/actions/"
                     f"{action.id}")

@@ -1,4 +1,4 @@
-"""Every query about publications."""
+"""Reading publications: lists, numbers and published dates."""
 
 from __future__ import annotations
 

@@ -15,9 +15,9 @@ from app.assessments import repository as assessments
 from app.assessments.coproduction import co_production_complete
 from app.assessments.models import Assessment
 from app.audit.service import record
+from app.errors import DomainError
 from app.frameworks import Framework
 from app.organisations.models import Organisation
-from app.organisations.service import RuleBroken
 from app.plans import repository as plans
 from app.publications import repository
 from app.publications.models import PUBLICATION_KIND_LABELS, Publication, PublicationKind
@@ -139,9 +139,9 @@ def publish(db: Session, *, actor_id: int, organisation: Organisation, framework
                                           assessment=assessment, kind=kind, base=base)
                 if not c.done]
     if problems:
-        raise RuleBroken("Not ready to publish: " + "; ".join(problems))
+        raise DomainError("Not ready to publish: " + "; ".join(problems), field="kind")
     if kind == PublicationKind.correction and not what_changed.strip():
-        raise RuleBroken("Say what changed since the last publication")
+        raise DomainError("Say what changed since the last publication", field="what_changed")
     snapshot = preview(db, organisation=organisation, framework=framework,
                        assessment=assessment, kind=kind, today=today,
                        what_changed=what_changed, by_statement=by_statement)

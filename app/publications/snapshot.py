@@ -25,7 +25,10 @@ from app.assessments.models import (
 )
 from app.frameworks import Framework
 from app.organisations import repository as organisations
-from app.organisations.models import KIND_LABELS, Organisation, OrganisationKind
+from app.organisations.models import (
+    Organisation,
+    organisation_kind_label,
+)
 from app.plans import repository as plans
 from app.plans.models import ACTION_STATUS_LABELS, ActionStatus
 from app.plans.service import is_overdue
@@ -151,7 +154,7 @@ def compose_snapshot(*, organisation: dict[str, Any], framework: Framework, kind
 
 def organisation_summary(db: Session, organisation: Organisation) -> dict[str, Any]:
     return {"name": organisation.name, "slug": organisation.slug, "kind": organisation.kind,
-            "kind_label": KIND_LABELS.get(OrganisationKind(organisation.kind), "Other"),
+            "kind_label": organisation_kind_label(organisation.kind),
             "areas": [{"code": a.gss_code, "name": a.name}
                       for a in organisations.areas_of(db, organisation.id or 0)]}
 

@@ -17,7 +17,6 @@ from app.publications.models import (
     ALL_KIND_LABELS,
     OWN_KINDS,
     PUBLICATION_KIND_LABELS,
-    Publication,
     publication_kind_label,
 )
 from app.publications.pages import listed_organisation, publication_or_404
@@ -28,11 +27,6 @@ from app.templating import render
 router = APIRouter(include_in_schema=False)
 
 
-def kind_label(publication: Publication) -> str:
-    """Any kind's label: the organisation's own, or an independent view or a reply."""
-    return publication_kind_label(publication.kind)
-
-
 @router.get("/organisations/{slug}/publications/{number}")
 def publication_page(request: Request, slug: str, number: DbInt, db: SessionDep) -> Response:
     organisation = listed_organisation(db, slug)
@@ -40,7 +34,7 @@ def publication_page(request: Request, slug: str, number: DbInt, db: SessionDep)
     history = repository.publications_of(db, organisation.id or 0)
     return render(request, "publications/publication.html", {
         "organisation": organisation, "publication": publication,
-        "snapshot": publication.snapshot, "kind_label": kind_label(publication),
+        "snapshot": publication.snapshot, "kind_label": publication_kind_label(publication.kind),
         "history": history, "kind_labels": ALL_KIND_LABELS,
         "file_base": f"/organisations/{slug}/publications/{number}/files"})
 

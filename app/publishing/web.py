@@ -24,10 +24,10 @@ from app.deps import (
     ViewerAccess,
     WebSessionDep,
 )
+from app.errors import DomainError
 from app.following import service as following
 from app.forms import form_values, parse
 from app.frameworks import Framework
-from app.organisations.service import RuleBroken
 from app.plans.forms import PublishForm
 from app.plans.pages import plan_base, plan_framework
 from app.publications import service as publishing
@@ -88,7 +88,7 @@ def publish_page(request: Request, framework_id: str, access: ViewerAccess, db: 
 @router.post("/manage/{slug}/plans/{framework_id}/publish")
 async def publish(request: Request, framework_id: str, access: OwnerAccess, db: SessionDep,
                   catalogue: CatalogueDep, settings: SettingsDep, outbox: OutboxDep,
-                  web: WebSessionDep) -> Response:
+                  session: WebSessionDep) -> Response:
     framework = plan_framework(access, db, catalogue, framework_id)
     values = form_values(await request.form())
     form, errors = parse(PublishForm, values)
@@ -105,11 +105,10 @@ async def publish(request: Request, framework_id: str, access: OwnerAccess, db: 
             upload_dir=settings.upload_dir, base=f"/manage/{access.organisation.slug}",
             by_statement=_by_statement(db, access, catalogue, framework, latest,
                                        form.by_statement))
-    except RuleBroken as broken:
-        field = "what_changed" if "what changed" in str(broken) else "kind"
+    except DomainError as broken:
         return _publish_page(request, access, db, catalogue, framework, values,
-                             {field: str(broken)})
+                             {broken.field or "kind": broken.message})
     outbox.extend(following.notices_for(db, settings, publication))
-    web.add_flash(f"Published as publication number {publication.number}. It is now public.")
+    session.add_flash(f"Published as publication number {publication.number}. It is now public.")
     return redirect(f"/organisations/{access.organisation.slug}/publications/"
                     f"{publication.number}")

@@ -36,7 +36,7 @@ def reminders_page(request: Request, access: OwnerAccess, db: SessionDep) -> Res
 
 @router.post("/manage/{slug}/reminders")
 async def save_reminders(request: Request, access: OwnerAccess, db: SessionDep,
-                         web: WebSessionDep) -> Response:
+                         session: WebSessionDep) -> Response:
     form, errors = parse(RemindersForm, form_values(await request.form()))
     if form is None:
         return _page(request, access, db, errors)
@@ -44,8 +44,8 @@ async def save_reminders(request: Request, access: OwnerAccess, db: SessionDep,
     name = access.organisation.name
     if form.reminders == "on":
         following.restart_reminders(db, **who)
-        web.add_flash(f"You will get reminder emails about {name} again.")
+        session.add_flash(f"You will get reminder emails about {name} again.")
     else:
         following.stop_reminders(db, **who)
-        web.add_flash(f"You will not get reminder emails about {name}.")
+        session.add_flash(f"You will not get reminder emails about {name}.")
     return RedirectResponse(f"/manage/{access.organisation.slug}/reminders", status_code=303)

@@ -12,7 +12,6 @@ from sqlmodel import Session, col, select
 
 from app.frameworks import FrameworkCatalogue
 from app.organisations.models import Organisation, OrganisationArea
-from app.organisations.repository import listed
 from app.publications.models import ALL_KIND_LABELS, Publication
 from app.search import service as search
 from app.views import repository
@@ -43,7 +42,7 @@ def _nearby(db: Session, organisation_id: int) -> list[int]:
     own_areas = select(OrganisationArea.area_code) \
         .where(OrganisationArea.organisation_id == organisation_id)
     rows = db.exec(select(Organisation.id).where(
-        listed(), col(Organisation.id) != organisation_id, _assessed(),
+        Organisation.is_listed, col(Organisation.id) != organisation_id, _assessed(),
         col(Organisation.id).in_(select(OrganisationArea.organisation_id)
                                  .where(col(OrganisationArea.area_code).in_(own_areas))))
         .order_by(col(Organisation.kind) != "council", col(Organisation.name))
@@ -58,7 +57,8 @@ def choices(db: Session, organisation_id: int, find: str,
     names: dict[int, Markup] = {}
     if find:
         hits = search.find(db, find, limit=FOUND, where=[
-            listed(), col(Organisation.id) != organisation_id, _assessed()])
+            Organisation.is_listed.expression, col(Organisation.id) != organisation_id,
+            _assessed()])
         ids = [hit.organisation_id for hit in hits]
         names = {hit.organisation_id: hit.highlighted for hit in hits}
     else:

@@ -8,7 +8,7 @@ from starlette.responses import Response
 from app.deps import SessionDep
 from app.publications.pages import listed_organisation
 from app.templating import render
-from app.views import repository, service
+from app.views import comparison, repository
 
 router = APIRouter(include_in_schema=False)
 
@@ -20,7 +20,7 @@ def side_by_side_page(request: Request, slug: str, db: SessionDep) -> Response:
              in repository.views_published_about(db, organisation.id or 0)
              if viewer.is_listed]
     return render(request, "views/side_by_side.html", {
-        "organisation": organisation, "comparisons": service.side_by_side(db, organisation),
+        "organisation": organisation, "comparisons": comparison.side_by_side(db, organisation),
         "history": about,
         "replies": repository.replies_to(db, [p.id or 0 for p, _viewer in about]),
-        "given": service.views_given(db, organisation)})
+        "given": comparison.views_given(db, organisation)})

@@ -1,11 +1,11 @@
-"""Every query about view and reply publications (a view's draft is an assessment: its
+"""Reading view and reply publications (a view's draft is an assessment: its
 queries are app/assessments/repository.py's)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, and_, func
+from sqlalchemy import and_, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -18,11 +18,6 @@ from app.publications.models import REPLY_KIND, VIEW_KIND, Publication, Publicat
 ASSESSED_KINDS = (PublicationKind.plan.value, PublicationKind.correction.value)
 
 
-def _listed() -> list[ColumnElement[bool]]:
-    return [col(Organisation.confirmed).is_(True), col(Organisation.public).is_(True),
-            col(Organisation.hidden_reason).is_(None), col(Organisation.merged_into_id).is_(None)]
-
-
 def viewable_publications(db: Session, *, excluding: int) -> list[tuple[Publication,
                                                                           Organisation]]:
     """Each listed organisation's latest visible assessed publication per framework."""
@@ -30,7 +25,7 @@ def viewable_publications(db: Session, *, excluding: int) -> list[tuple[Publicat
                    .join(Organisation, col(Organisation.id) == col(Publication.organisation_id))
                    .where(col(Publication.kind).in_(ASSESSED_KINDS),
                           col(Publication.hidden_reason).is_(None),
-                          col(Publication.organisation_id) != excluding, *_listed())
+                          col(Publication.organisation_id) != excluding, Organisation.is_listed)
                    .order_by(col(Organisation.name), col(Publication.number).desc())).all()
     latest: dict[tuple[int, str], tuple[Publication, Organisation]] = {}
     for publication, organisation in rows:
@@ -109,9 +104,7 @@ def views_published_in_area(db: Session, area_code: str
                    .join(about, col(about.id) == col(Publication.about_organisation_id))
                    .where(Publication.kind == VIEW_KIND,
                           col(Publication.about_organisation_id).in_(in_area),
-                          *_listed(),
-                          col(about.confirmed).is_(True), col(about.public).is_(True),
-                          col(about.hidden_reason).is_(None), col(about.merged_into_id).is_(None))
+                          Organisation.is_listed, about.is_listed)
                    .order_by(col(Publication.published_at).desc(),
                              col(Publication.id).desc())).all()
     return [(publication, viewer, organisation) for publication, viewer, organisation in rows]

@@ -16,7 +16,10 @@ from app.assessments import repository as assessments
 from app.assessments.models import Assessment
 from app.frameworks import Framework
 from app.organisations import repository as organisations
-from app.organisations.models import KIND_LABELS, Organisation, OrganisationKind
+from app.organisations.models import (
+    Organisation,
+    organisation_kind_label,
+)
 from app.publications.models import (
     REPLY_KIND,
     VIEW_KIND,
@@ -67,7 +70,7 @@ def published_markers(snapshot: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def organisation_part(db: Session, organisation: Organisation) -> dict[str, Any]:
     return {"name": organisation.name, "slug": organisation.slug, "kind": organisation.kind,
-            "kind_label": KIND_LABELS.get(OrganisationKind(organisation.kind), "Other"),
+            "kind_label": organisation_kind_label(organisation.kind),
             "areas": [{"code": a.gss_code, "name": a.name}
                       for a in organisations.areas_of(db, organisation.id or 0)]}
 
@@ -158,8 +161,7 @@ def build_view_snapshot(db: Session, *, view: Assessment, organisation: Organisa
     snapshot = compose_view_snapshot(
         organisation=organisation_part(db, organisation),
         about={"name": about_organisation.name, "slug": about_organisation.slug,
-               "kind_label": KIND_LABELS.get(OrganisationKind(about_organisation.kind),
-                                             "Other")},
+               "kind_label": organisation_kind_label(about_organisation.kind)},
         about_publication=PublicationRef(about.number, about.kind, about.published_on),
         their_snapshot=about.snapshot, framework=framework, words=words,
         co_production=co_production_snapshot(assessments.co_production_of(db, view.id or 0)),

@@ -23,8 +23,8 @@ from app.directory.areas import ViewTally, local_views
 from app.moderation.service import hide_publication
 from app.organisations.models import Organisation
 from app.publications.models import Publication
-from app.views import service
-from app.views.service import ViewSummary
+from app.views import publishing
+from app.views.comparison import ViewSummary
 from tests.factories import make_organisation, make_user
 from tests.views.factories import FRAMEWORK, complete_view, publish_plan, publish_view, start_view
 
@@ -54,7 +54,7 @@ def _view(db: Session, viewer: Organisation, owner: User, about: Publication,
 
 def _reply(db: Session, council: Organisation, owner: User, view: Publication,
            words: str) -> Publication:
-    return service.publish_reply(db, actor_id=owner.id or 0, organisation=council,
+    return publishing.publish_reply(db, actor_id=owner.id or 0, organisation=council,
                                  view_publication=view, framework=FRAMEWORK,
                                  overall="Thank you.", per_marker={"IA1": words},
                                  today=today())

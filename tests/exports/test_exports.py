@@ -439,7 +439,7 @@ def test_pdf_and_docx_hold_the_levels_the_views_and_the_replies(
         client: TestClient, db: Session, settings: Settings, published: Built,
         tmp_path: Path) -> None:
     from app.clock import today
-    from app.views.service import publish_reply
+    from app.views.publishing import publish_reply
     from tests.factories import make_organisation, make_user
     from tests.views.factories import FRAMEWORK, complete_view, publish_view, start_view
 

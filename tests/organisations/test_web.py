@@ -257,7 +257,7 @@ def test_non_members_get_404_and_anonymous_go_to_login(client: TestClient, db: S
 
 def test_overview_says_when_a_view_waits_for_a_reply_and_offers_views_to_dpulos(
         client: TestClient, db: Session, settings: Settings) -> None:
-    from app.views.service import publish_reply
+    from app.views.publishing import publish_reply
     from tests.views.factories import (
         FRAMEWORK,
         complete_view,

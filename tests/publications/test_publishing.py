@@ -115,6 +115,15 @@ def test_move_with_htmx_returns_the_list(client: TestClient, ready: int) -> None
     assert response.text.index("Second") < response.text.index("First")
 
 
+def test_moving_an_action_not_in_the_plan_is_page_not_found(client: TestClient,
+                                                          ready: int) -> None:
+    # The plans service refuses (a DomainError with status 404); no route catches it.
+    response = client.post(f"{PLAN}/actions/999999/move", data={"direction": "up"},
+                           headers={"X-CSRF-Token": csrf_token(client, PLAN)})
+    assert response.status_code == 404
+    assert "There is no such action in this plan." in response.text
+
+
 def test_publish_blocked_until_ready_then_public(client: TestClient, db: Session,
                                                  ready: int) -> None:
     page = client.get(f"{PLAN}/publish").text

@@ -10,12 +10,13 @@ from sqlmodel import Session
 
 from app.clock import today
 from app.db import engine_for
-from app.directory.repository import listed
+from app.organisations.models import Organisation
 from app.search.service import area_names, find
 from app.search.text import Document, query_words, score
 from tests.directory.builders import bulk_organisations
 from tests.factories import make_commitment, make_organisation
 
+LISTED = Organisation.is_listed.expression
 CODES = {name: code for code, name in area_names().items()}
 
 # name, kind, area names, former names
@@ -107,7 +108,7 @@ def _load(database_url: str, noise: int = 300) -> None:
 
 def top_three(database_url: str) -> dict[str, list[str]]:
     with Session(engine_for(database_url)) as db:
-        return {query: [hit.name for hit in find(db, query, where=[listed()], limit=3)]
+        return {query: [hit.name for hit in find(db, query, where=[LISTED], limit=3)]
                 for query, _meant in QUERIES}
 
 
@@ -147,9 +148,9 @@ def test_unlisted_and_unrelated_organisations_are_not_found(database_url: str) -
         make_organisation(db, name="Voices Together")
         make_organisation(db, name="Gardening Club")
         db.commit()
-        assert [hit.name for hit in find(db, "voices", where=[listed()])] == ["Voices Together"]
-        assert find(db, "zzzz qqqq", where=[listed()]) == []
-        assert find(db, "of the", where=[listed()]) == []
+        assert [hit.name for hit in find(db, "voices", where=[LISTED])] == ["Voices Together"]
+        assert find(db, "zzzz qqqq", where=[LISTED]) == []
+        assert find(db, "of the", where=[LISTED]) == []
 
 
 def test_matched_words_are_highlighted_and_escaped(database_url: str) -> None:

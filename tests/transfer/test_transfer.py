@@ -28,7 +28,7 @@ from app.main import create_app
 from app.organisations.models import Commitment, Membership, Organisation, OrganisationArea
 from app.plans.models import Action, ActionUpdate, Priority
 from app.publications.models import Publication
-from app.views import service as views_service
+from app.views import publishing as views_publishing
 from tests.conftest import checked_client
 from tests.exports.builders import (
     FILE_BYTES,
@@ -408,7 +408,7 @@ def test_views_and_replies_travel_and_link_up_again(
         views_factories.complete_view(db, theirs, voice_owner)
         their_view = views_factories.publish_view(db, theirs, voice, voice_owner,
                                                   upload_dir=settings.upload_dir)
-        views_service.publish_reply(db, actor_id=rich.owner_id, organisation=bolton,
+        views_publishing.publish_reply(db, actor_id=rich.owner_id, organisation=bolton,
                                     view_publication=their_view,
                                     framework=views_factories.FRAMEWORK,
                                     overall="Thank you: we will act on it.",

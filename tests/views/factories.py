@@ -23,7 +23,7 @@ from app.plans.models import ActionStatus
 from app.plans.service import ActionChange, add_action, set_priorities
 from app.publications.models import Publication, PublicationKind
 from app.publications.service import publish
-from app.views import service
+from app.views import publishing, service
 from tests.conftest import MARKERS_DIR
 from tests.factories import FRAMEWORK_ID
 
@@ -99,7 +99,7 @@ def publish_view(db: Session, view: Assessment, viewer: Organisation, actor: Use
                  upload_dir: Path) -> Publication:
     about = db.get(Organisation, view.subject_organisation_id)
     assert about is not None
-    return service.publish_view(db, actor_id=actor.id or 0, view=view, organisation=viewer,
+    return publishing.publish_view(db, actor_id=actor.id or 0, view=view, organisation=viewer,
                                 about_organisation=about, framework=FRAMEWORK, today=today(),
                                 upload_dir=upload_dir, base="/manage")
 

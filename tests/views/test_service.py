@@ -12,17 +12,18 @@ from sqlmodel import Session, select
 
 from app.accounts.models import User
 from app.assessments import repository as assessments
-from app.assessments.coproduction import StaleCoProduction, save_co_production
+from app.assessments.coproduction import save_co_production
 from app.assessments.evidence import NewEvidence, NotAllowed, add_evidence
 from app.assessments.models import EvidenceKind
-from app.assessments.service import StaleRating, save_rating
+from app.assessments.service import save_rating
 from app.audit.models import AuditEvent
 from app.clock import today
 from app.db import engine_for
+from app.errors import DomainError, Stale
 from app.organisations.models import Organisation
-from app.organisations.service import RuleBroken
 from app.publications.models import Publication
-from app.views import repository, service
+from app.views import comparison as comparisons
+from app.views import publishing, repository, service
 from app.views.snapshot import difference_in_words
 from tests.factories import make_organisation, make_user
 from tests.views.factories import (
@@ -83,17 +84,17 @@ def test_only_another_organisations_visible_latest_publication(db: Session,
                                                                world: dict[str, object]) -> None:
     council, plan = world["council"], world["plan"]
     assert isinstance(council, Organisation) and isinstance(plan, Publication)
-    with pytest.raises(RuleBroken, match="someone else's"):
+    with pytest.raises(DomainError, match="someone else's"):
         start_view(db, council, world["council_owner"], plan)  # type: ignore[arg-type]
     plan.hidden_reason = "Names a person"
     db.add(plan)
     db.flush()
-    with pytest.raises(RuleBroken, match="latest published assessment"):
+    with pytest.raises(DomainError, match="latest published assessment"):
         start_view(db, world["dpulo"], world["dpulo_owner"], plan)  # type: ignore[arg-type]
     plan.hidden_reason = None
     db.add(plan)
     start_view(db, world["dpulo"], world["dpulo_owner"], plan)  # type: ignore[arg-type]
-    with pytest.raises(RuleBroken, match="already writing a view"):
+    with pytest.raises(DomainError, match="already writing a view"):
         start_view(db, world["dpulo"], world["dpulo_owner"], plan)  # type: ignore[arg-type]
 
 
@@ -104,7 +105,7 @@ def test_the_second_save_does_not_overwrite_the_first(db: Session,
     seen = rating.version
     save_rating(db, actor_id=1, organisation_id=view.organisation_id, rating=rating,
                 seen_version=seen, change=reasons_only("real", "First words"))
-    with pytest.raises(StaleRating) as stale:
+    with pytest.raises(Stale) as stale:
         save_rating(db, actor_id=1, organisation_id=view.organisation_id,
                     rating=rating, seen_version=seen,
                     change=reasons_only("not_started", "Second words"))
@@ -112,7 +113,7 @@ def test_the_second_save_does_not_overwrite_the_first(db: Session,
     save_co_production(db, actor_id=1, organisation_id=view.organisation_id,
                        assessment_id=view.id or 0, seen_version=0,
                        change=COMPLETE_CO_PRODUCTION)
-    with pytest.raises(StaleCoProduction):
+    with pytest.raises(Stale):
         save_co_production(db, actor_id=1, organisation_id=view.organisation_id,
                            assessment_id=view.id or 0, seen_version=0,
                            change=COMPLETE_CO_PRODUCTION)
@@ -149,9 +150,9 @@ def test_publishing_needs_a_level_and_co_production(db: Session,
                                                     world: dict[str, object]) -> None:
     dpulo, owner = world["dpulo"], world["dpulo_owner"]
     view = start_view(db, dpulo, owner, world["plan"])  # type: ignore[arg-type]
-    with pytest.raises(RuleBroken, match="At least one marker has a level"):
+    with pytest.raises(DomainError, match="At least one marker has a level"):
         publish_view(db, view, dpulo, owner, upload_dir=world["upload_dir"])  # type: ignore[arg-type]
-    checks = service.checklist(db, view=view, organisation=dpulo,  # type: ignore[arg-type]
+    checks = publishing.checklist(db, view=view, organisation=dpulo,  # type: ignore[arg-type]
                                about_organisation=world["council"], base="/b")  # type: ignore[arg-type]
     assert [c.done for c in checks] == [True, True, False, False]
 
@@ -163,7 +164,7 @@ def test_views_and_replies_are_new_numbered_publications(db: Session,
     view = start_view(db, dpulo, owner, world["plan"])  # type: ignore[arg-type]
     complete_view(db, view, owner)  # type: ignore[arg-type]
     first = publish_view(db, view, dpulo, owner, upload_dir=world["upload_dir"])  # type: ignore[arg-type]
-    reply = service.publish_reply(db, actor_id=1, organisation=council,
+    reply = publishing.publish_reply(db, actor_id=1, organisation=council,
                                   view_publication=first, framework=FRAMEWORK,
                                   overall="Thank you. We will act on this.",
                                   per_marker={"IA1": "We are fixing the leaflet.",
@@ -172,8 +173,8 @@ def test_views_and_replies_are_new_numbered_publications(db: Session,
     assert (first.number, reply.number) == (1, 2)  # the council's plan is its number 1
     assert reply.in_reply_to_id == first.id and reply.kind == "reply"
     assert [m["code"] for m in reply.snapshot["markers"]] == ["IA1"]
-    with pytest.raises(RuleBroken):
-        service.publish_reply(db, actor_id=1, organisation=dpulo,  # type: ignore[arg-type]
+    with pytest.raises(DomainError):
+        publishing.publish_reply(db, actor_id=1, organisation=dpulo,  # type: ignore[arg-type]
                               view_publication=first, framework=FRAMEWORK, overall="Hi",
                               per_marker={}, today=today())
     complete_view(db, view, owner, levels={"IA1": "real"})  # type: ignore[arg-type]
@@ -185,14 +186,14 @@ def test_views_and_replies_are_new_numbered_publications(db: Session,
 def test_side_by_side(db: Session, world: dict[str, object]) -> None:
     dpulo, owner, council = world["dpulo"], world["dpulo_owner"], world["council"]
     assert isinstance(council, Organisation) and isinstance(dpulo, Organisation)
-    assert service.side_by_side(db, council) == []
+    assert comparisons.side_by_side(db, council) == []
     view = start_view(db, dpulo, owner, world["plan"])  # type: ignore[arg-type]
     complete_view(db, view, owner, levels={"IA1": "not_started", "IA2": "making_progress"})  # type: ignore[arg-type]
     published = publish_view(db, view, dpulo, owner, upload_dir=world["upload_dir"])  # type: ignore[arg-type]
-    service.publish_reply(db, actor_id=1, organisation=council, view_publication=published,
+    publishing.publish_reply(db, actor_id=1, organisation=council, view_publication=published,
                           framework=FRAMEWORK, overall="Thanks",
                           per_marker={"IA1": "We hear you."}, today=today())
-    [comparison] = service.side_by_side(db, council)
+    [comparison] = comparisons.side_by_side(db, council)
     assert [m.code for m in comparison.markers] == ["IA1", "IA2"]
     ia1 = comparison.markers[0]
     assert ia1.organisation_level_label == "Making progress"
@@ -203,11 +204,11 @@ def test_side_by_side(db: Session, world: dict[str, object]) -> None:
     assert say.reply_text == "We hear you."
     assert comparison.markers[1].local[0].difference.endswith("give the same level as "
                                                               "Bury Council does.")
-    assert service.views_given(db, dpulo)[0][1].name == "Bury Council"
+    assert comparisons.views_given(db, dpulo)[0][1].name == "Bury Council"
     published.hidden_reason = "Names someone who did not agree"
     db.add(published)
     db.flush()
-    [hidden] = service.side_by_side(db, council)
+    [hidden] = comparisons.side_by_side(db, council)
     assert hidden.markers == [] and hidden.views[0].hidden_reason == \
         "Names someone who did not agree"
 
