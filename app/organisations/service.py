@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -24,14 +24,12 @@ from app.organisations.models import (
 )
 from app.organisations.status import (
     CommitmentStatus,
+    PublishedDates,
     commitment_status,
     counted_dates,
     status_label,
     status_meaning,
 )
-from app.publications.models import Publication
-from app.publications.repository import PublishedDates, published_dates
-from app.views import repository as views
 
 
 def slugify(name: str) -> str:
@@ -169,6 +167,12 @@ def add_member(db: Session, *, actor_id: int | None, organisation_id: int, user_
     return membership
 
 
+# What each organisation published, by (organisation, framework): app/publications, above us,
+# reads it and fills this in when imported (as app/views adds its kind to the assessment pages).
+PublishedDatesLookup = Callable[[Session, Sequence[int]], Mapping[tuple[int, str], PublishedDates]]
+PUBLISHED_DATES: list[PublishedDatesLookup] = []
+
+
 @dataclass(frozen=True)
 class CommitmentView:
     commitment: Commitment
@@ -193,7 +197,7 @@ def commitment_views(db: Session, organisation_id: int, catalogue: FrameworkCata
                      today: date) -> list[CommitmentView]:
     """Each sign-up with its framework and status today, newest sign-up first."""
     views = []
-    dates = published_dates(db, [organisation_id])
+    dates = PUBLISHED_DATES[0](db, [organisation_id])
     for commitment in reversed(repository.commitments_of(db, organisation_id)):
         framework = catalogue.get(commitment.framework_id)
         due_days = framework.plan_due_days if framework else 90
@@ -213,19 +217,3 @@ def commitment_views(db: Session, organisation_id: int, catalogue: FrameworkCata
             plan_due_on=commitment.signed_up_on + timedelta(days=due_days),
         ))
     return views
-
-
-@dataclass(frozen=True)
-class WaitingView:
-    publication: Publication  # the published independent view
-    viewer: Organisation  # who wrote it
-
-
-def views_waiting_for_reply(db: Session, organisation_id: int) -> list[WaitingView]:
-    """Independent views of this organisation that it has not replied to yet (two queries)."""
-    received = [(publication, viewer)
-                for publication, viewer in views.views_published_about(db, organisation_id)
-                if publication.hidden_reason is None]
-    replies = views.replies_to(db, [publication.id or 0 for publication, _ in received])
-    return [WaitingView(publication, viewer) for publication, viewer in received
-            if not replies.get(publication.id or 0)]

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class PublishedDates:
+    """What the commitment status needs: the latest plan and the latest progress report."""
+
+    last_plan_on: date | None
+    last_progress_on: date | None
+    last_view_on: date | None = None  # independent views it published (to this framework)
+    views: int = 0
 
 
 class CommitmentStatus(StrEnum):

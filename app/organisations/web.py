@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
@@ -44,14 +43,11 @@ from app.organisations.models import (
     Membership,
     Organisation,
     Role,
-    organisation_kind_label,
 )
+from app.organisations.pages import overview_context
 from app.organisations.status import STATUS_LABELS, STATUS_MEANINGS
-from app.publications import repository as publications
-from app.publications.models import ALL_KIND_LABELS, OWN_KINDS
 from app.responses import redirect
 from app.templating import render
-from app.views import comparison as views
 
 router = APIRouter(include_in_schema=False)
 
@@ -95,7 +91,7 @@ def overview(request: Request, access: ViewerAccess, db: SessionDep,
         areas=repository.areas_of(db, organisation.id),
         members=len(repository.members_of(db, organisation.id)),
         status_meanings=STATUS_MEANINGS,
-        waiting_views=service.views_waiting_for_reply(db, organisation.id),
+        **overview_context(db, organisation),
     ))
 
 
@@ -333,35 +329,3 @@ async def accept_invitation(request: Request, token: str, db: SessionDep, user: 
     organisation = db.get(Organisation, invitation.organisation_id)
     session.add_flash(f"You are now a member of {organisation.name if organisation else 'it'}.")
     return redirect(f"/manage/{organisation.slug if organisation else ''}")
-
-
-# Public profile ---------------------------------------------------------------------------
-
-@router.get("/organisations/{slug}")
-def public_profile(request: Request, slug: str, db: SessionDep,
-                   catalogue: CatalogueDep) -> Response:
-    organisation = repository.by_slug(db, slug)
-    if organisation is not None and organisation.merged_into_id is not None:
-        target = db.get(Organisation, organisation.merged_into_id)
-        if target is not None and target.is_listed:
-            return RedirectResponse(f"/organisations/{target.slug}", status_code=301)
-    if organisation is None or not organisation.is_listed:
-        raise HTTPException(404, "There is no organisation at this address.")
-    assert organisation.id is not None
-    history = publications.publications_of(db, organisation.id)
-    # Its own latest publication: not one of its independent views of others, or a reply.
-    latest = next((p for p in history if p.hidden_reason is None and p.kind in OWN_KINDS),
-                  None)
-    return render(request, "organisations/public_profile.html", {
-        "organisation": organisation, "history": history, "latest": latest,
-        "snapshot": latest.snapshot if latest else None,
-        "kind_labels": ALL_KIND_LABELS,
-        "comparisons": views.side_by_side(db, organisation),
-        "views_given": views.views_given(db, organisation),
-        "file_base": f"/organisations/{slug}/publications/{latest.number}/files"
-        if latest else None,
-        "kind_label": organisation_kind_label(organisation.kind),
-        "areas": repository.areas_of(db, organisation.id),
-        "commitments": service.commitment_views(db, organisation.id, catalogue, today()),
-        "status_labels": STATUS_LABELS, "status_meanings": STATUS_MEANINGS,
-    })

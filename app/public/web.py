@@ -12,9 +12,15 @@ from app.clock import today
 from app.deps import CatalogueDep, SessionDep
 from app.directory import service as directory
 from app.frameworks import Framework
-from app.publications.models import ALL_KIND_LABELS
+from app.organisations import repository as organisations
+from app.organisations import service as commitments
+from app.organisations.models import Organisation, organisation_kind_label
+from app.organisations.status import STATUS_LABELS, STATUS_MEANINGS
+from app.publications import repository as publications
+from app.publications.models import ALL_KIND_LABELS, OWN_KINDS
 from app.responses import safe_next
 from app.templating import EASY_READ_COOKIE, render
+from app.views import comparison as views
 
 router = APIRouter(include_in_schema=False)
 
@@ -114,3 +120,36 @@ def accessibility(request: Request) -> Response:
 @router.get("/about")
 def about(request: Request, catalogue: CatalogueDep) -> Response:
     return render(request, "public/about.html", {"frameworks": list(catalogue)})
+
+
+# An organisation's public profile --------------------------------------------------------
+
+@router.get("/organisations/{slug}")
+def public_profile(request: Request, slug: str, db: SessionDep,
+                   catalogue: CatalogueDep) -> Response:
+    organisation = organisations.by_slug(db, slug)
+    if organisation is not None and organisation.merged_into_id is not None:
+        target = db.get(Organisation, organisation.merged_into_id)
+        if target is not None and target.is_listed:
+            return RedirectResponse(f"/organisations/{target.slug}", status_code=301)
+    if organisation is None or not organisation.is_listed:
+        raise HTTPException(404, "There is no organisation at this address.")
+    assert organisation.id is not None
+    history = publications.publications_of(db, organisation.id)
+    # Its own latest publication: not one of its independent views of others, or a reply.
+    latest = next((p for p in history if p.hidden_reason is None and p.kind in OWN_KINDS),
+                  None)
+    return render(request, "organisations/public_profile.html", {
+        "organisation": organisation, "history": history, "latest": latest,
+        "snapshot": latest.snapshot if latest else None,
+        "kind_labels": ALL_KIND_LABELS,
+        "comparisons": views.side_by_side(db, organisation),
+        "views_given": views.views_given(db, organisation),
+        "file_base": f"/organisations/{slug}/publications/{latest.number}/files"
+        if latest else None,
+        "kind_label": organisation_kind_label(organisation.kind),
+        "areas": organisations.areas_of(db, organisation.id),
+        "commitments": commitments.commitment_views(db, organisation.id, catalogue,
+                                                    today()),
+        "status_labels": STATUS_LABELS, "status_meanings": STATUS_MEANINGS,
+    })

@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from app.organisations import service as organisations
+from app.organisations.status import PublishedDates
 from app.publications.models import VIEW_KIND, Publication, PublicationKind
-
-
-@dataclass(frozen=True)
-class PublishedDates:
-    """What the commitment status needs: the latest plan and the latest progress report."""
-
-    last_plan_on: date | None
-    last_progress_on: date | None
-    last_view_on: date | None = None  # independent views it published (to this framework)
-    views: int = 0
 
 
 def published_dates(db: Session, organisation_ids: Sequence[int]
@@ -43,6 +33,10 @@ def published_dates(db: Session, organisation_ids: Sequence[int]
     ).all()
     return {(org, framework): PublishedDates(plan, progress, view, int(views or 0))
             for org, framework, plan, progress, view, views in rows}
+
+
+# Commitment statuses count these dates; organisations, below us, asks for them through this.
+organisations.PUBLISHED_DATES.append(published_dates)
 
 
 def publications_of(db: Session, organisation_id: int) -> Sequence[Publication]:

@@ -5,6 +5,7 @@ side-by-side comparison in `comparison.py`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session
@@ -89,3 +90,19 @@ def their_words(db: Session, view: Assessment) -> dict[str, dict[str, Any]]:
 
 # What a view's marker pages show beside the form (app/assessments/kinds.py).
 VIEW = view_kind(their_words)
+
+
+@dataclass(frozen=True)
+class WaitingView:
+    publication: Publication  # the published independent view
+    viewer: Organisation  # who wrote it
+
+
+def views_waiting_for_reply(db: Session, organisation_id: int) -> list[WaitingView]:
+    """Independent views of this organisation that it has not replied to yet (two queries)."""
+    received = [(publication, viewer)
+                for publication, viewer in repository.views_published_about(db, organisation_id)
+                if publication.hidden_reason is None]
+    replies = repository.replies_to(db, [publication.id or 0 for publication, _ in received])
+    return [WaitingView(publication, viewer) for publication, viewer in received
+            if not replies.get(publication.id or 0)]

@@ -23,6 +23,7 @@ from app.deps import (
 )
 from app.errors import DomainError
 from app.forms import DbInt, Errors, form_values, parse
+from app.organisations.pages import OVERVIEW_CONTEXT
 from app.publications.models import Publication
 from app.responses import redirect
 from app.templating import render
@@ -33,6 +34,10 @@ from app.views.picker import choices
 from app.voice import service as voice_service
 
 router = APIRouter(include_in_schema=False)
+
+# An organisation's overview lists the views of it waiting for its reply.
+OVERVIEW_CONTEXT.append(lambda db, organisation: {
+    "waiting_views": service.views_waiting_for_reply(db, organisation.id or 0)})
 
 
 # The list: views given and received ---------------------------------------------------------
