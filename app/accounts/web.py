@@ -10,6 +10,15 @@ from starlette.responses import Response
 
 from app import ratelimit
 from app.accounts import service
+from app.accounts.deps import (
+    CatalogueDep,
+    CurrentUser,
+    OptionalUser,
+    OutboxDep,
+    SessionDep,
+    SettingsDep,
+    WebSessionDep,
+)
 from app.accounts.forms import (
     AccountNameForm,
     ChangePasswordForm,
@@ -21,15 +30,6 @@ from app.accounts.forms import (
 )
 from app.accounts.security import TokenProblem, find_token
 from app.clock import today
-from app.deps import (
-    CatalogueDep,
-    CurrentUser,
-    OptionalUser,
-    OutboxDep,
-    SessionDep,
-    SettingsDep,
-    WebSessionDep,
-)
 from app.email import compose
 from app.errors import DomainError
 from app.forms import form_values, parse

@@ -8,27 +8,25 @@ from fastapi import APIRouter, HTTPException, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
+from app.accounts.deps import (
+    CatalogueDep,
+    CurrentUser,
+    OptionalUser,
+    OutboxDep,
+    SessionDep,
+    SettingsDep,
+    WebSessionDep,
+)
 from app.accounts.models import User
 from app.accounts.security import TokenProblem, find_token, hash_password, issue_token, use_token
 from app.accounts.service import find_user
 from app.audit.service import record
 from app.clock import now, today
-from app.deps import (
-    CatalogueDep,
-    CurrentUser,
-    OptionalUser,
-    OrgAccess,
-    OutboxDep,
-    OwnerAccess,
-    SessionDep,
-    SettingsDep,
-    ViewerAccess,
-    WebSessionDep,
-)
 from app.email import compose
 from app.errors import DomainError
 from app.forms import DbInt, form_values, parse
 from app.organisations import repository, service
+from app.organisations.deps import OrgAccess, OwnerAccess, ViewerAccess
 from app.organisations.forms import (
     AcceptInvitationForm,
     InviteForm,
