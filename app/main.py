@@ -37,6 +37,7 @@ from app.publications import web as publications_web
 from app.publishing import web as publishing_web
 from app.reminders import web as reminders_web
 from app.security import install_security
+from app.signup import web as signup_web
 from app.templating import STATIC_DIR
 from app.views import public_web as views_public_web
 from app.views import publish_web as views_publish_web
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_web.router)
     app.include_router(public_web.router)
     app.include_router(accounts_web.router)
+    app.include_router(signup_web.router)
     app.include_router(admin_web.router)
     app.include_router(exports_web.router)
     app.include_router(organisations_web.router)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, delete, select, update
 
 from app import ratelimit
-from app.accounts.forms import RegisterForm
 from app.accounts.models import EndedSession, Token, User
 from app.accounts.security import (
     TokenProblem,
@@ -21,9 +19,6 @@ from app.accounts.sessions import SESSION_MAX_AGE
 from app.audit.service import record
 from app.clock import now
 from app.errors import DomainError
-from app.organisations import repository as organisations
-from app.organisations.models import Membership, Organisation
-from app.organisations.service import create_organisation, sign_up
 
 SESSION_LIFETIME = timedelta(seconds=SESSION_MAX_AGE)
 # Failed logins (docs/operations.md, "Rate limits"). One account from one address: 5 in
@@ -36,69 +31,8 @@ LOGIN_ACCOUNT = ratelimit.Limit("login:account", 20, timedelta(hours=1),
                                 then_every=timedelta(minutes=1))
 
 
-@dataclass
-class Registration:
-    """What registering did. `token` is None when the email already had an account."""
-
-    email: str
-    token: str | None
-    existing_user: User | None = None
-    organisation: Organisation | None = None
-
-
 def find_user(db: Session, email: str) -> User | None:
     return db.exec(select(User).where(User.email == email.strip().lower())).first()
-
-
-def register(db: Session, form: RegisterForm, *, today: date) -> Registration:
-    """Create an unconfirmed account, its organisation and its sign-up.
-
-    When the email already has an account nothing is created: the caller emails that person
-    instead, and says the same thing to the browser either way (no account enumeration).
-    """
-    existing = find_user(db, form.email)
-    if existing is not None:
-        return Registration(email=form.email, token=None, existing_user=existing)
-    user = User(email=form.email, name=form.name, password_hash=hash_password(form.password))
-    db.add(user)
-    db.flush()
-    assert user.id is not None
-    duplicates = organisations.same_name_in_areas(db, form.org_name, form.areas)
-    organisation = create_organisation(
-        db, actor_id=user.id, name=form.org_name, kind=form.org_kind.value,
-        area_codes=form.areas, website=form.website, description=form.description,
-        possible_duplicate_of_id=duplicates[0].id if duplicates else None)
-    sign_up(db, actor_id=user.id, organisation=organisation, framework_id=form.framework,
-            statement=form.commitment, on=today, kind=form.commitment_kind)
-    record(db, actor_id=user.id, action="user.register", subject=f"user:{user.id}",
-           after={"email": user.email, "name": user.name})
-    token = issue_token(db, purpose="confirm_email", email=user.email, user_id=user.id)
-    return Registration(email=user.email, token=token, organisation=organisation)
-
-
-def confirm_email(db: Session, raw_token: str) -> User:
-    """Confirm the address; the organisations this person registered become public."""
-    token = use_token(db, raw_token, "confirm_email")
-    user = db.get(User, token.user_id) if token.user_id else None
-    if user is None:
-        raise TokenProblem("This link is not valid any more: the account was deleted.")
-    if user.email_confirmed_at is None:
-        user.email_confirmed_at = now()
-        db.add(user)
-    for membership, organisation in organisations.memberships_of_user(db, user.id or 0):
-        if membership.role == "owner" and not organisation.confirmed:
-            organisation.confirmed = True
-            db.add(organisation)
-    record(db, actor_id=user.id, action="user.confirm_email", subject=f"user:{user.id}",
-           after={"email": user.email})
-    return user
-
-
-def workspace_home(db: Session, user_id: int) -> str:
-    """Where someone lands in the workspace: their organisation's overview when they have
-    only one, else the list of their organisations."""
-    memberships = organisations.memberships_of_user(db, user_id)
-    return f"/manage/{memberships[0][1].slug}" if len(memberships) == 1 else "/manage"
 
 
 class LoginRefused(Exception):
@@ -219,17 +153,3 @@ def confirm_email_change(db: Session, raw_token: str) -> User:
     record(db, actor_id=user.id, action="user.change_email", subject=f"user:{user.id}",
            before={"email": before}, after={"email": user.email})
     return user
-
-
-def delete_account(db: Session, user: User, password: str) -> None:
-    if not verify_password(password, user.password_hash):
-        raise DomainError("Your password is not right", field="delete_password")
-    for membership, organisation in organisations.memberships_of_user(db, user.id or 0):
-        if membership.role == "owner" and organisations.owner_count(db, organisation.id or 0) == 1:
-            raise DomainError(f"You are the only owner of {organisation.name}. Make someone "
-                              "else an owner first, or ask a site administrator for help.",
-                              field="delete_password")
-    record(db, actor_id=None, action="user.delete", subject=f"user:{user.id}",
-           before={"email": user.email, "name": user.name})
-    db.exec(delete(Membership).where(col(Membership.user_id) == user.id))
-    db.delete(user)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
@@ -11,7 +10,6 @@ from starlette.responses import Response
 from app import ratelimit
 from app.accounts import service
 from app.accounts.deps import (
-    CatalogueDep,
     CurrentUser,
     OptionalUser,
     OutboxDep,
@@ -22,19 +20,15 @@ from app.accounts.deps import (
 from app.accounts.forms import (
     AccountNameForm,
     ChangePasswordForm,
-    DeleteAccountForm,
     EmailForm,
     LoginForm,
     NewPasswordForm,
-    RegisterForm,
 )
-from app.accounts.security import TokenProblem, find_token
-from app.clock import today
+from app.accounts.pages import account_page, token_page
+from app.accounts.security import TokenProblem
 from app.email import compose
 from app.errors import DomainError
 from app.forms import form_values, parse
-from app.organisations import repository as organisations
-from app.organisations.models import COMMITMENT_KIND_OPTIONS, KIND_LABELS
 from app.responses import redirect, safe_next
 from app.templating import render
 
@@ -43,104 +37,12 @@ router = APIRouter(include_in_schema=False)
 
 # Emails anyone can make the site send (docs/operations.md, "Rate limits"): per client
 # address here; per recipient, ratelimit.may_email (a few of each kind an hour).
-REGISTER_LIMIT = ratelimit.Limit("register:address", 10, timedelta(hours=1))
 RESET_LIMIT = ratelimit.Limit("password-reset:address", 10, timedelta(hours=1))
 
 
 def _too_many_logins(request: Request, retry_at: datetime) -> Response:
     return ratelimit.too_many(request, retry_at, doing="attempts to log in",
                               next_step=("reset your password", "/password-reset"))
-
-
-# Register -------------------------------------------------------------------------------
-
-def _register_page(request: Request, db: SessionDep, catalogue: CatalogueDep,
-                   values: dict[str, Any], errors: dict[str, str],
-                   duplicates: list[Any] | None = None) -> Response:
-    return render(request, "accounts/register.html", {
-        "values": values, "errors": errors, "duplicates": duplicates or [],
-        "kinds": {kind.value: label for kind, label in KIND_LABELS.items()},
-        "areas": [(area.gss_code, area.name) for area in organisations.areas(db)],
-        "frameworks": [(f.id, f.title, f.summary) for f in catalogue],
-        "commitment_kinds": COMMITMENT_KIND_OPTIONS,
-    })
-
-
-@router.get("/register")
-def register_page(request: Request, db: SessionDep, catalogue: CatalogueDep) -> Response:
-    return _register_page(request, db, catalogue, {}, {})
-
-
-@router.post("/register")
-async def register(request: Request, db: SessionDep, catalogue: CatalogueDep,
-                   settings: SettingsDep, outbox: OutboxDep) -> Response:
-    values = form_values(await request.form())
-    form, errors = parse(RegisterForm, values)
-    known_areas = {area.gss_code for area in organisations.areas(db)}
-    if form and not set(form.areas) <= known_areas:
-        errors["areas"] = "Choose council areas from the list"
-    if form and catalogue.get(form.framework) is None:
-        errors["framework"] = "Choose the framework you are signing up to"
-    if form is None or errors:
-        return _register_page(request, db, catalogue, values, errors)
-    duplicates = list(organisations.same_name_in_areas(db, form.org_name, form.areas))
-    if duplicates and not form.not_a_duplicate:
-        return _register_page(request, db, catalogue, values, {}, duplicates)
-    if (refused := ratelimit.per_address(request, db, REGISTER_LIMIT,
-                                         doing="sign-ups from your connection")):
-        return refused
-    result = service.register(db, form, today=today())
-    if result.token is not None and ratelimit.may_email(db, "confirm_email", result.email):
-        outbox.append(compose(settings, to=result.email, template="confirm_email",
-                              context={"name": form.name, "token": result.token,
-                                       "organisation": form.org_name}))
-    elif result.existing_user is not None \
-            and ratelimit.may_email(db, "already_registered", result.email):
-        outbox.append(compose(settings, to=result.email, template="already_registered",
-                              context={"name": result.existing_user.name}))
-    if duplicates:
-        outbox.extend(compose(settings, to=admin.email, template="possible_duplicate",
-                              context={"name": form.org_name, "other": duplicates[0].name})
-                      for admin in organisations.site_admins(db))
-    session = request.state.session
-    session.add_flash(f"registered:{result.email}")
-    return redirect("/register/check-your-email")
-
-
-@router.get("/register/check-your-email")
-def check_your_email(request: Request, session: WebSessionDep) -> Response:
-    flashes = session.pop_flash()
-    email = next((f.removeprefix("registered:") for f in flashes if f.startswith("registered:")),
-                 None)
-    return render(request, "accounts/check_email.html", {"email": email, "flash": []})
-
-
-def _token_page(request: Request, db: SessionDep, raw: str, purpose: str,
-                template: str, context: dict[str, Any] | None = None,
-                errors: dict[str, str] | None = None) -> Response:
-    try:
-        find_token(db, raw, purpose)
-    except TokenProblem as problem:
-        return render(request, "accounts/bad_link.html", {"problem": str(problem)},
-                      status_code=410)
-    return render(request, template, {"token": raw, "errors": errors or {}, **(context or {})})
-
-
-@router.get("/confirm/{token}")
-def confirm_page(request: Request, token: str, db: SessionDep) -> Response:
-    return _token_page(request, db, token, "confirm_email", "accounts/confirm.html")
-
-
-@router.post("/confirm/{token}")
-def confirm(request: Request, token: str, db: SessionDep, session: WebSessionDep) -> Response:
-    try:
-        user = service.confirm_email(db, token)
-    except TokenProblem as problem:
-        return render(request, "accounts/bad_link.html", {"problem": str(problem)},
-                      status_code=410)
-    session.log_in(user.id or 0, user.session_epoch)
-    session.add_flash("Your email address is confirmed. Your organisation is now listed publicly.")
-    return redirect(service.workspace_home(db, user.id or 0))
 
 
 # Log in and out --------------------------------------------------------------------------
@@ -218,14 +120,14 @@ async def reset_request(request: Request, db: SessionDep, settings: SettingsDep,
 
 @router.get("/password-reset/{token}")
 def reset_page(request: Request, token: str, db: SessionDep) -> Response:
-    return _token_page(request, db, token, "reset_password", "accounts/reset.html")
+    return token_page(request, db, token, "reset_password", "accounts/reset.html")
 
 
 @router.post("/password-reset/{token}")
 async def reset(request: Request, token: str, db: SessionDep, session: WebSessionDep) -> Response:
     form, errors = parse(NewPasswordForm, form_values(await request.form()))
     if form is None:
-        return _token_page(request, db, token, "reset_password", "accounts/reset.html",
+        return token_page(request, db, token, "reset_password", "accounts/reset.html",
                            errors=errors)
     try:
         user = service.reset_password(db, token, form.password)
@@ -239,15 +141,9 @@ async def reset(request: Request, token: str, db: SessionDep, session: WebSessio
 
 # The account page ------------------------------------------------------------------------
 
-def _account_page(request: Request, user: Any, values: dict[str, Any] | None = None,
-                  errors: dict[str, str] | None = None) -> Response:
-    return render(request, "accounts/account.html", {
-        "user": user, "values": values or {"name": user.name}, "errors": errors or {}})
-
-
 @router.get("/account")
 def account(request: Request, user: CurrentUser) -> Response:
-    return _account_page(request, user)
+    return account_page(request, user)
 
 
 @router.post("/account/name")
@@ -256,7 +152,7 @@ async def account_name(request: Request, user: CurrentUser, db: SessionDep,
     values = form_values(await request.form())
     form, errors = parse(AccountNameForm, values)
     if form is None:
-        return _account_page(request, user, values, errors)
+        return account_page(request, user, values, errors)
     service.change_name(db, user, form.name)
     session.add_flash("Your name has been changed.")
     return redirect("/account")
@@ -269,7 +165,7 @@ async def account_email(request: Request, user: CurrentUser, db: SessionDep,
     values = form_values(await request.form())
     form, errors = parse(EmailForm, values)
     if form is None:
-        return _account_page(request, user, {"name": user.name, **values}, errors)
+        return account_page(request, user, {"name": user.name, **values}, errors)
     token = service.request_email_change(db, user, form.email)
     if token is not None and ratelimit.may_email(db, "change_email", form.email):
         outbox.append(compose(settings, to=form.email, template="change_email",
@@ -281,7 +177,7 @@ async def account_email(request: Request, user: CurrentUser, db: SessionDep,
 
 @router.get("/account/email/{token}")
 def email_change_page(request: Request, token: str, db: SessionDep) -> Response:
-    return _token_page(request, db, token, "change_email", "accounts/confirm_change.html")
+    return token_page(request, db, token, "change_email", "accounts/confirm_change.html")
 
 
 @router.post("/account/email/{token}")
@@ -305,25 +201,7 @@ async def account_password(request: Request, user: CurrentUser, db: SessionDep,
         except DomainError as broken:
             errors = {broken.field or "current_password": broken.message}
     if form is None or errors:
-        return _account_page(request, user, None, errors)
+        return account_page(request, user, None, errors)
     session.log_in(user.id or 0, user.session_epoch)  # this session goes on; all others end
     session.add_flash("Your password has been changed. You have been logged out everywhere else.")
     return redirect("/account")
-
-
-@router.post("/account/delete")
-async def account_delete(request: Request, user: CurrentUser, db: SessionDep,
-                         session: WebSessionDep) -> Response:
-    form, errors = parse(DeleteAccountForm, form_values(await request.form()))
-    if form is not None:
-        try:
-            service.delete_account(db, user, form.delete_password)
-        except DomainError as broken:
-            errors = {broken.field or "delete_password": broken.message}
-    if form is None or errors:
-        return _account_page(request, user, None, errors)
-    session.log_out()
-    session.add_flash("Your account has been deleted.")
-    return redirect("/")
-
-

@@ -10,7 +10,6 @@ from sqlmodel import Session, col, select
 from app.accounts.models import User
 from app.areas.models import Area
 from app.organisations.models import Commitment, Membership, Organisation, OrganisationArea
-from app.search import service as search
 
 
 def areas(db: Session) -> Sequence[Area]:
@@ -19,21 +18,6 @@ def areas(db: Session) -> Sequence[Area]:
 
 def slug_taken(db: Session, slug: str) -> bool:
     return db.exec(select(Organisation.id).where(Organisation.slug == slug)).first() is not None
-
-
-def same_name_in_areas(db: Session, name: str, area_codes: Sequence[str]) -> Sequence[Organisation]:
-    """Organisations with this name, or one spelt nearly the same ("Is this you?"), working
-    in any of these areas, closest first."""
-    if not area_codes:
-        return []
-    hits = search.find(db, name, limit=5, minimum=search.SAME_NAME, where=[
-        col(Organisation.merged_into_id).is_(None),
-        col(Organisation.id).in_(select(OrganisationArea.organisation_id)
-                                 .where(col(OrganisationArea.area_code).in_(area_codes)))])
-    found = {organisation.id: organisation for organisation in db.exec(
-        select(Organisation).where(col(Organisation.id).in_([hit.organisation_id
-                                                             for hit in hits])))}
-    return [found[hit.organisation_id] for hit in hits if hit.organisation_id in found]
 
 
 def area_codes_of(db: Session, organisation_id: int) -> list[str]:
