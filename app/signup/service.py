@@ -8,9 +8,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from email.message import EmailMessage
 
 from sqlmodel import Session, col, delete, select
 
+from app import ratelimit
 from app.accounts.models import User
 from app.accounts.security import (
     TokenProblem,
@@ -22,6 +24,8 @@ from app.accounts.security import (
 from app.accounts.service import find_user
 from app.audit.service import record
 from app.clock import now
+from app.config import Settings
+from app.email import compose
 from app.errors import DomainError
 from app.organisations import repository as organisations
 from app.organisations.models import Membership, Organisation, OrganisationArea
@@ -80,6 +84,29 @@ def register(db: Session, form: RegisterForm, *, today: date) -> Registration:
            after={"email": user.email, "name": user.name})
     token = issue_token(db, purpose="confirm_email", email=user.email, user_id=user.id)
     return Registration(email=user.email, token=token, organisation=organisation)
+
+
+def registration_emails(db: Session, settings: Settings, form: RegisterForm,
+                        registration: Registration,
+                        duplicates: Sequence[Organisation]) -> list[EmailMessage]:
+    """What signing up sends: the link to confirm the address, or to someone who already has
+    an account a note saying so (a few an hour at most), and to the site admins a possible
+    duplicate."""
+    emails = []
+    if registration.token is not None \
+            and ratelimit.may_email(db, "confirm_email", registration.email):
+        emails.append(compose(settings, to=registration.email, template="confirm_email",
+                              context={"name": form.name, "token": registration.token,
+                                       "organisation": form.org_name}))
+    elif registration.existing_user is not None \
+            and ratelimit.may_email(db, "already_registered", registration.email):
+        emails.append(compose(settings, to=registration.email, template="already_registered",
+                              context={"name": registration.existing_user.name}))
+    if duplicates:
+        emails.extend(compose(settings, to=admin.email, template="possible_duplicate",
+                              context={"name": form.org_name, "other": duplicates[0].name})
+                      for admin in organisations.site_admins(db))
+    return emails
 
 
 def confirm_email(db: Session, raw_token: str) -> User:

@@ -21,7 +21,6 @@ from app.accounts.forms import DeleteAccountForm
 from app.accounts.pages import account_page, token_page
 from app.accounts.security import TokenProblem
 from app.clock import today
-from app.email import compose
 from app.errors import DomainError
 from app.forms import form_values, parse
 from app.organisations import repository as organisations
@@ -76,18 +75,7 @@ async def register(request: Request, db: SessionDep, catalogue: CatalogueDep,
                                          doing="sign-ups from your connection")):
         return refused
     result = service.register(db, form, today=today())
-    if result.token is not None and ratelimit.may_email(db, "confirm_email", result.email):
-        outbox.append(compose(settings, to=result.email, template="confirm_email",
-                              context={"name": form.name, "token": result.token,
-                                       "organisation": form.org_name}))
-    elif result.existing_user is not None \
-            and ratelimit.may_email(db, "already_registered", result.email):
-        outbox.append(compose(settings, to=result.email, template="already_registered",
-                              context={"name": result.existing_user.name}))
-    if duplicates:
-        outbox.extend(compose(settings, to=admin.email, template="possible_duplicate",
-                              context={"name": form.org_name, "other": duplicates[0].name})
-                      for admin in organisations.site_admins(db))
+    outbox.extend(service.registration_emails(db, settings, form, result, duplicates))
     session = request.state.session
     session.add_flash(f"registered:{result.email}")
     return redirect("/register/check-your-email")
