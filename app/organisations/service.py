@@ -10,7 +10,10 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
+from app.accounts.models import User
+from app.accounts.security import hash_password, use_token
 from app.audit.service import record
+from app.clock import now
 from app.errors import DomainError
 from app.frameworks import Framework, FrameworkCatalogue
 from app.organisations import repository
@@ -165,6 +168,26 @@ def add_member(db: Session, *, actor_id: int | None, organisation_id: int, user_
     record(db, actor_id=actor_id, action="membership.add", organisation_id=organisation_id,
            subject=f"membership:{membership.id}", after={"user_id": user_id, "role": role})
     return membership
+
+
+def create_invited_user(db: Session, *, email: str, name: str, password: str) -> User:
+    """An account for someone invited who had none: the invitation proved the address."""
+    member = User(email=email, name=name, password_hash=hash_password(password),
+                  email_confirmed_at=now())
+    db.add(member)
+    db.flush()
+    record(db, actor_id=member.id, action="user.register_by_invitation",
+           subject=f"user:{member.id}", after={"email": member.email})
+    return member
+
+
+def accept_invitation(db: Session, *, raw_token: str, member: User) -> Organisation | None:
+    """Use the invitation (once): the member joins its organisation in the role offered."""
+    invitation = use_token(db, raw_token, "invite")
+    assert invitation.organisation_id is not None and member.id is not None
+    add_member(db, actor_id=member.id, organisation_id=invitation.organisation_id,
+               user_id=member.id, role=invitation.role or "viewer")
+    return db.get(Organisation, invitation.organisation_id)
 
 
 # What each organisation published, by (organisation, framework): app/publications, above us,

@@ -18,10 +18,10 @@ from app.accounts.deps import (
     WebSessionDep,
 )
 from app.accounts.models import User
-from app.accounts.security import TokenProblem, find_token, hash_password, issue_token, use_token
+from app.accounts.security import TokenProblem, find_token, issue_token
 from app.accounts.service import find_user
 from app.audit.service import record
-from app.clock import now, today
+from app.clock import today
 from app.email import compose
 from app.errors import DomainError
 from app.forms import DbInt, form_values, parse
@@ -313,17 +313,9 @@ async def accept_invitation(request: Request, token: str, db: SessionDep, user: 
         form, errors = parse(AcceptInvitationForm, values)
         if form is None:
             return _invitation_page(request, db, token, user, values, errors)
-        member = User(email=invitation.email, name=form.name,
-                      password_hash=hash_password(form.password), email_confirmed_at=now())
-        db.add(member)
-        db.flush()
-        record(db, actor_id=member.id, action="user.register_by_invitation",
-               subject=f"user:{member.id}", after={"email": member.email})
-    use_token(db, token, "invite")
-    assert invitation.organisation_id is not None and member.id is not None
-    service.add_member(db, actor_id=member.id, organisation_id=invitation.organisation_id,
-                       user_id=member.id, role=invitation.role or "viewer")
-    session.log_in(member.id, member.session_epoch)
-    organisation = db.get(Organisation, invitation.organisation_id)
+        member = service.create_invited_user(db, email=invitation.email, name=form.name,
+                                             password=form.password)
+    organisation = service.accept_invitation(db, raw_token=token, member=member)
+    session.log_in(member.id or 0, member.session_epoch)
     session.add_flash(f"You are now a member of {organisation.name if organisation else 'it'}.")
     return redirect(f"/manage/{organisation.slug if organisation else ''}")
