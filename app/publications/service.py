@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -129,6 +130,19 @@ def _last_publication(db: Session, organisation: Organisation,
     return max(found, key=lambda p: (p.published_on, p.number), default=None)
 
 
+def copy_files(items: Iterable[dict[str, Any]], upload_dir: Path) -> None:
+    """Copy each file a snapshot names, and name the copy in it: deleting a draft's evidence
+    later never breaks what was published."""
+    published_dir = upload_dir / PUBLISHED_FILES
+    for item in items:
+        source = upload_dir / item["stored_name"]
+        copy_name = secrets.token_hex(16) + Path(item["stored_name"]).suffix
+        if source.exists():
+            published_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, published_dir / copy_name)
+        item["stored_name"] = copy_name
+
+
 def publish(db: Session, *, actor_id: int, organisation: Organisation, framework: Framework,
             assessment: Assessment | None, kind: PublicationKind, what_changed: str,
             today: date, upload_dir: Path, base: str,
@@ -145,14 +159,7 @@ def publish(db: Session, *, actor_id: int, organisation: Organisation, framework
     snapshot = preview(db, organisation=organisation, framework=framework,
                        assessment=assessment, kind=kind, today=today,
                        what_changed=what_changed, by_statement=by_statement)
-    published_dir = upload_dir / PUBLISHED_FILES
-    for item in stored_files(snapshot):
-        source = upload_dir / item["stored_name"]
-        copy_name = secrets.token_hex(16) + Path(item["stored_name"]).suffix
-        if source.exists():
-            published_dir.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, published_dir / copy_name)
-        item["stored_name"] = copy_name
+    copy_files(stored_files(snapshot), upload_dir)
     publication = Publication(
         organisation_id=organisation.id or 0, framework_id=framework.id,
         number=repository.next_number(db, organisation.id or 0), kind=kind.value,

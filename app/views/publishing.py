@@ -3,8 +3,6 @@ checks, the snapshot to check first, the publication, and the emails that tell p
 
 from __future__ import annotations
 
-import secrets
-import shutil
 from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
@@ -24,7 +22,7 @@ from app.frameworks import Framework
 from app.organisations.models import Organisation
 from app.publications import repository as publications
 from app.publications.models import REPLY_KIND, VIEW_KIND, Publication
-from app.publications.service import PUBLISHED_FILES, Check
+from app.publications.service import Check, copy_files
 from app.publications.snapshot import stored_view_files
 from app.views import repository
 from app.views.snapshot import build_reply_snapshot, build_view_snapshot
@@ -62,18 +60,6 @@ def preview(db: Session, *, view: Assessment, organisation: Organisation,
                                framework=framework, today=today)
 
 
-def _copy_files(items: list[dict[str, Any]], upload_dir: Path) -> None:
-    """Copy each file: deleting a draft's evidence later never breaks what was published."""
-    published_dir = upload_dir / PUBLISHED_FILES
-    for item in items:
-        source = upload_dir / item["stored_name"]
-        copy_name = secrets.token_hex(16) + Path(item["stored_name"]).suffix
-        if source.exists():
-            published_dir.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, published_dir / copy_name)
-        item["stored_name"] = copy_name
-
-
 def publish_view(db: Session, *, actor_id: int, view: Assessment,
                  organisation: Organisation, about_organisation: Organisation,
                  framework: Framework, today: date, upload_dir: Path, base: str) -> Publication:
@@ -86,7 +72,7 @@ def publish_view(db: Session, *, actor_id: int, view: Assessment,
     snapshot = preview(db, view=view, organisation=organisation,
                        about_organisation=about_organisation, framework=framework, today=today)
     assert snapshot is not None
-    _copy_files(list(stored_view_files(snapshot)), upload_dir)
+    copy_files(stored_view_files(snapshot), upload_dir)
     publication = Publication(
         organisation_id=organisation.id or 0, framework_id=framework.id,
         number=publications.next_number(db, organisation.id or 0), kind=VIEW_KIND,
