@@ -14,7 +14,7 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from app.config import PROJECT_ROOT
-from app.text import long_date, render_markdown
+from app.text import long_date, render_markdown, took_part_sentence
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 STATIC_DIR = PROJECT_ROOT / "app" / "static"
@@ -46,6 +46,7 @@ def build_environment() -> Environment:
     env.filters["error_links"] = _error_links
     env.filters["markdown"] = render_markdown
     env.filters["long_date"] = long_date
+    env.globals["took_part_sentence"] = took_part_sentence
     env.filters["pair"] = lambda value: (value, value)
     env.filters["radio_items"] = _radio_items
     env.filters["checkbox_items"] = _checkbox_items

@@ -65,7 +65,7 @@ from app.pdf import html_to_pdf
 from app.publications import repository as publications
 from app.publications.models import Publication, PublicationKind
 from app.templating import templates
-from app.text import long_date, spreadsheet_cell
+from app.text import long_date, spreadsheet_cell, took_part_sentence
 from app.views import repository as views
 
 PLAN_KINDS = (PublicationKind.plan.value, PublicationKind.correction.value)
@@ -639,14 +639,7 @@ def status_sentence(action: ActionOut) -> str:
 
 
 def co_production_sentence(record: CoProductionOut) -> str:
-    sentence = (f"{record.people_using_support} people who use support, "
-                f"{record.family_carers} family carers, {record.staff} staff and "
-                f"{record.partner_organisations} partner organisations took part")
-    if record.methods:
-        sentence += ", through " + ", ".join(record.methods).lower()
-        if record.other_method:
-            sentence += f" ({record.other_method})"
-    return sentence + "."
+    return took_part_sentence(record, record.methods, record.other_method)
 
 
 def progress_sentence(export: ActionPlanExport) -> str:
