@@ -8,7 +8,14 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    PrefixLoader,
+    pass_context,
+)
 from jinja2_fragments.fastapi import Jinja2Blocks
 from markupsafe import Markup
 from starlette.responses import Response
@@ -30,6 +37,23 @@ def _asset_versions() -> dict[str, str]:
     return loaded
 
 
+@pass_context
+def _marker_words(context: Any, statement: str) -> str:
+    """A marker's statement as the page shows it: in Easy Read, the framework's own Easy Read
+    wording of that statement when it has one (a publication keeps the statement it was
+    published with; the Easy Read wording is a way of reading it, never a change to it)."""
+    if not context.get("easy_read"):
+        return statement
+    request = context.get("request")
+    state = getattr(getattr(request, "app", None), "state", None)
+    for framework in getattr(state, "catalogue", None) or ():
+        for marker in framework.markers:
+            if marker.statement == statement and marker.easy_read:
+                return str(marker.easy_read)
+    return statement
+
+
+
 def build_environment() -> Environment:
     env = Environment(
         loader=ChoiceLoader([
@@ -47,6 +71,7 @@ def build_environment() -> Environment:
     env.filters["markdown"] = render_markdown
     env.filters["long_date"] = long_date
     env.globals["took_part_sentence"] = took_part_sentence
+    env.globals["marker_words"] = _marker_words
     env.filters["pair"] = lambda value: (value, value)
     env.filters["radio_items"] = _radio_items
     env.filters["checkbox_items"] = _checkbox_items
