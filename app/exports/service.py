@@ -606,13 +606,14 @@ def assessment_sentence(export: ActionPlanExport) -> str:
 
 
 def levels_sentence(export: ActionPlanExport) -> str:
-    return (f"How many markers are at each level, theme by theme, as {export.organisation.name} "
-            "and the people it supports saw it in its self-assessment.")
+    return (f"How many markers are at each level, theme by theme. This is how "
+            f"{export.organisation.name} and the people it supports saw it when they looked "
+            "at each marker together.")
 
 
 def views_sentence(export: ActionPlanExport) -> str:
-    return (f"Local organisations published their own view of where {export.organisation.name} "
-            f"is. Each view is shown with {export.organisation.name}'s reply, if it replied.")
+    return (f"Local groups put out their own view of how {export.organisation.name} is doing. "
+            f"Each view is here with {export.organisation.name}'s reply, if it gave one.")
 
 
 def _title_lines(export: ActionPlanExport) -> list[str]:

@@ -35,7 +35,7 @@ def test_a_published_view_counts_for_an_organisation_that_holds_others_to_accoun
     assert "View published" in directory and "Plan overdue" not in directory
     profile = client.get("/organisations/wigan-voices").text
     assert "This group holds others to account" in profile
-    assert "Has published an independent view of another organisation." in profile
+    assert "Has put out an independent view of another group." in profile
     assert "View published" in client.get("/organisations?status=plan_published").text
 
 
