@@ -12,9 +12,13 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlmodel import Session
 
 from app.config import Settings
+from app.db import engine_for
 from app.demo import load_demo
+from app.frameworks.catalogue import load_catalogue
 from app.templating import EASY_READ_COOKIE
 from tests.demo_pages import public_pages
 from tests.readability import PAGE, hardest_sentences, reading_grade
@@ -89,3 +93,29 @@ def test_public_pages_read_at_grade_5_or_below(demo: list[str], client: TestClie
 
 def test_easy_read_pages_read_at_grade_3_or_below(demo: list[str], client: TestClient) -> None:
     _report(client, demo, easy_read=True, target=EASY_READ_GRADE, not_yet=NOT_YET_EASY_READ)
+
+
+def test_easy_read_reads_a_published_view_in_easy_words(demo: list[str], client: TestClient,
+                                                         database_url: str,
+                                                         settings: Settings) -> None:
+    """Easy Read works on a publication too: the framework's Easy Read wording of each
+    marker, the difference in levels in a few words, and what kind of publication it is."""
+    with Session(engine_for(database_url)) as db:
+        slug, number = db.execute(text(
+            "SELECT o.slug, p.number FROM publication p JOIN organisation o ON "
+            "o.id = p.organisation_id WHERE p.kind = 'view' ORDER BY p.id LIMIT 1")).one()
+    framework = load_catalogue(settings.markers_dir).get("making-it-real-2018")
+    assert framework is not None
+    path = f"/organisations/{slug}/publications/{number}"
+    client.cookies.set(EASY_READ_COOKIE, "0")
+    standard = client.get(path).text
+    client.cookies.set(EASY_READ_COOKIE, "1")
+    easy = client.get(path).text
+    shown = [m for m in framework.markers if m.statement in standard]
+    assert shown and all(m.easy_read for m in shown)
+    for marker in shown:
+        assert str(marker.easy_read) in easy and str(marker.easy_read) not in standard
+    assert "It says what local people think of another group." in easy
+    assert ", through " in standard and "Local people give the same level." not in standard
+    assert ("Local people rate this lower." in easy or "Local people rate this higher." in easy
+            or "Local people give the same level." in easy)
