@@ -26,18 +26,27 @@ from tests.readability import PAGE, hardest_sentences, reading_grade
 STANDARD_GRADE = 5.0
 EASY_READ_GRADE = 3.0
 
-# Pages not yet down to the target, with the grade they must not rise above (measured
-# December 2026). Most of what keeps them up is names and data: organisation and place
-# names, framework wording from markers/*.yaml, what organisations wrote. Lower a number
-# when a page gets easier; remove it at the target.
+# Pages not yet down to the target, each with the reason and the grade it must not rise
+# above (measured December 2026, plus 0.1 as the demo's dates move its statuses). What keeps
+# them up is names and data, not our wording: lower a number when a page gets easier.
 NOT_YET_STANDARD = {
-    "/areas": 5.5, "area": 5.5, "/frameworks/making-it-real-2018": 5.7, "/open-data": 5.5,
-    "/organisations": 5.7, "profile": 5.4, "publication": 5.4,
+    "/areas": 5.2,  # the names of England's 153 council areas, region by region
+    "area": 5.3,  # organisation names, and the framework's statements in the views table
+    "/open-data": 5.5,  # field names, file formats and licences, for people who use data
+    "/organisations": 5.6,  # names, kinds and places of 20 organisations, and what they wrote
+    "profile": 5.2,  # what the organisation wrote: its commitment and its action titles
 }
 NOT_YET_EASY_READ = {
-    "/areas": 5.4, "area": 5.3, "region": 3.9, "marker": 4.4, "/login": 4.2,
-    "/open-data": 4.3, "/organisations": 4.5, "/register": 4.7, "profile": 5.3,
-    "publication": 5.0, "action plan": 4.8, "/frameworks": 4.1,
+    "/areas": 5.1,  # the names of England's 153 council areas
+    "area": 4.4,  # organisation and place names; what organisations wrote
+    "region": 3.7,  # council area names (Wolverhampton, Worcestershire, Staffordshire...)
+    "marker": 4.0,  # the team's guidance (questions, evidence, warning signs: markers/*.yaml)
+                    # has no Easy Read wording yet; the Easy Read lines come first
+    "/open-data": 4.2,  # field names and file formats, for people who use data
+    "/organisations": 4.4,  # names, kinds and places of organisations, and what they wrote
+    "profile": 3.9,  # what organisations wrote: commitments, action titles, updates
+    "publication": 4.0,  # what organisations wrote, and the framework's theme names
+    "action plan": 4.3,  # what organisations wrote, theme names and the level table
 }
 
 
