@@ -38,7 +38,7 @@ NOT_YET_STANDARD = {
 }
 NOT_YET_EASY_READ = {
     "/areas": 5.1,  # the names of England's 153 council areas
-    "area": 4.4,  # organisation and place names; what organisations wrote
+    "area": 4.0,  # organisation and place names; what organisations wrote
     "region": 3.7,  # council area names (Wolverhampton, Worcestershire, Staffordshire...)
     "marker": 4.0,  # the team's guidance (questions, evidence, warning signs: markers/*.yaml)
                     # has no Easy Read wording yet; the Easy Read lines come first
