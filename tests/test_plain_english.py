@@ -13,15 +13,16 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.config import Settings
 from app.db import engine_for
 from app.demo import load_demo
 from app.frameworks.catalogue import load_catalogue
+from app.publications.models import Publication
 from app.templating import EASY_READ_COOKIE
 from tests.demo_pages import public_pages
-from tests.readability import PAGE, hardest_sentences, reading_grade
+from tests.readability import MAIN, PAGE, hardest_sentences, readable_text, reading_grade
 
 STANDARD_GRADE = 5.0
 EASY_READ_GRADE = 3.0
@@ -128,3 +129,30 @@ def test_easy_read_reads_a_published_view_in_easy_words(demo: list[str], client:
     assert ", through " in standard and "Local people give the same level." not in standard
     assert ("Local people rate this lower." in easy or "Local people rate this higher." in easy
             or "Local people give the same level." in easy)
+
+
+def test_easy_read_changes_every_public_page(demo: list[str], client: TestClient,
+                                             database_url: str) -> None:
+    """Each public page reads differently with Easy Read on: at least a few Easy Read lines
+    that say what the page is for."""
+    with Session(engine_for(database_url)) as db:
+        slug, number = db.execute(text(
+            "SELECT o.slug, p.number FROM publication p JOIN organisation o ON "
+            "o.id = p.organisation_id WHERE p.kind = 'plan' ORDER BY p.id LIMIT 1")).one()
+        view = db.exec(select(Publication).where(Publication.kind == "view")).first()
+        assert view is not None
+        viewed = view.snapshot["about"]["slug"]
+    pages = [*demo, "/regions", "/frameworks/cqc-local-authority",
+             f"/organisations/{slug}/changes",
+             f"/organisations/{slug}/publications/{number}/concern",
+             f"/organisations/{viewed}/independent-views"]
+    unchanged = []
+    for path in pages:
+        client.cookies.set(EASY_READ_COOKIE, "0")
+        standard = client.get(path)
+        client.cookies.set(EASY_READ_COOKIE, "1")
+        easy = client.get(path)
+        assert standard.status_code == easy.status_code == 200, path
+        if readable_text(easy.text, MAIN) == readable_text(standard.text, MAIN):
+            unchanged.append(path)
+    assert not unchanged, f"Easy Read changes nothing on {unchanged}"
