@@ -8,13 +8,20 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    PrefixLoader,
+    pass_context,
+)
 from jinja2_fragments.fastapi import Jinja2Blocks
 from markupsafe import Markup
 from starlette.responses import Response
 
 from app.config import PROJECT_ROOT
-from app.text import long_date, render_markdown
+from app.text import long_date, render_markdown, took_part_sentence
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 STATIC_DIR = PROJECT_ROOT / "app" / "static"
@@ -28,6 +35,23 @@ def _asset_versions() -> dict[str, str]:
         return {}
     loaded: dict[str, str] = json.loads(manifest.read_text(encoding="utf-8"))
     return loaded
+
+
+@pass_context
+def _marker_words(context: Any, statement: str) -> str:
+    """A marker's statement as the page shows it: in Easy Read, the framework's own Easy Read
+    wording of that statement when it has one (a publication keeps the statement it was
+    published with; the Easy Read wording is a way of reading it, never a change to it)."""
+    if not context.get("easy_read"):
+        return statement
+    request = context.get("request")
+    state = getattr(getattr(request, "app", None), "state", None)
+    for framework in getattr(state, "catalogue", None) or ():
+        for marker in framework.markers:
+            if marker.statement == statement and marker.easy_read:
+                return str(marker.easy_read)
+    return statement
+
 
 
 def build_environment() -> Environment:
@@ -46,6 +70,8 @@ def build_environment() -> Environment:
     env.filters["error_links"] = _error_links
     env.filters["markdown"] = render_markdown
     env.filters["long_date"] = long_date
+    env.globals["took_part_sentence"] = took_part_sentence
+    env.globals["marker_words"] = _marker_words
     env.filters["pair"] = lambda value: (value, value)
     env.filters["radio_items"] = _radio_items
     env.filters["checkbox_items"] = _checkbox_items

@@ -4,7 +4,9 @@ spreadsheets and documents."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
@@ -51,3 +53,32 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 def without_control_characters(value: str) -> str:
     return _CONTROL.sub("", value)
+
+
+# Who took part in a co-production record, one phrase per count (singular, plural).
+_TOOK_PART = (("people_using_support", "person who uses support", "people who use support"),
+              ("family_carers", "family carer", "family carers"),
+              ("staff", "member of staff", "staff"),
+              ("partner_organisations", "partner organisation", "partner organisations"))
+
+
+def took_part_sentence(counts: Any, methods: Sequence[str] = (), other_method: str = "") -> str:
+    """"12 people who use support and 3 family carers took part, through workshops."
+
+    `counts` is a mapping or an object with the four counts. A count of 0 is not printed:
+    records saved before the count boxes started empty hold 0 for a box left empty, so a
+    0 says nothing true about who took part.
+    """
+    phrases = []
+    for field, one, many in _TOOK_PART:
+        value = counts.get(field) if isinstance(counts, Mapping) else getattr(counts, field, None)
+        if value:
+            phrases.append(f"{value:,} {one if value == 1 else many}")
+    who = (", ".join(phrases[:-1]) + " and " + phrases[-1] if len(phrases) > 1
+           else phrases[0] if phrases else "People")
+    sentence = f"{who} took part"
+    if methods:
+        sentence += ", through " + ", ".join(methods).lower()
+        if other_method:
+            sentence += f" ({other_method})"
+    return sentence + "."

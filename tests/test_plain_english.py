@@ -12,28 +12,42 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlmodel import Session, select
 
 from app.config import Settings
+from app.db import engine_for
 from app.demo import load_demo
+from app.frameworks.catalogue import load_catalogue
+from app.publications.models import Publication
 from app.templating import EASY_READ_COOKIE
 from tests.demo_pages import public_pages
-from tests.readability import PAGE, hardest_sentences, reading_grade
+from tests.readability import MAIN, PAGE, hardest_sentences, readable_text, reading_grade
 
 STANDARD_GRADE = 5.0
 EASY_READ_GRADE = 3.0
 
-# Pages not yet down to the target, with the grade they must not rise above (measured
-# December 2026). Most of what keeps them up is names and data: organisation and place
-# names, framework wording from markers/*.yaml, what organisations wrote. Lower a number
-# when a page gets easier; remove it at the target.
+# Pages not yet down to the target, each with the reason and the grade it must not rise
+# above (measured December 2026, plus 0.1 as the demo's dates move its statuses). What keeps
+# them up is names and data, not our wording: lower a number when a page gets easier.
 NOT_YET_STANDARD = {
-    "/areas": 5.5, "area": 5.5, "/frameworks/making-it-real-2018": 5.7, "/open-data": 5.5,
-    "/organisations": 5.7, "profile": 5.4, "publication": 5.4,
+    "/areas": 5.2,  # the names of England's 153 council areas, region by region
+    "area": 5.3,  # organisation names, and the framework's statements in the views table
+    "/open-data": 5.5,  # field names, file formats and licences, for people who use data
+    "/organisations": 5.6,  # names, kinds and places of 20 organisations, and what they wrote
+    "profile": 5.2,  # what the organisation wrote: its commitment and its action titles
 }
 NOT_YET_EASY_READ = {
-    "/areas": 5.4, "area": 5.3, "region": 3.9, "marker": 4.4, "/login": 4.2,
-    "/open-data": 4.3, "/organisations": 4.5, "/register": 4.7, "profile": 5.3,
-    "publication": 5.0, "action plan": 4.8, "/frameworks": 4.1,
+    "/areas": 5.1,  # the names of England's 153 council areas
+    "area": 4.0,  # organisation and place names; what organisations wrote
+    "region": 3.7,  # council area names (Wolverhampton, Worcestershire, Staffordshire...)
+    "marker": 4.0,  # the team's guidance (questions, evidence, warning signs: markers/*.yaml)
+                    # has no Easy Read wording yet; the Easy Read lines come first
+    "/open-data": 4.2,  # field names and file formats, for people who use data
+    "/organisations": 4.4,  # names, kinds and places of organisations, and what they wrote
+    "profile": 3.9,  # what organisations wrote: commitments, action titles, updates
+    "publication": 4.0,  # what organisations wrote, and the framework's theme names
+    "action plan": 4.3,  # what organisations wrote, theme names and the level table
 }
 
 
@@ -89,3 +103,56 @@ def test_public_pages_read_at_grade_5_or_below(demo: list[str], client: TestClie
 
 def test_easy_read_pages_read_at_grade_3_or_below(demo: list[str], client: TestClient) -> None:
     _report(client, demo, easy_read=True, target=EASY_READ_GRADE, not_yet=NOT_YET_EASY_READ)
+
+
+def test_easy_read_reads_a_published_view_in_easy_words(demo: list[str], client: TestClient,
+                                                         database_url: str,
+                                                         settings: Settings) -> None:
+    """Easy Read works on a publication too: the framework's Easy Read wording of each
+    marker, the difference in levels in a few words, and what kind of publication it is."""
+    with Session(engine_for(database_url)) as db:
+        slug, number = db.execute(text(
+            "SELECT o.slug, p.number FROM publication p JOIN organisation o ON "
+            "o.id = p.organisation_id WHERE p.kind = 'view' ORDER BY p.id LIMIT 1")).one()
+    framework = load_catalogue(settings.markers_dir).get("making-it-real-2018")
+    assert framework is not None
+    path = f"/organisations/{slug}/publications/{number}"
+    client.cookies.set(EASY_READ_COOKIE, "0")
+    standard = client.get(path).text
+    client.cookies.set(EASY_READ_COOKIE, "1")
+    easy = client.get(path).text
+    shown = [m for m in framework.markers if m.statement in standard]
+    assert shown and all(m.easy_read for m in shown)
+    for marker in shown:
+        assert str(marker.easy_read) in easy and str(marker.easy_read) not in standard
+    assert "It says what local people think of another group." in easy
+    assert ", through " in standard and "Local people give the same level." not in standard
+    assert ("Local people rate this lower." in easy or "Local people rate this higher." in easy
+            or "Local people give the same level." in easy)
+
+
+def test_easy_read_changes_every_public_page(demo: list[str], client: TestClient,
+                                             database_url: str) -> None:
+    """Each public page reads differently with Easy Read on: at least a few Easy Read lines
+    that say what the page is for."""
+    with Session(engine_for(database_url)) as db:
+        slug, number = db.execute(text(
+            "SELECT o.slug, p.number FROM publication p JOIN organisation o ON "
+            "o.id = p.organisation_id WHERE p.kind = 'plan' ORDER BY p.id LIMIT 1")).one()
+        view = db.exec(select(Publication).where(Publication.kind == "view")).first()
+        assert view is not None
+        viewed = view.snapshot["about"]["slug"]
+    pages = [*demo, "/regions", "/frameworks/cqc-local-authority",
+             f"/organisations/{slug}/changes",
+             f"/organisations/{slug}/publications/{number}/concern",
+             f"/organisations/{viewed}/independent-views"]
+    unchanged = []
+    for path in pages:
+        client.cookies.set(EASY_READ_COOKIE, "0")
+        standard = client.get(path)
+        client.cookies.set(EASY_READ_COOKIE, "1")
+        easy = client.get(path)
+        assert standard.status_code == easy.status_code == 200, path
+        if readable_text(easy.text, MAIN) == readable_text(standard.text, MAIN):
+            unchanged.append(path)
+    assert not unchanged, f"Easy Read changes nothing on {unchanged}"

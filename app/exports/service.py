@@ -65,7 +65,7 @@ from app.pdf import html_to_pdf
 from app.publications import repository as publications
 from app.publications.models import Publication, PublicationKind
 from app.templating import templates
-from app.text import long_date, spreadsheet_cell
+from app.text import long_date, spreadsheet_cell, took_part_sentence
 from app.views import repository as views
 
 PLAN_KINDS = (PublicationKind.plan.value, PublicationKind.correction.value)
@@ -606,13 +606,14 @@ def assessment_sentence(export: ActionPlanExport) -> str:
 
 
 def levels_sentence(export: ActionPlanExport) -> str:
-    return (f"How many markers are at each level, theme by theme, as {export.organisation.name} "
-            "and the people it supports saw it in its self-assessment.")
+    return (f"How many markers are at each level, theme by theme. This is how "
+            f"{export.organisation.name} and the people it supports saw it when they looked "
+            "at each marker together.")
 
 
 def views_sentence(export: ActionPlanExport) -> str:
-    return (f"Local organisations published their own view of where {export.organisation.name} "
-            f"is. Each view is shown with {export.organisation.name}'s reply, if it replied.")
+    return (f"Local groups put out their own view of how {export.organisation.name} is doing. "
+            f"Each view is here with {export.organisation.name}'s reply, if it gave one.")
 
 
 def _title_lines(export: ActionPlanExport) -> list[str]:
@@ -639,14 +640,7 @@ def status_sentence(action: ActionOut) -> str:
 
 
 def co_production_sentence(record: CoProductionOut) -> str:
-    sentence = (f"{record.people_using_support} people who use support, "
-                f"{record.family_carers} family carers, {record.staff} staff and "
-                f"{record.partner_organisations} partner organisations took part")
-    if record.methods:
-        sentence += ", through " + ", ".join(record.methods).lower()
-        if record.other_method:
-            sentence += f" ({record.other_method})"
-    return sentence + "."
+    return took_part_sentence(record, record.methods, record.other_method)
 
 
 def progress_sentence(export: ActionPlanExport) -> str:

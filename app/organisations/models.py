@@ -117,10 +117,10 @@ class CommitmentKind(StrEnum):
 # (value, label, hint) for the choice at sign-up.
 COMMITMENT_KIND_OPTIONS = [
     (CommitmentKind.improve.value, "Improve our own services",
-     "We look at the markers with the people who use our services, publish an action plan "
-     "and report our progress."),
+     "We look at the markers with the people who use our services. We put out an action plan "
+     "and say how it is going."),
     (CommitmentKind.hold_to_account.value, "Hold others to account",
-     "We publish independent views of what others, like our council, do: in the words of "
+     "We put out our own view of what others do, like our council. We use the words of "
      "local people."),
 ]
 

@@ -36,13 +36,12 @@ STATUS_LABELS = {
 }
 
 STATUS_MEANINGS = {
-    CommitmentStatus.signed_up: "Signed up; the first action plan is not due yet.",
-    CommitmentStatus.plan_published: "Has published an action plan.",
-    CommitmentStatus.progress_reported: "Has published an action plan and reported progress "
-                                        "on it.",
-    CommitmentStatus.plan_overdue: "Signed up, but has not published an action plan within "
-                                   "the time the framework suggests.",
-    CommitmentStatus.lapsed: "Has published nothing for 12 months.",
+    CommitmentStatus.signed_up: "Signed up. The first action plan is not due yet.",
+    CommitmentStatus.plan_published: "Has put out an action plan.",
+    CommitmentStatus.progress_reported: "Has put out an action plan. Has said how it is going.",
+    CommitmentStatus.plan_overdue: "Signed up. But it has not put out an action plan in the "
+                                   "time the framework suggests.",
+    CommitmentStatus.lapsed: "Has put out nothing for 12 months.",
     CommitmentStatus.withdrawn: "Has withdrawn from this framework.",
 }
 
@@ -57,15 +56,14 @@ HOLD_TO_ACCOUNT_LABELS = {
 }
 HOLD_TO_ACCOUNT_MEANINGS = {
     **STATUS_MEANINGS,
-    CommitmentStatus.signed_up: "Signed up to hold others to account; its first independent "
+    CommitmentStatus.signed_up: "Signed up to hold others to account. Its first independent "
                                 "view is not due yet.",
-    CommitmentStatus.plan_published: "Has published an independent view of another "
-                                     "organisation.",
-    CommitmentStatus.progress_reported: "Has published independent views more than once, "
-                                        "keeping them up to date.",
-    CommitmentStatus.plan_overdue: "Signed up to hold others to account, but has not "
-                                   "published an independent view within the time the "
-                                   "framework suggests.",
+    CommitmentStatus.plan_published: "Has put out an independent view of another group.",
+    CommitmentStatus.progress_reported: "Has put out independent views more than once. It "
+                                        "keeps them up to date.",
+    CommitmentStatus.plan_overdue: "Signed up to hold others to account. But it has not put "
+                                   "out an independent view in the time the framework "
+                                   "suggests.",
 }
 HOLD_TO_ACCOUNT = "hold_to_account"  # CommitmentKind.hold_to_account (models import this)
 

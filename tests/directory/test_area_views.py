@@ -23,6 +23,7 @@ from app.directory.areas import ViewTally, local_views
 from app.moderation.service import hide_publication
 from app.organisations.models import Organisation
 from app.publications.models import Publication
+from app.templating import EASY_READ_COOKIE
 from app.views import publishing
 from app.views.comparison import ViewSummary
 from tests.factories import make_organisation, make_user
@@ -81,6 +82,16 @@ def bolton(db: Session, tmp_path: Path) -> dict[str, object]:
     _view(db, forum, forum_owner, bury_plan, {"IA1": "real"}, tmp_path)
     db.commit()
     return {"council": council, "first": first, "upload_dir": tmp_path}
+
+
+def test_in_easy_read_the_tally_is_short_sentences(client: TestClient,
+                                                   bolton: dict[str, object]) -> None:
+    client.cookies.set(EASY_READ_COOKIE, "1")
+    text = client.get(f"/areas/{BOLTON}").text
+    assert ("On 1 marker, local people rate it lower. On 1 marker, they give the same level. "
+            "On 1 marker, they rate it higher.") in text
+    assert "Local people, through Bolton Voice" not in text
+    assert "Local people rate this lower." in text  # marker by marker
 
 
 def test_the_area_page_shows_views_side_by_side_compactly(client: TestClient,

@@ -433,6 +433,28 @@ def test_old_data_with_control_characters_still_exports(client: TestClient, db: 
     feed = client.get("/organisations/bolton-council/feed.atom")
     assert ElementTree.fromstring(feed.content).findtext(  # well-formed XML
         "{http://www.w3.org/2005/Atom}title") == "Bolton Council: Making It Real publications"
+def test_a_count_left_at_0_by_the_old_form_is_never_published(
+        client: TestClient, db: Session, settings: Settings, planned: Built,
+        tmp_path: Path) -> None:
+    """The count boxes once started at "0" though the hint said leave them empty: a stored
+    0 means "left empty", so no page or document says "0 staff took part"."""
+    record = db.exec(select(CoProduction)).one()
+    record.people_using_support, record.family_carers = 1, 0
+    record.staff, record.partner_organisations = 0, 0
+    db.add(record)
+    publish_plan(db, settings, planned)
+    db.commit()
+    sentence = "1 person who uses support took part, through workshops"
+    shown = {"publication page": client.get("/organisations/bolton-council/publications/1").text,
+             "action plan page": client.get(BASE).text,
+             "pdf": pdf_text(download(client, "pdf"), tmp_path),
+             "docx": docx_text(download(client, "docx"))}
+    for name, text in shown.items():
+        assert squashed(sentence) in squashed(text), name
+        for zero in ("0 family carers", "0 staff", "0 partner organisations"):
+            assert squashed(zero) not in squashed(text), (name, zero)
+
+
 # The Local Account: where we are, and independent views with the replies -----------------
 
 def test_pdf_and_docx_hold_the_levels_the_views_and_the_replies(

@@ -34,8 +34,8 @@ def test_a_published_view_counts_for_an_organisation_that_holds_others_to_accoun
     directory = page[page.index('id="results"'):]  # the results, not the filters
     assert "View published" in directory and "Plan overdue" not in directory
     profile = client.get("/organisations/wigan-voices").text
-    assert "This organisation holds others to account" in profile
-    assert "Has published an independent view of another organisation." in profile
+    assert "This group holds others to account" in profile
+    assert "Has put out an independent view of another group." in profile
     assert "View published" in client.get("/organisations?status=plan_published").text
 
 
@@ -56,7 +56,7 @@ def test_views_do_not_count_for_an_organisation_that_improves_its_own_services(
     _dpulo(database_url, kind="improve", views=1)
     profile = client.get("/organisations/wigan-voices").text
     assert "Plan overdue" in profile
-    assert "works to improve its own services" in profile
+    assert "works to make its own services better" in profile
 
 
 def test_sign_up_asks_what_the_organisation_commits_to_do(client: TestClient,
