@@ -22,7 +22,9 @@ from app.frameworks import (
     load_catalogue,
 )
 from app.organisations.models import Role
-from app.transfer import service as transfer
+from app.transfer.common import Summary, TransferProblem
+from app.transfer.exporting import export_organisation
+from app.transfer.importing import import_organisation, read_archive
 
 
 @click.group()
@@ -230,10 +232,10 @@ def org_export(slug: str, output: Path | None) -> None:
     target = output or Path(f"{slug}.zip")
     try:
         with contextmanager(session_scope)(engine_for(settings.database_url)) as db:
-            summary = transfer.export_organisation(db, slug=slug,
-                                                   upload_dir=settings.upload_dir,
-                                                   target=target)
-    except transfer.TransferProblem as problem:
+            summary = export_organisation(db, slug=slug,
+                                          upload_dir=settings.upload_dir,
+                                          target=target)
+    except TransferProblem as problem:
         click.echo(str(problem), err=True)
         sys.exit(1)
     except OSError as problem:
@@ -250,12 +252,12 @@ def org_import(file: Path) -> None:
     """Recreate an organisation from an archive made by `mir org export`."""
     settings = get_settings()
     try:
-        loaded = transfer.read_archive(file)
+        loaded = read_archive(file)
         with contextmanager(session_scope)(engine_for(settings.database_url)) as db:
-            summary = transfer.import_organisation(db, loaded=loaded,
-                                                   upload_dir=settings.upload_dir,
-                                                   source_name=file.name)
-    except transfer.TransferProblem as problem:
+            summary = import_organisation(db, loaded=loaded,
+                                          upload_dir=settings.upload_dir,
+                                          source_name=file.name)
+    except TransferProblem as problem:
         click.echo(f"{file}: {problem}", err=True)
         sys.exit(1)
     for warning in summary.warnings:
@@ -263,7 +265,7 @@ def org_import(file: Path) -> None:
     click.echo(f"Imported {summary.slug} from {file}: {_described(summary)}.")
 
 
-def _described(summary: transfer.Summary) -> str:
+def _described(summary: Summary) -> str:
     counts = ", ".join(f"{count} {name}" for name, count in summary.counts.items())
     return f"{counts}, {summary.files} files"
 

@@ -108,14 +108,16 @@ def client_address(request: Request) -> str:
 
 
 def too_many(request: Request, retry_at: datetime, *, doing: str,
-             next_step: tuple[str, str] | None = None) -> Response:
+             next_step: tuple[str, str] | None = None, title: str = "Too many attempts",
+             note: str = "") -> Response:
     """The one "too many" page: 429, with when to try again in words and in `Retry-After`.
     `doing` names what was refused ("attempts to log in"); `next_step` is an optional
-    (link text, address) to offer instead."""
+    (link text, address) to offer instead; `title` and `note` (a sentence before the time)
+    let a feature speak its own words, such as people's voice's "Your answers are kept"."""
     wait = max(1, int((retry_at - now()).total_seconds()))
     response = render(request, "errors/too_many.html", {
         "retry_at": retry_at, "minutes": (wait + 59) // 60, "doing": doing,
-        "next_step": next_step}, status_code=429)
+        "next_step": next_step, "title": title, "note": note}, status_code=429)
     response.headers["Retry-After"] = str(wait)
     return response
 

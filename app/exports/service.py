@@ -73,7 +73,7 @@ CSV_COLUMNS = ("organisation", "framework", "publication_number", "published_on"
                "description", "markers", "lead", "due_on", "status", "dropped_reason",
                "latest_update_on", "latest_update")
 VOICE_KEYS = ("yes", "sometimes", "no", "dont_know")
-VOICE_CSV_COLUMNS = ("organisation", "framework", "publication_number", "asked_from",
+VOICE_CSV_COLUMNS = ("organisation", "framework", "asked_by", "publication_number", "asked_from",
                      "asked_until", "people_answered", "marker", "statement", "answered",
                      *VOICE_KEYS)
 FEWER_THAN_5 = "fewer than 5"
@@ -307,23 +307,32 @@ def to_csv(export: ActionPlanExport) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def voice_csv(export: ActionPlanExport) -> bytes:
-    """People's voice, one row per marker; "fewer than 5" where the numbers are withheld."""
+def voice_sources(export: ActionPlanExport) -> list[tuple[str, int, VoiceOut]]:
+    """Every round published in the export: who asked, in which publication, and the counts;
+    the organisation's own first, then each independent view's."""
     shown = export.progress or export.plan
+    own = [(export.organisation.name, shown.number, export.voice)] if export.voice else []
+    return own + [(view.by, view.number, view.voice)
+                  for view in export.independent_views if view.voice]
+
+
+def voice_csv(export: ActionPlanExport) -> bytes:
+    """People's voice, one row per marker of each round (the plan's, then each view's);
+    "fewer than 5" where the numbers are withheld."""
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(VOICE_CSV_COLUMNS)
-    voice = export.voice
-    for marker in voice.markers if voice else []:
-        counts = marker.counts
-        writer.writerow([spreadsheet_cell(value) for value in (
-            export.organisation.name, export.framework.title, str(shown.number),
-            str(voice.opens_on) if voice else "", str(voice.closes_on) if voice else "",
-            str(voice.people) if voice and voice.people is not None else FEWER_THAN_5,
-            marker.code, marker.statement,
-            str(marker.answered) if marker.answered is not None else FEWER_THAN_5,
-            *(str(counts.get(key, 0)) if counts is not None else FEWER_THAN_5
-              for key in VOICE_KEYS))])
+    for asked_by, number, voice in voice_sources(export):
+        for marker in voice.markers:
+            counts = marker.counts
+            writer.writerow([spreadsheet_cell(value) for value in (
+                export.organisation.name, export.framework.title, asked_by, str(number),
+                str(voice.opens_on), str(voice.closes_on),
+                str(voice.people) if voice.people is not None else FEWER_THAN_5,
+                marker.code, marker.statement,
+                str(marker.answered) if marker.answered is not None else FEWER_THAN_5,
+                *(str(counts.get(key, 0)) if counts is not None else FEWER_THAN_5
+                  for key in VOICE_KEYS))])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -417,8 +426,13 @@ def _docx_views(document: Any, export: ActionPlanExport) -> None:
             paragraph.add_run(f" {view.reply.overall}")
         else:
             document.add_paragraph(f"{name} has not replied yet.")
-def _docx_voice(document: Any, voice: VoiceOut) -> None:
-    document.add_heading("What people said", 1)
+        if view.voice:
+            _docx_voice(document, view.voice, level=3)
+
+
+def _docx_voice(document: Any, voice: VoiceOut, *, level: int = 1) -> None:
+    """What people said, under a heading at `level`: the plan's round (1) or a view's (3)."""
+    document.add_heading("What people said", level)
     document.add_paragraph(f"Asked between {long_date(voice.opens_on)} and "
                            f"{long_date(voice.closes_on)}. {voice.people_label}.")
     table = document.add_table(rows=1, cols=2 + len(VOICE_KEYS))
@@ -592,7 +606,8 @@ def template_helpers() -> dict[str, Any]:
     return {"long_date": long_date, "co_production_sentence": co_production_sentence,
             "progress_sentence": progress_sentence, "status_sentence": status_sentence,
             "levels_sentence": levels_sentence, "views_sentence": views_sentence,
-            "assessment_sentence": assessment_sentence, "latest_url": latest_url}
+            "assessment_sentence": assessment_sentence, "latest_url": latest_url,
+            "voice_sources": voice_sources}
 
 
 def latest_url(export: ActionPlanExport) -> str:

@@ -78,8 +78,9 @@ def action_plan_csv(slug: str, db: SessionDep, settings: SettingsDep,
 def action_plan_voice_csv(slug: str, db: SessionDep, settings: SettingsDep,
                           framework: str | None = FrameworkQuery) -> Response:
     export, _ = _export(db, settings, slug, framework)
-    if export.voice is None:
-        raise HTTPException(404, "This action plan was published without people's voice.")
+    if not service.voice_sources(export):
+        raise HTTPException(404, "This action plan and its views were published without "
+                                 "people's voice.")
     name = service.file_name(export, "csv").replace("-action-plan-", "-peoples-voice-")
     return Response(service.voice_csv(export), media_type=service.MEDIA_TYPES["csv"],
                     headers={"Content-Disposition": f'attachment; filename="{name}"',

@@ -13,6 +13,7 @@ from app.assessments.models import Assessment, CoProduction, Evidence, Rating
 from app.organisations.models import Organisation
 from app.plans.models import Action, ActionUpdate, Priority
 from app.publications.models import Publication
+from app.voice.models import VoiceAnswer, VoiceResponse, VoiceRound
 
 
 def assessments_of(db: Session, organisation_id: int) -> Sequence[Assessment]:
@@ -118,3 +119,28 @@ def known_area_codes(db: Session, codes: Iterable[str]) -> set[str]:
     if not wanted:
         return set()
     return set(db.exec(select(Area.gss_code).where(col(Area.gss_code).in_(wanted))).all())
+
+
+def voice_rounds_of(db: Session, assessment_ids: Sequence[int]) -> Sequence[VoiceRound]:
+    return db.exec(select(VoiceRound).where(col(VoiceRound.assessment_id).in_(assessment_ids))
+                   .order_by(col(VoiceRound.id))).all()
+
+
+def voice_responses_of(db: Session, round_ids: Sequence[int]) -> Sequence[VoiceResponse]:
+    return db.exec(select(VoiceResponse).where(col(VoiceResponse.round_id).in_(round_ids))
+                   .order_by(col(VoiceResponse.id))).all()
+
+
+def voice_answers_of(db: Session, round_ids: Sequence[int]) -> Sequence[VoiceAnswer]:
+    return db.exec(select(VoiceAnswer).where(col(VoiceAnswer.round_id).in_(round_ids))
+                   .order_by(col(VoiceAnswer.id))).all()
+
+
+def voice_tokens_taken(db: Session, tokens: Iterable[str]) -> set[str]:
+    return set(db.exec(select(VoiceRound.token).where(col(VoiceRound.token).in_(list(tokens))))
+               .all())
+
+
+def voice_receipts_taken(db: Session, receipts: Iterable[str]) -> set[str]:
+    return set(db.exec(select(VoiceResponse.receipt)
+                       .where(col(VoiceResponse.receipt).in_(list(receipts)))).all())

@@ -141,6 +141,39 @@ class PriorityRecord(_Record):
     created_at: AwareDatetime
 
 
+class VoiceAnswerRecord(_Record):
+    marker_code: str
+    answer: str = Field(description="yes, sometimes, no, dont_know or skipped")
+    comment: str = ""
+
+
+class VoiceResponseRecord(_Record):
+    """One person's answers: never a name, an email, an IP address or a browser's name."""
+
+    receipt: str = Field(description="the hash that stops one browser sending twice")
+    respondent_kind: str | None = None
+    may_share: bool = False
+    on_behalf: bool = Field(default=False, description="typed in by the team from paper")
+    sent_on: date
+    removed_at: AwareDatetime | None = None
+    removed_reason: str = ""
+    answers: list[VoiceAnswerRecord]
+
+
+class VoiceRoundRecord(_Record):
+    """A round of people's voice questions on the assessment, with every answer sent."""
+
+    token: str = Field(description="the public link's secret part, kept so that printed "
+                                   "links and QR codes still work")
+    marker_codes: list[str]
+    opens_on: date
+    closes_on: date
+    welcome: str = ""
+    created_by: Email | None
+    created_at: AwareDatetime
+    responses: list[VoiceResponseRecord]
+
+
 class AssessmentRecord(_Record):
     key: int = Field(description="refers to this assessment inside the archive only")
     framework_id: str
@@ -157,6 +190,7 @@ class AssessmentRecord(_Record):
                                 "viewed; none for a self-assessment")
     about_publication: int | None = Field(default=None, description="the number of the "
                                           "subject's publication the view looks at")
+    voice_rounds: list[VoiceRoundRecord] = Field(default_factory=list)
 
 
 class UpdateRecord(_Record):

@@ -7,7 +7,6 @@ on the same device wants to answer."""
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -16,14 +15,14 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from app.assessments.models import Assessment
-from app.clock import now, today
+from app.clock import today
 from app.config import Settings
 from app.db import session_scope
 from app.deps import CatalogueDep, SessionDep, SettingsDep
 from app.forms import parse
 from app.frameworks import Framework, FrameworkCatalogue
 from app.organisations.models import Organisation
-from app.ratelimit import client_address
+from app.ratelimit import client_address, too_many
 from app.templating import render
 from app.voice import repository, service
 from app.voice.forms import AboutFields, AboutForm, QuestionFields, QuestionForm
@@ -83,6 +82,20 @@ def _draft(request: Request, db: Session, asked: Asked) -> VoiceDraft | None:
     return repository.draft(db, asked.round.id or 0, service.hash_key(value[2:]))
 
 
+def _with_draft(request: Request, db: Session, catalogue: FrameworkCatalogue, token: str,
+                number: int | None = None) -> tuple[Asked, VoiceDraft] | Response:
+    """The open round and this browser's answers so far; otherwise the page to answer with:
+    the round's 404 or 410 page, or its start page when there is nothing to go on with
+    (no answers started, or no question `number`)."""
+    asked = _load(request, db, catalogue, token)
+    if isinstance(asked, Response):
+        return asked
+    draft = _draft(request, db, asked)
+    if draft is None or (number is not None and not 1 <= number <= asked.total):
+        return _go(asked.base)
+    return asked, draft
+
+
 def _go(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
@@ -135,19 +148,13 @@ def _question(request: Request, asked: Asked, draft: VoiceDraft, number: int,
         options=ANSWER_OPTIONS, back=back, change=change))
 
 
-def _number(asked: Asked, number: int) -> bool:
-    return 1 <= number <= asked.total
-
-
 @router.get("/voice/{token}/questions/{number}")
 def question_page(request: Request, token: str, number: int, db: SessionDep,
                   catalogue: CatalogueDep, change: bool = False) -> Response:
-    asked = _load(request, db, catalogue, token)
-    if isinstance(asked, Response):
-        return asked
-    draft = _draft(request, db, asked)
-    if draft is None or not _number(asked, number):
-        return _go(asked.base)
+    found = _with_draft(request, db, catalogue, token, number)
+    if isinstance(found, Response):
+        return found
+    asked, draft = found
     given = draft.answers.get(asked.round.marker_codes[number - 1]) or {}
     values = {"answer": given.get("answer"), "comment": given.get("comment", "")}
     return _question(request, asked, draft, number, values, {}, change)
@@ -159,12 +166,10 @@ def question_page(request: Request, token: str, number: int, db: SessionDep,
 def answer(request: Request, token: str, number: int, db: SessionDep,
            catalogue: CatalogueDep, form_data: Annotated[QuestionFields, Form()],
            change: bool = False) -> Response:
-    asked = _load(request, db, catalogue, token)
-    if isinstance(asked, Response):
-        return asked
-    draft = _draft(request, db, asked)
-    if draft is None or not _number(asked, number):
-        return _go(asked.base)
+    found = _with_draft(request, db, catalogue, token, number)
+    if isinstance(found, Response):
+        return found
+    asked, draft = found
     values = form_data.model_dump(exclude_none=True)
     form, errors = parse(QuestionForm, values)
     if form is not None and form.action == "answer" and form.answer is None:
@@ -190,12 +195,10 @@ def _about(request: Request, asked: Asked, values: dict[str, Any],
 @router.get("/voice/{token}/about")
 def about_page(request: Request, token: str, db: SessionDep,
                catalogue: CatalogueDep) -> Response:
-    asked = _load(request, db, catalogue, token)
-    if isinstance(asked, Response):
-        return asked
-    draft = _draft(request, db, asked)
-    if draft is None:
-        return _go(asked.base)
+    found = _with_draft(request, db, catalogue, token)
+    if isinstance(found, Response):
+        return found
+    asked, draft = found
     return _about(request, asked, {
         "respondent_kind": draft.respondent_kind,
         "may_share": None if draft.may_share is None else ("yes" if draft.may_share
@@ -205,12 +208,10 @@ def about_page(request: Request, token: str, db: SessionDep,
 @router.post("/voice/{token}/about")
 def about(request: Request, token: str, db: SessionDep, catalogue: CatalogueDep,
           form_data: Annotated[AboutFields, Form()]) -> Response:
-    asked = _load(request, db, catalogue, token)
-    if isinstance(asked, Response):
-        return asked
-    draft = _draft(request, db, asked)
-    if draft is None:
-        return _go(asked.base)
+    found = _with_draft(request, db, catalogue, token)
+    if isinstance(found, Response):
+        return found
+    asked, draft = found
     values = form_data.model_dump(exclude_none=True)
     form, errors = parse(AboutForm, values)
     if form is None:
@@ -223,12 +224,10 @@ def about(request: Request, token: str, db: SessionDep, catalogue: CatalogueDep,
 @router.get("/voice/{token}/check")
 def check_page(request: Request, token: str, db: SessionDep,
                catalogue: CatalogueDep) -> Response:
-    asked = _load(request, db, catalogue, token)
-    if isinstance(asked, Response):
-        return asked
-    draft = _draft(request, db, asked)
-    if draft is None:
-        return _go(asked.base)
+    found = _with_draft(request, db, catalogue, token)
+    if isinstance(found, Response):
+        return found
+    asked, draft = found
     rows = []
     for number, code in enumerate(asked.round.marker_codes, start=1):
         marker = asked.framework.marker(code)
@@ -271,18 +270,13 @@ def _send(request: Request, db: Session, catalogue: FrameworkCatalogue, settings
         retry_at = service.retry_at(db, asked.round, secret=settings.secret_key,
                                     ip=client_address(request))
         if retry_at is not None:
-            return _too_many(request, asked, retry_at)
+            return too_many(request, retry_at, title="Too many answers at once",
+                            doing="answers from your connection",
+                            note="Your answers are kept on this device.",
+                            next_step=("go back to your answers", f"{asked.base}/check"))
         service.send(db, asked.round, draft, secret=settings.secret_key,
                      ip=client_address(request), today=today())
     _set_cookie(request, response, asked, SENT)
-    return response
-
-
-def _too_many(request: Request, asked: Asked, retry_at: datetime) -> Response:
-    wait = max(1, int((retry_at - now()).total_seconds()))
-    response = render(request, "voice/too_many.html", _context(
-        asked, retry_at=retry_at, minutes=(wait + 59) // 60), status_code=429)
-    response.headers["Retry-After"] = str(wait)
     return response
 
 

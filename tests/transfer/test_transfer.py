@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import re
+import secrets
 import zipfile
 from collections.abc import Iterator
 from datetime import date
@@ -29,6 +30,8 @@ from app.organisations.models import Commitment, Membership, Organisation, Organ
 from app.plans.models import Action, ActionUpdate, Priority
 from app.publications.models import Publication
 from app.views import publishing as views_publishing
+from app.voice import service as voice_service
+from app.voice.models import VoiceAnswer, VoiceResponse, VoiceRound
 from tests.conftest import checked_client
 from tests.exports.builders import (
     FILE_BYTES,
@@ -45,6 +48,7 @@ from tests.exports.builders import (
 )
 from tests.factories import PASSWORD, make_organisation, make_user
 from tests.views import factories as views_factories
+from tests.voice.helpers import open_round_in_db
 
 USER_REFERENCES = {"user_id", "created_by_id", "updated_by_id", "published_by_id"}
 PAGES = [f"/organisations/{SLUG}", f"/organisations/{SLUG}/publications/1",
@@ -83,7 +87,35 @@ def rich(db: Session, settings: Settings) -> Built:
                       withdrawal_reason="Moved to the 2018 markers.",
                       created_by_id=former.id))
     db.commit()
+    assessment = db.get(Assessment, built.assessment_id)
+    assert assessment is not None
+    add_voice_round(db, assessment, said="Bolton comment")
     return built
+
+
+def add_voice_round(db: Session, assessment: Assessment, *, said: str) -> None:
+    """A round on the assessment: six paper forms (one shareable, one removed with a reason)
+    and one set sent online that skipped a question."""
+    voice_round = open_round_in_db(db, assessment, codes=["IA1", "IA2"])
+    responses = [voice_service.enter_paper(
+        db, actor_id=assessment.created_by_id or 0, organisation_id=assessment.organisation_id,
+        voice_round=voice_round, answers={"IA1": {"answer": "yes" if n % 2 else "no",
+                                                  "comment": f"{said} {n}"},
+                                          "IA2": {"answer": "sometimes", "comment": ""}},
+        respondent_kind="carer" if n else None, may_share=n == 0, today=date(2026, 5, n + 1))
+        for n in range(6)]
+    voice_service.remove_response(db, actor_id=assessment.created_by_id or 0,
+                                  organisation_id=assessment.organisation_id,
+                                  response=responses[5], reason="Sent twice by mistake")
+    online = VoiceResponse(round_id=voice_round.id or 0, receipt=secrets.token_hex(32),
+                           respondent_kind="person", sent_on=date(2026, 5, 9))
+    db.add(online)
+    db.flush()
+    db.add_all([VoiceAnswer(response_id=online.id or 0, round_id=voice_round.id or 0,
+                            marker_code="IA1", answer="dont_know", comment="Not sure"),
+                VoiceAnswer(response_id=online.id or 0, round_id=voice_round.id or 0,
+                            marker_code="IA2", answer="skipped")])
+    db.commit()
 
 
 def run(settings: Settings, monkeypatch: pytest.MonkeyPatch, *args: str) -> Result:
@@ -122,7 +154,23 @@ def dump(database_url: str, slug: str) -> dict[str, Any]:
         actions = db.exec(select(Action).where(Action.organisation_id == org.id)
                           .order_by(col(Action.framework_id), col(Action.position))).all()
         plan_item = {a.id: index for index, a in enumerate(actions)}
+        rounds = db.exec(select(VoiceRound).where(col(VoiceRound.assessment_id).in_(cycle))
+                         .order_by(col(VoiceRound.id))).all()
+        round_of = {r.id: index for index, r in enumerate(rounds)}
+        responses = db.exec(select(VoiceResponse)
+                            .where(col(VoiceResponse.round_id).in_(round_of))
+                            .order_by(col(VoiceResponse.id))).all()
+        response_of = {r.id: index for index, r in enumerate(responses)}
         return {
+            "voice_rounds": [_plain(r, emails, assessment_id=cycle[r.assessment_id])
+                             for r in rounds],
+            "voice_responses": [_plain(r, emails, round_id=round_of[r.round_id])
+                                for r in responses],
+            "voice_answers": [_plain(a, emails, round_id=round_of[a.round_id],
+                                     response_id=response_of[a.response_id])
+                              for a in db.exec(select(VoiceAnswer).where(
+                                  col(VoiceAnswer.round_id).in_(round_of))
+                                  .order_by(col(VoiceAnswer.id)))],
             "organisation": _plain(org, emails, created_at=org.created_at),
             "areas": sorted(db.exec(select(OrganisationArea.area_code)
                                     .where(OrganisationArea.organisation_id == org.id))),
@@ -213,7 +261,14 @@ def test_an_organisation_moves_whole_to_another_database(
     assert imported.exit_code == 0, imported.output
     assert f"Imported {SLUG} from {archive}" in imported.output
 
-    assert dump(second_settings.database_url, SLUG) == dump(settings.database_url, SLUG)
+    before = dump(settings.database_url, SLUG)
+    assert (len(before["voice_rounds"]), len(before["voice_responses"]),
+            len(before["voice_answers"])) == (1, 7, 14)
+    assert dump(second_settings.database_url, SLUG) == before
+    assert "Bolton comment 0" in json.dumps(manifest["assessments"])
+    assert "7 voice_responses" in imported.output
+    for secret in ("ip", "user_agent", "address"):
+        assert f'"{secret}"' not in json.dumps(manifest)  # never stored, never exported
     assert file_hashes(second_settings.upload_dir) == file_hashes(settings.upload_dir)
     assert public_views(second_settings) == public_views(settings)
 
@@ -400,6 +455,7 @@ def test_views_and_replies_travel_and_link_up_again(
                                                   upload_dir=settings.upload_dir)
         ours = views_factories.start_view(db, bolton, bolton_owner, voice_plan)
         views_factories.complete_view(db, ours, bolton_owner, reasons="Members told Bolton")
+        add_voice_round(db, ours, said="Voice member")
         views_factories.publish_view(db, ours, bolton, bolton_owner,
                                      upload_dir=settings.upload_dir)
         bolton_plan = db.exec(select(Publication).where(
@@ -453,6 +509,12 @@ def test_views_and_replies_travel_and_link_up_again(
             Rating.assessment_id == draft.id)) if r.level}
         assert words == {"IA1": "Members told Bolton about IA1",
                          "IA2": "Members told Bolton about IA2"}
+    # Both rounds (the self-assessment's and the view's) with every answer and removal.
+    moved, kept = dump(second_settings.database_url, SLUG), dump(settings.database_url, SLUG)
+    assert len(kept["voice_rounds"]) == 2
+    assert "Voice member 0" in {a["comment"] for a in kept["voice_answers"]}
+    for key in ("voice_rounds", "voice_responses", "voice_answers"):
+        assert moved[key] == kept[key], key
     with checked_client(create_app(second_settings)) as client:
         page = client.get(f"/organisations/{SLUG}/publications/{published['reply'].number}")
         assert page.status_code == 200 and "Thank you: we will act on it." in page.text

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import re
+import subprocess
+import zipfile
 from collections.abc import Sequence
 from datetime import date, timedelta
 from html import unescape
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -51,6 +55,19 @@ def answer(client: TestClient, token: str, picks: Sequence[Pick], *, kind: str =
     assert "Check your answers" in page.text, page.text
     page = client.post(f"{base}/send", data={"csrf_token": csrf, "website": website})
     return page.text
+
+
+def export_text(url: str, content: bytes, tmp_path: Path) -> str:
+    """The words of a download: a PDF's text, a Word document's XML, a CSV as it is."""
+    if url.endswith(".pdf"):
+        path = tmp_path / "out.pdf"
+        path.write_bytes(content)
+        return subprocess.run(["pdftotext", str(path), "-"], check=True,
+                              capture_output=True, text=True).stdout
+    if url.endswith(".docx"):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return archive.read("word/document.xml").decode("utf-8")
+    return content.decode("utf-8-sig")
 
 
 def visible_text(html: str) -> str:

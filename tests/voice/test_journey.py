@@ -193,6 +193,14 @@ def test_too_many_answers_from_one_address(client: TestClient, db: Session, plan
                     data={"csrf_token": csrf_token(client)})
     text = answer(client, voice_round.token, [("yes", "")] * 3)
     assert "Too many answers at once" in text
+    # The site's one 429 page, in the answering words, with when to try again.
+    again = client.post(f"/voice/{voice_round.token}/send",
+                        data={"csrf_token": csrf_token(client)})
+    assert again.status_code == 429 and 0 < int(again.headers["Retry-After"]) <= 3600
+    page = visible_text(again.text)
+    assert "Your answers are kept on this device." in page
+    assert "There have been too many answers from your connection" in page
+    assert f'href="/voice/{voice_round.token}/check"' in again.text
     db.expire_all()
     assert len(db.exec(select(VoiceResponse)).all()) == 2
     assert "voice:ip:testclient" not in str(db.exec(

@@ -4,9 +4,6 @@ or a browser's name next to an answer; counts below 5 are withheld everywhere.""
 
 from __future__ import annotations
 
-import io
-import subprocess
-import zipfile
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -24,7 +21,7 @@ from app.voice.models import VoiceAnswer
 from tests.conftest import checked_client
 from tests.exports.builders import Built, publish_plan
 from tests.factories import csrf_token, login
-from tests.voice.helpers import answer, open_round_in_db
+from tests.voice.helpers import answer, export_text, open_round_in_db
 
 CODES = ["IA1", "AC2", "WF3"]
 PUBLIC_URLS = [
@@ -38,18 +35,6 @@ PUBLIC_URLS = [
     "/api/v1/organisations/bolton-council", "/api/v1/organisations.csv",
     "/api/v1/organisations.geojson", "/api/v1/commitments.csv",
 ]
-
-
-def _text_of(url: str, content: bytes, tmp_path: Path) -> str:
-    if url.endswith(".pdf"):
-        path = tmp_path / "out.pdf"
-        path.write_bytes(content)
-        return subprocess.run(["pdftotext", str(path), "-"], check=True,
-                              capture_output=True, text=True).stdout
-    if url.endswith(".docx"):
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            return archive.read("word/document.xml").decode("utf-8")
-    return content.decode("utf-8-sig")
 
 
 def test_typed_words_stay_private_unless_shared_and_published(
@@ -92,7 +77,7 @@ def test_typed_words_stay_private_unless_shared_and_published(
                     "/organisations/bolton-council/action-plan.docx"]:
             response = public.get(url)
             assert response.status_code == 200, url
-            text = _text_of(url, response.content, tmp_path)
+            text = export_text(url, response.content, tmp_path)
             for secret in secrets:
                 if secret == quoted and url in ("/organisations/bolton-council",
                                                 "/organisations/bolton-council/"

@@ -4,6 +4,7 @@ its council, reads the answers beside its view's levels, quotes one, and publish
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -16,7 +17,7 @@ from app.voice.models import VoiceAnswer, VoiceRound
 from tests.conftest import checked_client
 from tests.factories import csrf_token, login, make_organisation, make_user
 from tests.views.factories import complete_view, publish_plan, start_view
-from tests.voice.helpers import answer, visible_text
+from tests.voice.helpers import answer, export_text, visible_text
 
 DPULO_OWNER = "owner@bury-voice.example.org"
 
@@ -36,7 +37,8 @@ def _world(db: Session, settings: Settings) -> Assessment:
 
 
 def test_a_view_asks_local_people_and_publishes_their_counts(
-        app: FastAPI, client: TestClient, db: Session, settings: Settings) -> None:
+        app: FastAPI, client: TestClient, db: Session, settings: Settings,
+        tmp_path: Path) -> None:
     view = _world(db, settings)
     login(client, DPULO_OWNER)
     view_base = f"/manage/bury-voice/views/{view.id}"
@@ -119,6 +121,27 @@ def test_a_view_asks_local_people_and_publishes_their_counts(
         assert voice["people"] == 6
         ia2 = next(m for m in voice["markers"] if m["code"] == "IA2")
         assert ia2["counts"] is None and ia2["answered"] is None
+
+        # The council's PDF, Word and CSV exports carry the view's counts too, IA2 withheld.
+        base = "/organisations/bury-council/action-plan"
+        assert "-voice.csv" in public.get(base).text
+        for url in (f"{base}.pdf", f"{base}.docx"):
+            text = " ".join(export_text(url, public.get(url).content, tmp_path).split())
+            assert "What people said" in text and "6 people answered" in text, url
+            assert "Council comment" not in text, url
+        pdf = " ".join(export_text(".pdf", public.get(f"{base}.pdf").content, tmp_path).split())
+        assert "Bury Voice asked local people whether each marker is true of Bury Council" \
+            in pdf
+        assert "Fewer than 5 people answered this" in pdf  # IA2
+        docx = export_text(".docx", public.get(f"{base}.docx").content, tmp_path)
+        assert "<w:t>fewer than 5</w:t>" in docx  # IA2's answered cell
+        rows = public.get(f"{base}-voice.csv").content.decode("utf-8-sig").splitlines()
+        assert rows[0].startswith("organisation,framework,asked_by,publication_number")
+        ia1_row = next(r for r in rows if ",IA1," in r)
+        assert ia1_row.startswith("Bury Council,") and ",Bury Voice," in ia1_row
+        assert ia1_row.endswith(",6,0,3,3,0")
+        assert next(r for r in rows if ",IA2," in r).endswith(
+            ",fewer than 5,fewer than 5,fewer than 5,fewer than 5,fewer than 5")
 
 
 def test_the_organisation_viewed_cannot_open_the_views_round(

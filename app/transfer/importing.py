@@ -1,15 +1,4 @@
-"""Export one organisation, whole, to a zip archive; import it into any database.
-
-What travels: the profile (areas, location, org ids, flags), the members' accounts (name,
-email, password hash, confirmed and disabled state, never the site-administrator flag),
-memberships, sign-ups, assessments with ratings, evidence (with the uploaded files),
-co-production records, priorities, actions with their updates, and publications (snapshots
-verbatim, numbers and dates kept, with the copies of the files they published).
-
-What does not: the audit log (site history, not the organisation's content; the import
-writes its own entry), pending invitations and other one-time links, login attempts, and
-other organisations' rows. Authors who are not members travel as an email address only:
-the import links to an account with that address if there is one, and to nobody otherwise.
+"""Import an organisation's archive (written by app.transfer.exporting) into any database.
 
 The import remaps every id, re-uses an existing account with the same email address (its
 password and name are kept), and refuses the whole archive if anything is wrong with it or
@@ -19,12 +8,12 @@ transaction does not commit.
 
 from __future__ import annotations
 
-import hashlib
 import json
+import secrets
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,15 +32,13 @@ from app.assessments.models import (
 )
 from app.audit.service import record
 from app.caching import bump_public_version
-from app.clock import now
 from app.organisations import repository as organisations
 from app.organisations.models import Commitment, Membership, Organisation, OrganisationArea
 from app.plans.models import Action, ActionUpdate, Priority
-from app.publications import repository as publications
 from app.publications.models import Publication
 from app.publications.service import PUBLISHED_FILES
-from app.publications.snapshot import stored_files
 from app.transfer import repository
+from app.transfer.common import BadArchive, Summary, TransferProblem, counts, sha256
 from app.transfer.schemas import (
     FORMAT,
     FORMAT_VERSION,
@@ -60,220 +47,9 @@ from app.transfer.schemas import (
     UPLOADS,
     ActionRecord,
     AssessmentRecord,
-    CommitmentRecord,
-    CoProductionRecord,
-    EvidenceRecord,
-    FileRecord,
-    MemberRecord,
     OrganisationArchive,
-    OrganisationRecord,
-    PriorityRecord,
-    PublicationRecord,
-    RatingRecord,
-    UpdateRecord,
-    UserRecord,
-    safe_file_name,
 )
-
-
-class TransferProblem(Exception):
-    """The export or import cannot be done; the message says why, for the operator."""
-
-
-class BadArchive(TransferProblem):
-    """The archive itself is wrong: shown as `FILE: what is wrong`."""
-
-
-@dataclass
-class Summary:
-    slug: str
-    counts: dict[str, int]
-    files: int
-    warnings: list[str] = field(default_factory=list)
-
-
-def _sha256(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
-
-
-# Export -------------------------------------------------------------------------------
-
-def export_organisation(db: Session, *, slug: str, upload_dir: Path, target: Path) -> Summary:
-    """Write the organisation's archive to `target` (a .zip), replacing it if it exists."""
-    organisation = organisations.by_slug(db, slug)
-    if organisation is None or organisation.id is None:
-        raise TransferProblem(f"no organisation with slug {slug}")
-    archive, files, warnings = _archive_of(db, organisation, upload_dir)
-    partial = target.with_name(target.name + ".part")
-    try:
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as out:
-            out.writestr(MANIFEST, archive.model_dump_json(indent=2))
-            for path, content in files.items():
-                out.writestr(path, content)
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
-    return Summary(slug=slug, counts=_counts(archive), files=len(files), warnings=warnings)
-
-
-def _counts(archive: OrganisationArchive) -> dict[str, int]:
-    return {"members": len(archive.members), "commitments": len(archive.commitments),
-            "assessments": len(archive.assessments),
-            "ratings": sum(len(a.ratings) for a in archive.assessments),
-            "evidence": sum(len(r.evidence) for a in archive.assessments for r in a.ratings),
-            "actions": len(archive.actions), "publications": len(archive.publications)}
-
-
-def _archive_of(db: Session, organisation: Organisation, upload_dir: Path
-                ) -> tuple[OrganisationArchive, dict[str, bytes], list[str]]:
-    organisation_id = organisation.id or 0
-    members = organisations.members_of(db, organisation_id)
-    commitments = organisations.commitments_of(db, organisation_id)
-    assessments = repository.assessments_of(db, organisation_id)
-    assessment_ids = [a.id for a in assessments if a.id is not None]
-    ratings = repository.ratings_of(db, assessment_ids)
-    evidence = repository.evidence_of(db, [r.id for r in ratings if r.id is not None])
-    co_productions = {c.assessment_id: c
-                      for c in repository.co_productions_of(db, assessment_ids)}
-    priorities = repository.priorities_of(db, assessment_ids)
-    actions = repository.actions_of(db, organisation_id)
-    updates = repository.updates_of(db, [a.id for a in actions if a.id is not None])
-    history = sorted(publications.publications_of(db, organisation_id), key=lambda p: p.number)
-    emails = repository.emails_of(db, [
-        *(c.created_by_id for c in commitments), *(a.created_by_id for a in assessments),
-        *(r.updated_by_id for r in ratings), *(e.created_by_id for e in evidence),
-        *(c.updated_by_id for c in co_productions.values()),
-        *(p.created_by_id for p in priorities),
-        *(a.created_by_id for a in actions), *(a.updated_by_id for a in actions),
-        *(u.created_by_id for u in updates), *(p.published_by_id for p in history)])
-    slugs = repository.slugs_of(db, [organisation.possible_duplicate_of_id,
-                                     organisation.merged_into_id,
-                                     *(a.subject_organisation_id for a in assessments),
-                                     *(p.about_organisation_id for p in history)])
-    numbers = repository.publication_numbers(db, [
-        *(a.about_publication_id for a in assessments), *(p.in_reply_to_id for p in history)])
-
-    def by(user_id: int | None) -> str | None:
-        return emails.get(user_id) if user_id is not None else None
-
-    files: dict[str, bytes] = {}
-    warnings: list[str] = []
-
-    def keep(folder: str, directory: Path, name: str, what: str) -> str | None:
-        path = directory / name
-        if not safe_file_name(name) or not path.is_file():
-            warnings.append(f"{what}: the file {path} is missing; exported without it")
-            return None
-        files[folder + name] = path.read_bytes()
-        return folder + name
-
-    evidence_by_rating: dict[int, list[EvidenceRecord]] = {}
-    for item in evidence:
-        stored = keep(UPLOADS, upload_dir, item.stored_name, f"evidence {item.file_name!r}") \
-            if item.stored_name else None
-        evidence_by_rating.setdefault(item.rating_id, []).append(EvidenceRecord(
-            kind=item.kind, text=item.text, url=item.url, file_name=item.file_name,
-            stored_name=item.stored_name, content_type=item.content_type, size=item.size,
-            source_kind=item.source_kind, consent_to_publish=item.consent_to_publish,
-            attributed_name=item.attributed_name, publishable=item.publishable,
-            created_by=by(item.created_by_id), created_at=item.created_at, file=stored,
-            category=item.category))
-    ratings_by_assessment: dict[int, list[RatingRecord]] = {}
-    for rating in ratings:
-        ratings_by_assessment.setdefault(rating.assessment_id, []).append(RatingRecord(
-            marker_code=rating.marker_code, level=rating.level,
-            not_applicable_reason=rating.not_applicable_reason, working=rating.working,
-            needs_change=rating.needs_change, red_flags=list(rating.red_flags),
-            carried_over=rating.carried_over, version=rating.version,
-            updated_by=by(rating.updated_by_id), updated_at=rating.updated_at,
-            evidence=evidence_by_rating.get(rating.id or 0, [])))
-    priorities_by_assessment: dict[int, list[PriorityRecord]] = {}
-    for priority in priorities:
-        priorities_by_assessment.setdefault(priority.assessment_id, []).append(PriorityRecord(
-            marker_code=priority.marker_code, why=priority.why,
-            created_by=by(priority.created_by_id), created_at=priority.created_at))
-    updates_by_action: dict[int, list[UpdateRecord]] = {}
-    for update in updates:
-        updates_by_action.setdefault(update.action_id, []).append(UpdateRecord(
-            on=update.on, note=update.note, created_by=by(update.created_by_id),
-            created_at=update.created_at))
-    published: list[PublicationRecord] = []
-    for publication in history:
-        for published_file in stored_files(publication.snapshot):
-            name = str(published_file.get("stored_name", ""))
-            if UPLOADS + name not in files and PUBLISHED + name not in files:
-                keep(PUBLISHED, upload_dir / PUBLISHED_FILES, name,
-                     f"publication {publication.number}")
-        published.append(PublicationRecord(
-            framework_id=publication.framework_id, number=publication.number,
-            kind=publication.kind, published_on=publication.published_on,
-            published_at=publication.published_at, published_by=by(publication.published_by_id),
-            assessment=publication.assessment_id
-            if publication.assessment_id in assessment_ids else None,
-            what_changed=publication.what_changed, snapshot=publication.snapshot,
-            hidden_reason=publication.hidden_reason,
-            about=slugs.get(publication.about_organisation_id or 0),
-            in_reply_to=numbers.get(publication.in_reply_to_id or 0)))
-
-    archive = OrganisationArchive(
-        format=FORMAT, version=FORMAT_VERSION, exported_at=now(),
-        organisation=OrganisationRecord(
-            slug=organisation.slug, name=organisation.name, kind=organisation.kind,
-            website=organisation.website, description=organisation.description,
-            latitude=organisation.latitude, longitude=organisation.longitude,
-            org_ids=organisation.org_ids, contact_email=organisation.contact_email,
-            contact_url=organisation.contact_url, confirmed=organisation.confirmed,
-            public=organisation.public, verified=organisation.verified,
-            hidden_reason=organisation.hidden_reason,
-            possible_duplicate_of=slugs.get(organisation.possible_duplicate_of_id or 0),
-            merged_into=slugs.get(organisation.merged_into_id or 0),
-            created_at=organisation.created_at,
-            areas=sorted(organisations.area_codes_of(db, organisation_id))),
-        users=[UserRecord(email=user.email, name=user.name, password_hash=user.password_hash,
-                          email_confirmed_at=user.email_confirmed_at,
-                          disabled=user.is_disabled, created_at=user.created_at)
-               for _membership, user in members],
-        members=[MemberRecord(email=user.email, role=membership.role,
-                              created_at=membership.created_at)
-                 for membership, user in members],
-        commitments=[CommitmentRecord(
-            framework_id=c.framework_id, statement=c.statement, signed_up_on=c.signed_up_on,
-            withdrawn_on=c.withdrawn_on, withdrawal_reason=c.withdrawal_reason,
-            created_by=by(c.created_by_id)) for c in commitments],
-        assessments=[AssessmentRecord(
-            key=a.id or 0, framework_id=a.framework_id, framework_version=a.framework_version,
-            name=a.name, previous=a.previous_id if a.previous_id in assessment_ids else None,
-            created_by=by(a.created_by_id), created_at=a.created_at,
-            ratings=ratings_by_assessment.get(a.id or 0, []),
-            co_production=_co_production_record(co_productions.get(a.id or 0), by),
-            priorities=priorities_by_assessment.get(a.id or 0, []),
-            subject=slugs.get(a.subject_organisation_id) if a.is_view else None,
-            about_publication=numbers.get(a.about_publication_id or 0)) for a in assessments],
-        actions=[ActionRecord(
-            framework_id=a.framework_id, title=a.title, description=a.description,
-            marker_codes=list(a.marker_codes), owner=a.owner, due_on=a.due_on,
-            status=a.status, dropped_reason=a.dropped_reason, position=a.position,
-            version=a.version, created_by=by(a.created_by_id), created_at=a.created_at,
-            updated_by=by(a.updated_by_id), updated_at=a.updated_at,
-            updates=updates_by_action.get(a.id or 0, [])) for a in actions],
-        publications=published,
-        files=[FileRecord(path=path, sha256=_sha256(content), size=len(content))
-               for path, content in files.items()],
-    )
-    return archive, files, warnings
-
-
-def _co_production_record(row: CoProduction | None, by: Callable[[int | None], str | None]
-                          ) -> CoProductionRecord | None:
-    if row is None:
-        return None
-    return CoProductionRecord(
-        people_using_support=row.people_using_support, family_carers=row.family_carers,
-        staff=row.staff, partner_organisations=row.partner_organisations,
-        methods=list(row.methods), other_method=row.other_method,
-        what_people_said=row.what_people_said, version=row.version,
-        updated_by=by(row.updated_by_id), updated_at=row.updated_at)
-
+from app.voice.models import VoiceAnswer, VoiceResponse, VoiceRound
 
 # Reading an archive ---------------------------------------------------------------------
 
@@ -297,7 +73,7 @@ def read_archive(path: Path) -> LoadedArchive:
                 if item.path not in names:
                     raise BadArchive(f"{item.path} is listed but not in the archive")
                 content = source.read(item.path)
-                if len(content) != item.size or _sha256(content) != item.sha256:
+                if len(content) != item.size or sha256(content) != item.sha256:
                     raise BadArchive(f"{item.path} is damaged (its SHA-256 does not match)")
                 files[item.path] = content
     except FileNotFoundError as error:
@@ -416,6 +192,7 @@ def _import(db: Session, *, loaded: LoadedArchive, upload_dir: Path,
         else:
             records.append(a)
     assessment_ids = _assessments(db, records, organisation_id, by, others, published)
+    warnings += _voice_rounds(db, records, assessment_ids, by)
     _actions(db, archive.actions, organisation_id, by)
     for p in archive.publications:
         about_id = others.get(p.about or "")
@@ -429,7 +206,7 @@ def _import(db: Session, *, loaded: LoadedArchive, upload_dir: Path,
             in_reply_to_id=published.get((about_id, p.in_reply_to or 0))
             if about_id is not None else None))
     db.flush()
-    summary = Summary(slug=org.slug, counts=_counts(archive), files=len(loaded.files),
+    summary = Summary(slug=org.slug, counts=counts(archive), files=len(loaded.files),
                       warnings=warnings)
     record(db, actor_id=None, action="organisation.import", organisation_id=organisation_id,
            subject=f"organisation:{organisation_id}",
@@ -535,6 +312,46 @@ def _assessments(db: Session, records: list[AssessmentRecord], organisation_id: 
     return ids
 
 
+def _voice_rounds(db: Session, records: list[AssessmentRecord], ids: dict[int, int],
+                  by: Callable[[str | None], int | None]) -> list[str]:
+    """Add the people's voice rounds with every response, removed ones and their reasons
+    too; returns warnings. A link already used here gets a new one (the old stops working)."""
+    rounds = [(a, r) for a in records for r in a.voice_rounds]
+    taken = repository.voice_tokens_taken(db, [r.token for _, r in rounds])
+    receipts = repository.voice_receipts_taken(
+        db, [response.receipt for _, r in rounds for response in r.responses])
+    warnings = []
+    for a, r in rounds:
+        token = r.token
+        if token in taken:
+            token = secrets.token_urlsafe(24)
+            warnings.append(f"a round of questions on {a.name!r} has a new link: its old "
+                            "link is used by a round already in this database")
+        row = VoiceRound(assessment_id=ids[a.key], token=token,
+                         marker_codes=list(r.marker_codes), opens_on=r.opens_on,
+                         closes_on=r.closes_on, welcome=r.welcome,
+                         created_by_id=by(r.created_by), created_at=r.created_at)
+        db.add(row)
+        db.flush()
+        for response in r.responses:
+            # A receipt only stops a browser sending twice: a fresh one loses nothing.
+            receipt = secrets.token_hex(16) if response.receipt in receipts \
+                else response.receipt
+            kept = VoiceResponse(round_id=row.id or 0, receipt=receipt,
+                                 respondent_kind=response.respondent_kind,
+                                 may_share=response.may_share, on_behalf=response.on_behalf,
+                                 sent_on=response.sent_on, removed_at=response.removed_at,
+                                 removed_reason=response.removed_reason)
+            db.add(kept)
+            db.flush()
+            db.add_all(VoiceAnswer(response_id=kept.id or 0, round_id=row.id or 0,
+                                   marker_code=item.marker_code, answer=item.answer,
+                                   comment=item.comment,
+                                   removed=response.removed_at is not None)
+                       for item in response.answers)
+    return warnings
+
+
 def _actions(db: Session, records: list[ActionRecord], organisation_id: int,
              by: Callable[[str | None], int | None]) -> None:
     for a in records:
@@ -566,7 +383,7 @@ def _write_files(db: Session, files: dict[str, bytes], upload_dir: Path) -> None
         for archive_path, content in files.items():
             target = _target(upload_dir, archive_path)
             if target.exists():
-                if _sha256(target.read_bytes()) != _sha256(content):
+                if sha256(target.read_bytes()) != sha256(content):
                     raise TransferProblem(f"a different file is already stored as {target}; "
                                           "nothing was imported")
                 continue
@@ -601,3 +418,4 @@ def _removed_on_error(written: list[Path]) -> Iterator[None]:
         for path in written:
             path.unlink(missing_ok=True)
         raise
+
