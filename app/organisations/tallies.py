@@ -1,0 +1,195 @@
+"""Sign-up tallies per area and for England, kept in the same transaction as each change.
+
+The public pages (home, /areas, /map, area and region pages, the directory's totals) show
+how many listed organisations, of each kind, work in each area and have signed up: counting
+that over 30 000 organisations on every page missing the cache was their main cost. Instead
+`signup_tally` holds the counts and `tally_share` what each organisation adds to them.
+
+Whenever a flush inserts, changes or deletes an organisation, one of its areas or one of its
+commitments (through a service, the admin's merge, an import or a test's factory), the
+session's `after_flush` hook below works out those organisations' shares again, takes the
+old shares away and adds the new ones, in the same transaction. Bulk inserts that bypass the
+ORM (the demo data, a restore) call `rebuild()` afterwards.
+
+A withdrawal counts from the moment it is recorded (withdrawals are dated the day they are
+made), so the tallies do not move with the calendar.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import (
+    delete,
+    event,
+    exists,
+    func,
+    insert,
+    inspect,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import UOWTransaction, aliased
+from sqlalchemy.sql import Select
+from sqlmodel import col
+
+from app.organisations.models import (
+    Commitment,
+    Organisation,
+    OrganisationArea,
+    SignUpTally,
+    TallyShare,
+)
+
+ENGLAND = ""
+ANY_FRAMEWORK = ""
+LISTED = "*"
+Key = tuple[str, str, str]  # area code, framework, kind
+
+org_id = col(Organisation.id)
+c_org = col(Commitment.organisation_id)
+c_framework = col(Commitment.framework_id)
+c_id = col(Commitment.id)
+share_columns = ("organisation_id", "area_code", "framework_id", "kind")
+
+
+def listed_condition() -> Any:
+    """Confirmed, public, not hidden, not merged away (as Organisation.is_listed)."""
+    return (col(Organisation.confirmed).is_(True) & col(Organisation.public).is_(True)
+            & col(Organisation.hidden_reason).is_(None)
+            & col(Organisation.merged_into_id).is_(None))
+
+
+def shares(organisation_ids: Iterable[int] | None = None) -> Select[Any]:
+    """Every share, worked out from the organisations' own rows: for each listed
+    organisation, England and each of its areas, by "*" (listed), "" (signed up to any
+    framework) and each framework it is signed up to (its latest commitment not withdrawn)."""
+    chosen = select(org_id.label("id"), col(Organisation.kind).label("kind")) \
+        .where(listed_condition())
+    if organisation_ids is not None:
+        chosen = chosen.where(org_id.in_(list(organisation_ids)))
+    listed = chosen.subquery("listed")
+    later = aliased(Commitment)
+    signed = (select(c_org.label("id"), c_framework.label("framework_id"))
+              .where(col(Commitment.withdrawn_on).is_(None),
+                     ~exists().where(col(later.organisation_id) == c_org,
+                                     col(later.framework_id) == c_framework,
+                                     col(later.id) > c_id))
+              .where(c_org.in_(select(listed.c.id))).subquery("signed"))
+    places = union_all(
+        select(listed.c.id, literal(ENGLAND).label("area_code")),
+        select(col(OrganisationArea.organisation_id),
+               col(OrganisationArea.area_code))
+        .where(col(OrganisationArea.organisation_id).in_(select(listed.c.id))),
+    ).subquery("places")
+    frameworks = union_all(
+        select(listed.c.id, literal(LISTED).label("framework_id")),
+        select(signed.c.id, literal(ANY_FRAMEWORK)).distinct(),
+        select(signed.c.id, signed.c.framework_id),
+    ).subquery("frameworks")
+    return (select(places.c.id.label("organisation_id"), places.c.area_code,
+                   frameworks.c.framework_id, listed.c.kind)
+            .join(frameworks, frameworks.c.id == places.c.id)
+            .join(listed, listed.c.id == places.c.id))
+
+
+def _upsert(db: OrmSession) -> Any:
+    return postgresql_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def refresh(db: OrmSession, organisation_ids: Iterable[int]) -> set[str]:
+    """Work out these organisations' shares again and move the tallies by the difference.
+    Returns the areas they were or are counted in (their pages show the tallies)."""
+    ids = sorted(set(organisation_ids))
+    if not ids:
+        return set()
+    connection = db.connection()
+    if connection.dialect.name == "postgresql":
+        # Two transactions changing one organisation at once must not both take away its
+        # old share: the second waits here for the first.
+        connection.execute(select(org_id).where(org_id.in_(ids)).order_by(org_id)
+                           .with_for_update())
+    share = TallyShare.__table__  # type: ignore[attr-defined]
+    keys = (share.c.area_code, share.c.framework_id, share.c.kind)
+    old = Counter({(a, f, k): -int(n) for a, f, k, n in connection.execute(
+        select(*keys, func.count()).where(share.c.organisation_id.in_(ids))
+        .group_by(*keys))})
+    connection.execute(delete(share).where(share.c.organisation_id.in_(ids)))
+    connection.execute(insert(share).from_select(share_columns, shares(ids)))
+    new = Counter({(a, f, k): int(n) for a, f, k, n in connection.execute(
+        select(*keys, func.count()).where(share.c.organisation_id.in_(ids))
+        .group_by(*keys))})
+    changes = {key: new.get(key, 0) + old.get(key, 0) for key in set(new) | set(old)}
+    _move(db, {key: delta for key, delta in changes.items() if delta})
+    return {area for area, _f, _k in changes if area != ENGLAND}
+
+
+def _move(db: OrmSession, changes: dict[Key, int]) -> None:
+    if not changes:
+        return
+    table = SignUpTally.__table__  # type: ignore[attr-defined]
+    statement = _upsert(db)(table).values(
+        [{"area_code": a, "framework_id": f, "kind": k, "total": delta}
+         for (a, f, k), delta in sorted(changes.items())])  # one lock order
+    db.connection().execute(statement.on_conflict_do_update(
+        index_elements=["area_code", "framework_id", "kind"],
+        set_={"total": table.c.total + statement.excluded.total}))
+
+
+def rebuild(db: OrmSession) -> None:
+    """Count every tally from scratch (after bulk inserts that bypass the ORM)."""
+    share = TallyShare.__table__  # type: ignore[attr-defined]
+    tally = SignUpTally.__table__  # type: ignore[attr-defined]
+    connection = db.connection()
+    connection.execute(delete(share))
+    connection.execute(delete(tally))
+    connection.execute(insert(share).from_select(share_columns, shares()))
+    keys = (share.c.area_code, share.c.framework_id, share.c.kind)
+    connection.execute(insert(tally).from_select(
+        ("area_code", "framework_id", "kind", "total"),
+        select(*keys, func.count()).group_by(*keys)))
+
+
+def recount(db: OrmSession) -> dict[Key, int]:
+    """Every tally counted afresh, without the tables (to check them against)."""
+    found = shares().subquery("found")
+    keys = (found.c.area_code, found.c.framework_id, found.c.kind)
+    return {(a, f, k): int(n) for a, f, k, n in db.connection().execute(
+        select(*keys, func.count()).group_by(*keys))}
+
+
+def stored(db: OrmSession) -> dict[Key, int]:
+    """The tallies as kept (without the zeros)."""
+    table = SignUpTally.__table__  # type: ignore[attr-defined]
+    return {(a, f, k): int(n) for a, f, k, n in db.connection().execute(
+        select(table.c.area_code, table.c.framework_id, table.c.kind, table.c.total)
+        .where(table.c.total != 0))}
+
+
+# The hook: every flush that touches an organisation, its areas or its commitments ----------
+
+def _changed_organisations(session: OrmSession) -> set[int]:
+    ids: set[int] = set()
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(instance, Organisation) and instance.id is not None:
+            ids.add(instance.id)
+        elif isinstance(instance, OrganisationArea | Commitment):
+            ids.add(instance.organisation_id)
+            # A commitment moved by a merge leaves its former organisation too.
+            ids.update(owner for owner in inspect(instance).attrs.organisation_id
+                       .history.deleted if isinstance(owner, int))
+    return ids
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _after_flush(session: OrmSession, _context: UOWTransaction) -> None:
+    ids = _changed_organisations(session)
+    if ids:
+        areas = refresh(session, ids)
+        session.info.setdefault("tallied_areas", set()).update(areas)
