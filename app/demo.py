@@ -27,6 +27,7 @@ from app.assessments.models import NOT_APPLICABLE, CoProduction
 from app.config import Settings
 from app.db import engine_for
 from app.frameworks import Framework, load_catalogue
+from app.organisations import tallies
 from app.organisations.models import KIND_LABELS, OrganisationKind
 from app.organisations.service import slugify
 from app.publications.models import REPLY_KIND, VIEW_KIND, PublicationKind
@@ -204,6 +205,7 @@ def load_demo(settings: Settings, *, orgs: int, seed: int, only_if_empty: bool,
             if progress:
                 progress(len(rows.tables.get("organisation", [])))
         _reset_sequences(connection, tables)
+        tallies.rebuild(connection)  # the rows above bypassed the ORM and its tally hook
     with engine.connect() as connection:
         # Fresh statistics, so the query planner knows the tables just grew by thousands of
         # rows (autovacuum would get there, but the first visitors would pay until then).

@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import UOWTransaction, aliased
 from sqlalchemy.sql import Select
@@ -66,12 +67,12 @@ def listed_condition() -> Any:
             & col(Organisation.merged_into_id).is_(None))
 
 
-def shares(organisation_ids: Iterable[int] | None = None) -> Select[Any]:
+def shares(organisation_ids: Iterable[int] | None = None) -> Select[*tuple[Any, ...]]:
     """Every share, worked out from the organisations' own rows: for each listed
     organisation, England and each of its areas, by "*" (listed), "" (signed up to any
     framework) and each framework it is signed up to (its latest commitment not withdrawn)."""
-    chosen = select(org_id.label("id"), col(Organisation.kind).label("kind")) \
-        .where(listed_condition())
+    chosen: Select[*tuple[Any, ...]] = select(
+        org_id.label("id"), col(Organisation.kind).label("kind")).where(listed_condition())
     if organisation_ids is not None:
         chosen = chosen.where(org_id.in_(list(organisation_ids)))
     listed = chosen.subquery("listed")
@@ -99,17 +100,16 @@ def shares(organisation_ids: Iterable[int] | None = None) -> Select[Any]:
             .join(listed, listed.c.id == places.c.id))
 
 
-def _upsert(db: OrmSession) -> Any:
-    return postgresql_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+def _upsert(connection: Connection) -> Any:
+    return postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
 
 
-def refresh(db: OrmSession, organisation_ids: Iterable[int]) -> set[str]:
+def refresh(connection: Connection, organisation_ids: Iterable[int]) -> set[str]:
     """Work out these organisations' shares again and move the tallies by the difference.
     Returns the areas they were or are counted in (their pages show the tallies)."""
     ids = sorted(set(organisation_ids))
     if not ids:
         return set()
-    connection = db.connection()
     if connection.dialect.name == "postgresql":
         # Two transactions changing one organisation at once must not both take away its
         # old share: the second waits here for the first.
@@ -126,27 +126,26 @@ def refresh(db: OrmSession, organisation_ids: Iterable[int]) -> set[str]:
         select(*keys, func.count()).where(share.c.organisation_id.in_(ids))
         .group_by(*keys))})
     changes = {key: new.get(key, 0) + old.get(key, 0) for key in set(new) | set(old)}
-    _move(db, {key: delta for key, delta in changes.items() if delta})
+    _move(connection, {key: delta for key, delta in changes.items() if delta})
     return {area for area, _f, _k in changes if area != ENGLAND}
 
 
-def _move(db: OrmSession, changes: dict[Key, int]) -> None:
+def _move(connection: Connection, changes: dict[Key, int]) -> None:
     if not changes:
         return
     table = SignUpTally.__table__  # type: ignore[attr-defined]
-    statement = _upsert(db)(table).values(
+    statement = _upsert(connection)(table).values(
         [{"area_code": a, "framework_id": f, "kind": k, "total": delta}
          for (a, f, k), delta in sorted(changes.items())])  # one lock order
-    db.connection().execute(statement.on_conflict_do_update(
+    connection.execute(statement.on_conflict_do_update(
         index_elements=["area_code", "framework_id", "kind"],
         set_={"total": table.c.total + statement.excluded.total}))
 
 
-def rebuild(db: OrmSession) -> None:
+def rebuild(connection: Connection) -> None:
     """Count every tally from scratch (after bulk inserts that bypass the ORM)."""
     share = TallyShare.__table__  # type: ignore[attr-defined]
     tally = SignUpTally.__table__  # type: ignore[attr-defined]
-    connection = db.connection()
     connection.execute(delete(share))
     connection.execute(delete(tally))
     connection.execute(insert(share).from_select(share_columns, shares()))
@@ -156,18 +155,18 @@ def rebuild(db: OrmSession) -> None:
         select(*keys, func.count()).group_by(*keys)))
 
 
-def recount(db: OrmSession) -> dict[Key, int]:
+def recount(connection: Connection) -> dict[Key, int]:
     """Every tally counted afresh, without the tables (to check them against)."""
     found = shares().subquery("found")
     keys = (found.c.area_code, found.c.framework_id, found.c.kind)
-    return {(a, f, k): int(n) for a, f, k, n in db.connection().execute(
+    return {(a, f, k): int(n) for a, f, k, n in connection.execute(
         select(*keys, func.count()).group_by(*keys))}
 
 
-def stored(db: OrmSession) -> dict[Key, int]:
+def stored(connection: Connection) -> dict[Key, int]:
     """The tallies as kept (without the zeros)."""
     table = SignUpTally.__table__  # type: ignore[attr-defined]
-    return {(a, f, k): int(n) for a, f, k, n in db.connection().execute(
+    return {(a, f, k): int(n) for a, f, k, n in connection.execute(
         select(table.c.area_code, table.c.framework_id, table.c.kind, table.c.total)
         .where(table.c.total != 0))}
 
@@ -191,5 +190,5 @@ def _changed_organisations(session: OrmSession) -> set[int]:
 def _after_flush(session: OrmSession, _context: UOWTransaction) -> None:
     ids = _changed_organisations(session)
     if ids:
-        areas = refresh(session, ids)
+        areas = refresh(session.connection(), ids)
         session.info.setdefault("tallied_areas", set()).update(areas)

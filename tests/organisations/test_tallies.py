@@ -43,8 +43,8 @@ def check(db: Session) -> None:
     db.flush()
     db.expire_all()
     expected = counted_in_python(db)
-    assert tallies.stored(db) == expected
-    assert tallies.recount(db) == expected
+    assert tallies.stored(db.connection()) == expected
+    assert tallies.recount(db.connection()) == expected
 
 
 def test_tallies_follow_every_kind_of_change(database_url: str) -> None:
@@ -67,14 +67,14 @@ def test_tallies_follow_every_kind_of_change(database_url: str) -> None:
         service.sign_up(db, actor_id=owner.id or 0, organisation=created,
                         framework_id=OTHER, statement="We will.", on=TODAY)
         check(db)
-        assert tallies.stored(db)[("E08000001", "", "dpulo")] == 1
+        assert tallies.stored(db.connection())[("E08000001", "", "dpulo")] == 1
 
         # Edited: another kind, and moved to other areas.
         service.update_profile(db, actor_id=owner.id or 0, organisation=created,
                                changes={"kind": "voluntary"},
                                area_codes=["E08000002", "E08000003"])
         check(db)
-        assert ("E08000001", "", "voluntary") not in tallies.stored(db)
+        assert ("E08000001", "", "voluntary") not in tallies.stored(db.connection())
 
         # A publication made; a status change (withdrawal), and signing up again.
         publish(db, created, "plan")
@@ -99,8 +99,8 @@ def test_tallies_follow_every_kind_of_change(database_url: str) -> None:
         check(db)
         admin.merge(db, actor=admin_user, source=created, target=target, on=TODAY)
         check(db)
-        assert tallies.stored(db).get(("E08000002", "", "voluntary"), 0) == 0
-        assert tallies.stored(db)[("E08000002", OTHER, "council")] == 1
+        assert tallies.stored(db.connection()).get(("E08000002", "", "voluntary"), 0) == 0
+        assert tallies.stored(db.connection())[("E08000002", OTHER, "council")] == 1
 
         # Removed outright.
         removed = make_organisation(db, name="Short lived", areas=("E08000004",))
@@ -113,7 +113,7 @@ def test_tallies_follow_every_kind_of_change(database_url: str) -> None:
         db.delete(removed)
         check(db)
         db.commit()
-        assert tallies.stored(db) == counted_in_python(db)
+        assert tallies.stored(db.connection()) == counted_in_python(db)
 
 
 def test_rebuild_counts_what_bulk_inserts_added(database_url: str) -> None:
@@ -126,7 +126,7 @@ def test_rebuild_counts_what_bulk_inserts_added(database_url: str) -> None:
         db.commit()
         db.exec(tallies.delete(tallies.TallyShare))  # type: ignore[call-overload]
         db.exec(tallies.delete(tallies.SignUpTally))  # type: ignore[call-overload]
-        assert tallies.stored(db) == {}
-        tallies.rebuild(db)
-        assert tallies.stored(db) == counted_in_python(db)
-        assert tallies.stored(db)[("E09000002", "", "dpulo")] == 4
+        assert tallies.stored(db.connection()) == {}
+        tallies.rebuild(db.connection())
+        assert tallies.stored(db.connection()) == counted_in_python(db)
+        assert tallies.stored(db.connection())[("E09000002", "", "dpulo")] == 4
