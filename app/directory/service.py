@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from app.areas.models import Region
 from app.audit.service import record
-from app.caching import tallied
+from app.caching import bump_public_version, tallied
 from app.directory import repository
 from app.directory.repository import AreaRow, Filters, PublicationRow, StatusRules
 from app.frameworks import FrameworkCatalogue
@@ -369,6 +369,7 @@ def update_region(db: Session, *, actor_id: int, region: Region,
     for key, value in after.items():
         setattr(region, key, value)
     db.add(region)
+    bump_public_version(db)  # the network's contacts show on many pages
     record(db, actor_id=actor_id, action="region.update", subject=f"region:{region.code}",
            before=before, after=after)
 

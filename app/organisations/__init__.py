@@ -1,3 +1,3 @@
-# The sign-up tallies follow every flush that changes an organisation, so their hook is set
-# up whenever organisations are imported (every process that writes them does).
-from app.organisations import tallies as tallies
+# A change to organisations moves the tallies and the public cache from one flush hook, so
+# the hook is set up whenever organisations are imported (every process that writes them).
+from app.organisations import changes as changes

@@ -7,8 +7,9 @@ that over 30 000 organisations on every page missing the cache was their main co
 
 Whenever a flush inserts, changes or deletes an organisation, one of its areas or one of its
 commitments (through a service, the admin's merge, an import or a test's factory), the
-session's `after_flush` hook below works out those organisations' shares again, takes the
-old shares away and adds the new ones, in the same transaction. Bulk inserts that bypass the
+session's `after_flush` hook (app.organisations.changes) calls `refresh()`: it works out
+those organisations' shares again, takes the old shares away and adds the new ones, in the
+same transaction. Bulk inserts that bypass the
 ORM (the demo data, a restore) call `rebuild()` afterwards.
 
 A withdrawal counts from the moment it is recorded (withdrawals are dated the day they are
@@ -23,11 +24,9 @@ from typing import Any
 
 from sqlalchemy import (
     delete,
-    event,
     exists,
     func,
     insert,
-    inspect,
     literal,
     select,
     union_all,
@@ -35,8 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.orm import UOWTransaction, aliased
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 from sqlmodel import col
 
@@ -169,26 +167,3 @@ def stored(connection: Connection) -> dict[Key, int]:
     return {(a, f, k): int(n) for a, f, k, n in connection.execute(
         select(table.c.area_code, table.c.framework_id, table.c.kind, table.c.total)
         .where(table.c.total != 0))}
-
-
-# The hook: every flush that touches an organisation, its areas or its commitments ----------
-
-def _changed_organisations(session: OrmSession) -> set[int]:
-    ids: set[int] = set()
-    for instance in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(instance, Organisation) and instance.id is not None:
-            ids.add(instance.id)
-        elif isinstance(instance, OrganisationArea | Commitment):
-            ids.add(instance.organisation_id)
-            # A commitment moved by a merge leaves its former organisation too.
-            ids.update(owner for owner in inspect(instance).attrs.organisation_id
-                       .history.deleted if isinstance(owner, int))
-    return ids
-
-
-@event.listens_for(OrmSession, "after_flush")
-def _after_flush(session: OrmSession, _context: UOWTransaction) -> None:
-    ids = _changed_organisations(session)
-    if ids:
-        areas = refresh(session.connection(), ids)
-        session.info.setdefault("tallied_areas", set()).update(areas)
