@@ -27,13 +27,13 @@ import asyncio
 import contextlib
 import hashlib
 import time
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
+from cachetools import LRUCache
 from sqlalchemy import literal, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -60,6 +60,7 @@ CSRF_PLACEHOLDER = b"__mir-csrf-token-placeholder__"
 # A safety net: even without a version bump, nothing is served from memory for longer.
 ENTRY_LIFETIME = 300.0
 MAX_ENTRIES = 512
+MAX_TALLIES = 64
 MAX_BODY = 4 * 1024 * 1024
 # The data versions a cached page was rendered from (global first), and the day.
 Stamp = tuple[tuple[int, ...], date]
@@ -228,8 +229,8 @@ class PublicCache:
 
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
         self.max_entries = max_entries
-        self._entries: OrderedDict[tuple[str, ...], CachedResponse] = OrderedDict()
-        self.tallies: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._entries: LRUCache[tuple[str, ...], CachedResponse] = LRUCache(max_entries)
+        self.tallies: LRUCache[tuple[Any, ...], Any] = LRUCache(MAX_TALLIES)
         self._filling: dict[tuple[str, ...], tuple[asyncio.Lock, int]] = {}
         self.hits = 0
         self.misses = 0
@@ -260,7 +261,6 @@ class PublicCache:
         if entry is None:
             self.misses += 1
             return None
-        self._entries.move_to_end(key)
         self.hits += 1
         return entry
 
@@ -273,10 +273,7 @@ class PublicCache:
         return entry
 
     def put(self, key: tuple[str, ...], entry: CachedResponse) -> None:
-        self._entries[key] = entry
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
+        self._entries[key] = entry  # the least recently used goes when it is full
 
     def clear(self) -> None:
         self._entries.clear()
@@ -286,7 +283,6 @@ class PublicCache:
 # While a cacheable page that shows the lists renders: its cache and the lists' stamp.
 _LISTS_STAMP: ContextVar[tuple[PublicCache, tuple[Any, ...]] | None] = \
     ContextVar("mir_lists_stamp", default=None)
-MAX_TALLIES = 64
 
 
 def tallied(name: tuple[Any, ...], compute: Callable[[], T]) -> T:
@@ -300,12 +296,9 @@ def tallied(name: tuple[Any, ...], compute: Callable[[], T]) -> T:
     cache, stamp = current
     key = (name, stamp)
     if key in cache.tallies:
-        cache.tallies.move_to_end(key)
         return cast(T, cache.tallies[key])
     found = compute()
     cache.tallies[key] = found
-    while len(cache.tallies) > MAX_TALLIES:
-        cache.tallies.popitem(last=False)
     return found
 
 
