@@ -205,10 +205,12 @@ def load_demo(settings: Settings, *, orgs: int, seed: int, only_if_empty: bool,
             if progress:
                 progress(len(rows.tables.get("organisation", [])))
         _reset_sequences(connection, tables)
-        tallies.rebuild(connection)  # the rows above bypassed the ORM and its tally hook
     with engine.connect() as connection:
         # Fresh statistics, so the query planner knows the tables just grew by thousands of
         # rows (autovacuum would get there, but the first visitors would pay until then).
+        connection.execute(text("ANALYZE"))
+        connection.commit()
+        tallies.rebuild(connection)  # the rows above bypassed the ORM and its tally hook
         connection.execute(text("ANALYZE"))
         connection.commit()
     return (f"Demo loaded: {orgs} organisations ({total} rows) in {len(areas)} council areas. "

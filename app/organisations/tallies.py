@@ -68,34 +68,45 @@ def listed_condition() -> Any:
 def shares(organisation_ids: Iterable[int] | None = None) -> Select[*tuple[Any, ...]]:
     """Every share, worked out from the organisations' own rows: for each listed
     organisation, England and each of its areas, by "*" (listed), "" (signed up to any
-    framework) and each framework it is signed up to (its latest commitment not withdrawn)."""
-    chosen: Select[*tuple[Any, ...]] = select(
-        org_id.label("id"), col(Organisation.kind).label("kind")).where(listed_condition())
-    if organisation_ids is not None:
-        chosen = chosen.where(org_id.in_(list(organisation_ids)))
-    listed = chosen.subquery("listed")
+    framework) and each framework it is signed up to (its latest commitment not withdrawn).
+    Six plain joins of the tables (each can use their keys), not a join of derived tables,
+    whose sizes the planner cannot guess."""
+    ids = None if organisation_ids is None else list(organisation_ids)
+    kind = col(Organisation.kind)
     later = aliased(Commitment)
-    signed = (select(c_org.label("id"), c_framework.label("framework_id"))
-              .where(col(Commitment.withdrawn_on).is_(None),
-                     ~exists().where(col(later.organisation_id) == c_org,
-                                     col(later.framework_id) == c_framework,
-                                     col(later.id) > c_id))
-              .where(c_org.in_(select(listed.c.id))).subquery("signed"))
-    places = union_all(
-        select(listed.c.id, literal(ENGLAND).label("area_code")),
-        select(col(OrganisationArea.organisation_id),
-               col(OrganisationArea.area_code))
-        .where(col(OrganisationArea.organisation_id).in_(select(listed.c.id))),
-    ).subquery("places")
-    frameworks = union_all(
-        select(listed.c.id, literal(LISTED).label("framework_id")),
-        select(signed.c.id, literal(ANY_FRAMEWORK)).distinct(),
-        select(signed.c.id, signed.c.framework_id),
-    ).subquery("frameworks")
-    return (select(places.c.id.label("organisation_id"), places.c.area_code,
-                   frameworks.c.framework_id, listed.c.kind)
-            .join(frameworks, frameworks.c.id == places.c.id)
-            .join(listed, listed.c.id == places.c.id))
+    signed: Select[*tuple[Any, ...]] = (
+        select(c_org.label("id"), c_framework.label("framework_id"))
+        .where(col(Commitment.withdrawn_on).is_(None),
+               ~exists().where(col(later.organisation_id) == c_org,
+                               col(later.framework_id) == c_framework,
+                               col(later.id) > c_id)))
+    if ids is not None:
+        signed = signed.where(c_org.in_(ids))
+    signed_to = signed.subquery("signed_to")
+    signed_any = select(signed_to.c.id).distinct().subquery("signed_any")
+    link_org = col(OrganisationArea.organisation_id)
+    link_area = col(OrganisationArea.area_code)
+
+    def listed(query: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
+        query = query.where(listed_condition())
+        return query if ids is None else query.where(org_id.in_(ids))
+
+    england, every, anything = (literal(ENGLAND), literal(LISTED), literal(ANY_FRAMEWORK))
+    return union_all(
+        listed(select(org_id.label("organisation_id"), england.label("area_code"),
+                      every.label("framework_id"), kind.label("kind"))),
+        listed(select(org_id, england, anything, kind)
+               .join(signed_any, signed_any.c.id == org_id)),
+        listed(select(org_id, england, signed_to.c.framework_id, kind)
+               .join(signed_to, signed_to.c.id == org_id)),
+        listed(select(org_id, link_area, every, kind).join(OrganisationArea, link_org == org_id)),
+        listed(select(org_id, link_area, anything, kind)
+               .join(OrganisationArea, link_org == org_id)
+               .join(signed_any, signed_any.c.id == org_id)),
+        listed(select(org_id, link_area, signed_to.c.framework_id, kind)
+               .join(OrganisationArea, link_org == org_id)
+               .join(signed_to, signed_to.c.id == org_id)),
+    ).subquery("shares").select()
 
 
 def _upsert(connection: Connection) -> Any:
