@@ -24,6 +24,7 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    union,
 )
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import aliased
@@ -446,10 +447,11 @@ def shown_in_area(db: Session, code: str, per_kind: int) -> Sequence[Organisatio
     place = func.row_number().over(partition_by=org_kind,
                                    order_by=(func.lower(org_name), org_id)).label("place")
     ranked = select(org_id.label("id"), place).where(org_id.in_(signed)).subquery("ranked")
-    councils = select(link_org).where(link_area == code)
-    return db.exec(select_entity(Organisation)
-                   .where(org_id.in_(select(ranked.c.id).where(ranked.c.place <= per_kind))
-                          | (org_id.in_(councils) & (org_kind == "council") & listed()))
+    councils = select(org_id).join(OrganisationArea, link_org == org_id) \
+        .where(link_area == code, org_kind == "council", listed())
+    # One IN over a union of ids (not an OR of two), so the ids are looked up by key.
+    chosen = union(select(ranked.c.id).where(ranked.c.place <= per_kind), councils)
+    return db.exec(select_entity(Organisation).where(org_id.in_(chosen))
                    .order_by(func.lower(org_name), org_id)).all()
 
 

@@ -149,6 +149,8 @@ class TallyShare(SQLModel, table=True):
     until it is taken away."""
 
     __tablename__ = "tally_share"
+    # An area page finds the organisations signed up there by it.
+    __table_args__ = (Index("ix_tally_share_area", "area_code", "framework_id"),)
 
     organisation_id: int = Field(primary_key=True)
     area_code: str = Field(primary_key=True, max_length=9)

@@ -67,6 +67,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('organisation_id', 'area_code', 'framework_id',
                             name=op.f('pk_tally_share'))
     )
+    with op.batch_alter_table('tally_share', schema=None) as batch_op:
+        batch_op.create_index('ix_tally_share_area', ['area_code', 'framework_id'], unique=False)
     op.execute(BACKFILL)
     op.execute(TOTALS)
 
