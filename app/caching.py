@@ -27,18 +27,19 @@ import asyncio
 import contextlib
 import hashlib
 import time
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
+from cachetools import LRUCache
 from sqlalchemy import literal, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel, col
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+from sqlmodel import Field, SQLModel, col
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -59,6 +60,7 @@ CSRF_PLACEHOLDER = b"__mir-csrf-token-placeholder__"
 # A safety net: even without a version bump, nothing is served from memory for longer.
 ENTRY_LIFETIME = 300.0
 MAX_ENTRIES = 512
+MAX_TALLIES = 64
 MAX_BODY = 4 * 1024 * 1024
 # The data versions a cached page was rendered from (global first), and the day.
 Stamp = tuple[tuple[int, ...], date]
@@ -103,44 +105,70 @@ def page_scopes(path: str) -> tuple[str, ...]:
     return (LISTS,)
 
 
-def organisation_scopes(db: Session, organisation_ids: Iterable[int],
-                        area_codes: Iterable[str] = ()) -> set[str]:
-    """The scopes of pages that show these organisations: theirs, their areas' (and the
-    `area_codes` they just left), their regions' and the lists."""
-    from app.areas.models import Area
-    from app.organisations.models import Organisation, OrganisationArea
+@dataclass(frozen=True)
+class Whereabouts:
+    """Where changed organisations show: their slugs, the areas they work in or just left,
+    and those areas' regions."""
 
-    ids = list(organisation_ids)
-    scopes = {LISTS}
-    slugs = select(col(Organisation.slug)).where(col(Organisation.id).in_(ids))
-    scopes.update(f"org:{slug}" for slug in db.connection().execute(slugs).scalars())
-    in_areas = select(col(Area.gss_code), col(Area.region_code)).where(
-        col(Area.gss_code).in_(select(col(OrganisationArea.area_code))
-                               .where(col(OrganisationArea.organisation_id).in_(ids)))
-        | col(Area.gss_code).in_(list(area_codes)))
-    for code, region in db.connection().execute(in_areas):
-        scopes.update((f"area:{code}", f"region:{region}"))
-    return scopes
+    slugs: frozenset[str]
+    area_codes: frozenset[str]
+    region_codes: frozenset[str]
+
+
+# (session, organisation ids, areas they just left) → where they show. The organisations
+# package tells the cache (app.organisations.tallies): the cache reads no feature's tables.
+Locator = Callable[[Session, Sequence[int], Sequence[str]], Whereabouts]
+_LOCATORS: list[Locator] = []
+
+
+def locate_organisations_with(locator: Locator) -> Locator:
+    """Register how to find where organisations show (once, when organisations import)."""
+    if locator not in _LOCATORS:
+        _LOCATORS.append(locator)
+    return locator
+
+
+def organisation_scopes(db: Session, organisation_ids: Iterable[int],
+                        area_codes: Iterable[str] = ()) -> set[str] | None:
+    """The scopes of pages that show these organisations: theirs, their areas' (and the
+    `area_codes` they just left), their regions' and the lists; None when nothing says
+    where organisations show."""
+    if not _LOCATORS:
+        return None
+    found = _LOCATORS[-1](db, sorted(set(organisation_ids)), sorted(set(area_codes)))
+    return {LISTS, *(f"org:{slug}" for slug in found.slugs),
+            *(f"area:{code}" for code in found.area_codes),
+            *(f"region:{code}" for code in found.region_codes)}
 
 
 def bump_public_version(db: Session, organisation_ids: Iterable[int] | None = None,
-                        area_codes: Iterable[str] = ()) -> None:
-    """Say that public data changed (on commit): the pages that show these organisations go
-    stale in every worker, or every page when no organisation is named."""
-    if organisation_ids is None:
-        result = db.exec(update(PublicDataVersion).where(PublicDataVersion.id == 1)  # type: ignore[arg-type]
-                         .values(version=PublicDataVersion.version + 1, changed_at=now()))
+                        area_codes: Iterable[str] = (), *, flushing: bool = False) -> None:
+    """The one way to say that public data changed (on commit): the pages that show these
+    organisations go stale in every worker, or every page when no organisation is named.
+    Which pages those are is decided here, from `page_scopes`' scopes. `flushing`: called
+    from a flush hook (so it must not flush again)."""
+    if not flushing:
+        db.flush()  # the areas as they are now
+    scopes = None if organisation_ids is None \
+        else organisation_scopes(db, organisation_ids, area_codes)
+    connection = db.connection()
+    if scopes is None:
+        table = PublicDataVersion.__table__  # type: ignore[attr-defined]
+        result = connection.execute(update(table).where(table.c.id == 1)
+                                    .values(version=table.c.version + 1, changed_at=now()))
         if result.rowcount == 0:
-            db.add(PublicDataVersion(id=1, version=1, changed_at=now()))
-            db.flush()
+            connection.execute(table.insert().values(id=1, version=1, changed_at=now()))
         return
-    db.flush()  # the areas as they are now
-    scopes = sorted(organisation_scopes(db, organisation_ids, area_codes))  # one lock order
+    bump_scopes(connection, scopes)
+
+
+def bump_scopes(connection: Connection, scopes: Iterable[str]) -> None:
+    """Raise these scopes' versions (in the connection's transaction)."""
     table = PublicScopeVersion.__table__  # type: ignore[attr-defined]
-    insert = postgresql_insert if db.get_bind().dialect.name == "postgresql" \
-        else sqlite_insert
-    statement = insert(table).values([{"scope": scope, "version": 1} for scope in scopes])
-    db.exec(statement.on_conflict_do_update(
+    insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(table).values([{"scope": scope, "version": 1}
+                                      for scope in sorted(scopes)])  # one lock order
+    connection.execute(statement.on_conflict_do_update(
         index_elements=["scope"], set_={"version": table.c.version + 1}))
 
 
@@ -201,8 +229,8 @@ class PublicCache:
 
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
         self.max_entries = max_entries
-        self._entries: OrderedDict[tuple[str, ...], CachedResponse] = OrderedDict()
-        self.tallies: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._entries: LRUCache[tuple[str, ...], CachedResponse] = LRUCache(max_entries)
+        self.tallies: LRUCache[tuple[Any, ...], Any] = LRUCache(MAX_TALLIES)
         self._filling: dict[tuple[str, ...], tuple[asyncio.Lock, int]] = {}
         self.hits = 0
         self.misses = 0
@@ -233,7 +261,6 @@ class PublicCache:
         if entry is None:
             self.misses += 1
             return None
-        self._entries.move_to_end(key)
         self.hits += 1
         return entry
 
@@ -246,10 +273,7 @@ class PublicCache:
         return entry
 
     def put(self, key: tuple[str, ...], entry: CachedResponse) -> None:
-        self._entries[key] = entry
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
+        self._entries[key] = entry  # the least recently used goes when it is full
 
     def clear(self) -> None:
         self._entries.clear()
@@ -259,7 +283,6 @@ class PublicCache:
 # While a cacheable page that shows the lists renders: its cache and the lists' stamp.
 _LISTS_STAMP: ContextVar[tuple[PublicCache, tuple[Any, ...]] | None] = \
     ContextVar("mir_lists_stamp", default=None)
-MAX_TALLIES = 64
 
 
 def tallied(name: tuple[Any, ...], compute: Callable[[], T]) -> T:
@@ -273,12 +296,9 @@ def tallied(name: tuple[Any, ...], compute: Callable[[], T]) -> T:
     cache, stamp = current
     key = (name, stamp)
     if key in cache.tallies:
-        cache.tallies.move_to_end(key)
         return cast(T, cache.tallies[key])
     found = compute()
     cache.tallies[key] = found
-    while len(cache.tallies) > MAX_TALLIES:
-        cache.tallies.popitem(last=False)
     return found
 
 

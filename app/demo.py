@@ -27,6 +27,7 @@ from app.assessments.models import NOT_APPLICABLE, CoProduction
 from app.config import Settings
 from app.db import engine_for
 from app.frameworks import Framework, load_catalogue
+from app.organisations import tallies
 from app.organisations.models import KIND_LABELS, OrganisationKind
 from app.organisations.service import slugify
 from app.publications.models import REPLY_KIND, VIEW_KIND, PublicationKind
@@ -207,6 +208,9 @@ def load_demo(settings: Settings, *, orgs: int, seed: int, only_if_empty: bool,
     with engine.connect() as connection:
         # Fresh statistics, so the query planner knows the tables just grew by thousands of
         # rows (autovacuum would get there, but the first visitors would pay until then).
+        connection.execute(text("ANALYZE"))
+        connection.commit()
+        tallies.rebuild(connection)  # the rows above bypassed the ORM and its tally hook
         connection.execute(text("ANALYZE"))
         connection.commit()
     return (f"Demo loaded: {orgs} organisations ({total} rows) in {len(areas)} council areas. "

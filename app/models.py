@@ -7,7 +7,14 @@ from app.audit.models import AuditEvent
 from app.caching import PublicDataVersion, PublicScopeVersion
 from app.following.models import Follower, FollowerNotice, ReminderOptOut
 from app.moderation.models import ConcernReport
-from app.organisations.models import Commitment, Membership, Organisation, OrganisationArea
+from app.organisations.models import (
+    Commitment,
+    Membership,
+    Organisation,
+    OrganisationArea,
+    SignUpTally,
+    TallyShare,
+)
 from app.plans.models import Action, ActionUpdate, Priority
 from app.publications.models import Publication
 from app.ratelimit import RateLimitHit
@@ -40,6 +47,8 @@ __all__ = [
     "Region",
     "ReminderOptOut",
     "ReminderSent",
+    "SignUpTally",
+    "TallyShare",
     "Token",
     "User",
     "VoiceAnswer",

@@ -116,7 +116,7 @@ def feature_collection(cards: Iterable[OrganisationCard], base_url: str) -> Feat
 def areas_out(db: Session, rules: StatusRules, catalogue: FrameworkCatalogue,
               base_url: str) -> list[AreaItem]:
     """Every council area with its former codes, sign-up count and council status."""
-    counts = repository.signed_up_counts(db, rules)
+    counts = repository.signed_up_counts(db)
     former = repository.former_codes(db)
     councils: dict[tuple[str, str], repository.CouncilRow] = {}
     for row in repository.council_statuses(db, rules):

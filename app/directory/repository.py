@@ -24,6 +24,7 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    union,
 )
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import aliased
@@ -31,8 +32,14 @@ from sqlmodel import Session, col
 from sqlmodel import select as select_entity
 
 from app.areas.models import Area, FormerAreaCode, Region
-from app.caching import tallied
-from app.organisations.models import Commitment, Organisation, OrganisationArea
+from app.organisations import tallies
+from app.organisations.models import (
+    Commitment,
+    Organisation,
+    OrganisationArea,
+    SignUpTally,
+    TallyShare,
+)
 from app.organisations.status import HOLD_TO_ACCOUNT, CommitmentStatus, add_months
 from app.publications.models import VIEW_KIND, Publication, PublicationKind
 
@@ -234,6 +241,13 @@ def _order(filters: Filters) -> list[Any]:
 
 
 def count_organisations(db: Session, filters: Filters, rules: StatusRules) -> int:
+    """How many match: from the tallies when they hold the answer (no search, status,
+    region or location filter; one area at most), else counted."""
+    if filters.ids is None and not (filters.status or filters.region or filters.located) \
+            and len(filters.areas) <= 1:
+        by_kind = tally_by_kind(db, area=filters.areas[0] if filters.areas else tallies.ENGLAND,
+                                framework=filters.framework or tallies.LISTED)
+        return by_kind.get(filters.kind, 0) if filters.kind else sum(by_kind.values())
     return _scalar(db, select(func.count()).select_from(Organisation)
                    .where(*conditions(filters, rules)))
 
@@ -396,29 +410,57 @@ def region(db: Session, code: str) -> Region | None:
     return db.get(Region, code)
 
 
-def listed_in_area(db: Session, code: str) -> Sequence[Organisation]:
-    return db.exec(select_entity(Organisation)
-                   .join(OrganisationArea, link_org == org_id)
-                   .where(link_area == code, Organisation.is_listed)
+tally = SignUpTally.__table__  # type: ignore[attr-defined]
+share = TallyShare.__table__  # type: ignore[attr-defined]
+
+
+def signed_up_counts(db: Session, *, framework: str = "", kind: str = "",
+                     region: str = "") -> dict[str, int]:
+    """Per area (of `region`, or every area): listed organisations (of `kind`) signed up to
+    `framework` (any, when empty) and not withdrawn, from the tallies (one small query)."""
+    query = (select(tally.c.area_code, func.sum(tally.c.total))
+             .where(tally.c.framework_id == framework, tally.c.area_code != tallies.ENGLAND)
+             .group_by(tally.c.area_code))
+    if kind:
+        query = query.where(tally.c.kind == kind)
+    if region:
+        query = query.where(tally.c.area_code.in_(
+            select(area_code).where(col(Area.region_code) == region)))
+    return _counts(db, query)
+
+
+def tally_by_kind(db: Session, *, area: str = tallies.ENGLAND,
+                  framework: str = tallies.ANY_FRAMEWORK) -> dict[str, int]:
+    """Listed organisations by kind, in `area` (or England), signed up to `framework` (any
+    when empty; every listed organisation with "*"), from the tallies."""
+    return _counts(db, select(tally.c.kind, tally.c.total)
+                   .where(tally.c.area_code == area, tally.c.framework_id == framework,
+                          tally.c.total > 0))
+
+
+def shown_in_area(db: Session, code: str, per_kind: int) -> Sequence[Organisation]:
+    """What an area page lists, by name: the listed councils working in the area, and the
+    listed organisations signed up there, at most `per_kind` of each kind."""
+    signed = select(share.c.organisation_id).where(
+        share.c.area_code == code, share.c.framework_id == tallies.ANY_FRAMEWORK)
+    place = func.row_number().over(partition_by=org_kind,
+                                   order_by=(func.lower(org_name), org_id)).label("place")
+    ranked = select(org_id.label("id"), place).where(org_id.in_(signed)).subquery("ranked")
+    councils = select(org_id).join(OrganisationArea, link_org == org_id) \
+        .where(link_area == code, org_kind == "council", Organisation.is_listed)
+    # One IN over a union of ids (not an OR of two), so the ids are looked up by key.
+    chosen = union(select(ranked.c.id).where(ranked.c.place <= per_kind), councils)
+    return db.exec(select_entity(Organisation).where(org_id.in_(chosen))
                    .order_by(func.lower(org_name), org_id)).all()
 
 
-def signed_up_counts(db: Session, rules: StatusRules, *, framework: str = "",
-                     kind: str = "", region: str = "") -> dict[str, int]:
-    """Per area (of `region`, or every area): listed organisations with a commitment that
-    is not withdrawn. Over every area it is a tally, counted once per version of the lists
-    (app.caching.tallied)."""
-    query = (select(link_area, func.count(func.distinct(link_org)))
-             .join(Organisation, org_id == link_org)
-             .where(Organisation.is_listed, org_id.in_(_signed_up_ids(rules, framework)))
-             .group_by(link_area))
-    if kind:
-        query = query.where(org_kind == kind)
-    if region:
-        return _counts(db, query.where(link_area.in_(
-            select(area_code).where(col(Area.region_code) == region))))
-    return tallied(("signed_up_counts", rules.today, framework, kind),
-                   lambda: _counts(db, query))
+def area_tallies(db: Session, code: str) -> dict[tuple[str, str], int]:
+    """(framework, kind) → listed organisations in the area: "*" every one, "" those
+    signed up to any framework."""
+    return {(framework, kind): int(total) for framework, kind, total in _rows(
+        db, select(tally.c.framework_id, tally.c.kind, tally.c.total)
+        .where(tally.c.area_code == code,
+               tally.c.framework_id.in_([tallies.LISTED, tallies.ANY_FRAMEWORK])))}
 
 
 def _counts(db: Session, query: Query) -> dict[str, int]:
@@ -457,14 +499,6 @@ def council_statuses(db: Session, rules: StatusRules, *, framework: str = "",
 
 
 # Home page figures ---------------------------------------------------------------------------
-
-def signed_up_by_kind(db: Session, rules: StatusRules) -> dict[str, int]:
-    """A tally, counted once per version of the lists (app.caching.tallied)."""
-    query = (select(org_kind, func.count())
-             .where(Organisation.is_listed, org_id.in_(_signed_up_ids(rules)))
-             .group_by(org_kind))
-    return tallied(("signed_up_by_kind", rules.today), lambda: _counts(db, query))
-
 
 def councils_with_a_plan(db: Session) -> int:
     """Listed councils that have published an action plan (to any framework)."""

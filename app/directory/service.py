@@ -15,11 +15,12 @@ from sqlmodel import Session
 
 from app.areas.models import Region
 from app.audit.service import record
-from app.caching import tallied
+from app.caching import bump_public_version, tallied
 from app.db import Page, page_count
 from app.directory import repository
 from app.directory.repository import AreaRow, Filters, PublicationRow, StatusRules
 from app.frameworks import FrameworkCatalogue
+from app.organisations import tallies
 from app.organisations.models import (
     KIND_LABELS,
     Organisation,
@@ -150,11 +151,12 @@ class OrganisationCard:
 
 
 def cards(db: Session, organisations: Sequence[Organisation], rules: StatusRules,
-          catalogue: FrameworkCatalogue) -> list[OrganisationCard]:
-    """Cards for these organisations, in the same order, in two queries."""
+          catalogue: FrameworkCatalogue, *, with_areas: bool = True) -> list[OrganisationCard]:
+    """Cards for these organisations, in the same order, in two queries (one without their
+    areas)."""
     ids = [organisation.id for organisation in organisations if organisation.id is not None]
     statuses = repository.statuses_of(db, ids, rules)
-    areas = repository.areas_of(db, ids)
+    areas = repository.areas_of(db, ids) if with_areas else {}
     titles = {framework.id: framework.title for framework in catalogue}
     order = {framework_id: index for index, framework_id in enumerate(titles)}
     found = []
@@ -266,36 +268,57 @@ class CouncilView:
 
 
 @dataclass(frozen=True)
+class AreaGroup:
+    """Organisations of one kind signed up in an area: the first few, and how many."""
+
+    kind: str
+    label: str
+    cards: list[OrganisationCard]
+    total: int
+
+
+@dataclass(frozen=True)
 class AreaPage:
     area: AreaRow
     councils: list[CouncilView]
-    groups: list[tuple[str, list[OrganisationCard]]]  # kind label, organisations signed up
+    groups: list[AreaGroup]
     not_signed_up: int
 
 
 OWN_KINDS = frozenset(kind.value for kind in PublicationKind)
+# An area page lists at most this many organisations of each kind (by name) and links to the
+# directory for the rest, so it costs the same however many work there.
+AREA_LIST_LIMIT = 25
 
 
 def area_page(db: Session, area: AreaRow, rules: StatusRules,
               catalogue: FrameworkCatalogue) -> AreaPage:
-    organisations = repository.listed_in_area(db, area.code)
-    found = cards(db, organisations, rules, catalogue)
+    # The page shows no card's areas: it is about this one.
+    found = cards(db, repository.shown_in_area(db, area.code, AREA_LIST_LIMIT), rules,
+                  catalogue, with_areas=False)
+    counts = repository.area_tallies(db, area.code)
     councils = [card for card in found if card.kind == OrganisationKind.council]
+    signed = [card for card in found if card.signed_up]
     latest: dict[int, PublicationRow] = {}
     for row in repository.publications_of(db, [card.id for card in councils]):
         if row.kind in OWN_KINDS:  # the council's own plan or progress, not a reply to a view
             latest.setdefault(row.organisation_id, row)
     groups = []
     for kind in OrganisationKind:
-        members = [card for card in found if card.kind == kind and card.signed_up]
+        members = [card for card in signed if card.kind == kind]
         if members:
-            groups.append((KINDS[kind.value], members))
+            total = counts.get((tallies.ANY_FRAMEWORK, kind.value), 0)
+            groups.append(AreaGroup(kind.value, KINDS[kind.value], members,
+                                    max(len(members), total)))
     return AreaPage(
         area=area,
         councils=[CouncilView(card.slug, card.name, card.statuses, latest.get(card.id))
                   for card in councils],
         groups=groups,
-        not_signed_up=sum(1 for card in found if not card.signed_up))
+        not_signed_up=max(0, sum(total for (framework, _kind), total in counts.items()
+                                 if framework == tallies.LISTED)
+                          - sum(total for (framework, _kind), total in counts.items()
+                                if framework == tallies.ANY_FRAMEWORK)))
 
 
 @dataclass(frozen=True)
@@ -306,7 +329,7 @@ class AreaSummary:
 
 def areas_by_region(db: Session, rules: StatusRules
                     ) -> list[tuple[tuple[str, str], list[AreaSummary]]]:
-    counts = repository.signed_up_counts(db, rules)
+    counts = repository.signed_up_counts(db)
     grouped: dict[tuple[str, str], list[AreaSummary]] = {}
     for row in repository.all_areas(db):
         grouped.setdefault((row.region_code, row.region_name), []).append(
@@ -334,6 +357,7 @@ def update_region(db: Session, *, actor_id: int, region: Region,
     for key, value in after.items():
         setattr(region, key, value)
     db.add(region)
+    bump_public_version(db)  # the network's contacts show on many pages
     record(db, actor_id=actor_id, action="region.update", subject=f"region:{region.code}",
            before=before, after=after)
 
@@ -402,8 +426,7 @@ def map_cells(db: Session, rules: StatusRules, *, framework: str,
 
 def _map_cells(db: Session, rules: StatusRules, *, framework: str, kind: str = "",
                region: str = "") -> list[MapCell]:
-    counts = repository.signed_up_counts(db, rules, framework=framework, kind=kind,
-                                         region=region)
+    counts = repository.signed_up_counts(db, framework=framework, kind=kind, region=region)
     councils: dict[str, repository.CouncilRow] = {}
     for row in repository.council_statuses(db, rules, framework=framework):
         councils.setdefault(row.area_code, row)
@@ -455,7 +478,7 @@ class HomeFigures:
 
 def home_figures(db: Session, rules: StatusRules, *, latest: int = 5,
                  council_areas: int = 153) -> HomeFigures:
-    by_kind = repository.signed_up_by_kind(db, rules)
+    by_kind = repository.tally_by_kind(db)
     return HomeFigures(
         signed_up=sum(by_kind.values()),
         by_kind=[(kind, label, by_kind[kind]) for kind, label in KINDS.items()

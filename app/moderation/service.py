@@ -10,7 +10,6 @@ from sqlmodel import Session
 from app import ratelimit
 from app.accounts.models import User
 from app.audit.service import record
-from app.caching import bump_public_version
 from app.clock import now
 from app.config import Settings
 from app.email import compose
@@ -50,8 +49,7 @@ def hide_publication(db: Session, *, actor: User, publication: Publication,
     """Hide a publication; the reason is shown publicly in its place."""
     before = publication.hidden_reason
     publication.hidden_reason = reason
-    db.add(publication)
-    bump_public_version(db)
+    db.add(publication)  # its pages go stale from the publications' flush hook
     record(db, actor_id=actor.id, action="publication.hide",
            organisation_id=publication.organisation_id,
            subject=f"publication:{publication.id}", before={"hidden_reason": before},
@@ -63,8 +61,7 @@ def unhide_publication(db: Session, *, actor: User, publication: Publication) ->
         return
     before = publication.hidden_reason
     publication.hidden_reason = None
-    db.add(publication)
-    bump_public_version(db)
+    db.add(publication)  # its pages go stale from the publications' flush hook
     record(db, actor_id=actor.id, action="publication.unhide",
            organisation_id=publication.organisation_id,
            subject=f"publication:{publication.id}", before={"hidden_reason": before},

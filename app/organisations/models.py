@@ -141,3 +141,32 @@ class Commitment(SQLModel, table=True):
     withdrawn_on: date | None = None
     withdrawal_reason: str | None = Field(default=None, max_length=1000)
     created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+
+
+class SignUpTally(SQLModel, table=True):
+    """How many listed organisations of one kind there are in one area, signed up to one
+    framework: the public pages' figures, read without counting 30 000 organisations.
+    Kept by `app.organisations.tallies` in the transaction of each change."""
+
+    __tablename__ = "signup_tally"
+
+    area_code: str = Field(primary_key=True, max_length=9)  # "" for all of England
+    # "" signed up to any framework; "*" every listed organisation, signed up or not.
+    framework_id: str = Field(primary_key=True, max_length=100)
+    kind: str = Field(primary_key=True, max_length=20)
+    total: int = 0
+
+
+class TallyShare(SQLModel, table=True):
+    """What one organisation adds to the tallies, as last counted: a change takes away
+    exactly what it had added. No foreign key: a removed organisation's share must stay
+    until it is taken away."""
+
+    __tablename__ = "tally_share"
+    # An area page finds the organisations signed up there by it.
+    __table_args__ = (Index("ix_tally_share_area", "area_code", "framework_id"),)
+
+    organisation_id: int = Field(primary_key=True)
+    area_code: str = Field(primary_key=True, max_length=9)
+    framework_id: str = Field(primary_key=True, max_length=100)
+    kind: str = Field(max_length=20)

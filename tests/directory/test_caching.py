@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 from sqlmodel import select
 from starlette.types import Message, Receive, Scope, Send
 
@@ -21,6 +22,7 @@ from app.caching import (
     cache_of,
     is_public_path,
 )
+from app.organisations.models import Organisation
 from tests.conftest import checked_client
 from tests.directory.builders import database
 from tests.factories import login, make_organisation, make_user
@@ -66,16 +68,21 @@ def test_served_from_memory_until_the_data_version_changes(app: FastAPI, client:
     with database(database_url) as db:
         make_organisation(db, name="Quiet Newcomers")
         db.commit()
+    # Through the ORM, the new organisation says so itself (app.organisations.changes).
+    assert "Quiet Newcomers" in client.get("/organisations").text
+    with database(database_url) as db:  # past the ORM: nobody says the data changed
+        db.connection().execute(update(Organisation).values(name="Renamed Quietly"))
+        db.commit()
     hits = cache.hits
     stale = client.get("/organisations")
     assert cache.hits == hits + 1
-    assert "Quiet Newcomers" not in stale.text  # nobody said the data changed
+    assert "Renamed Quietly" not in stale.text
     with database(database_url) as db:
         bump_public_version(db)
         db.commit()
         assert db.exec(select(PublicDataVersion.version)).one() == 1
     fresh = client.get("/organisations")
-    assert "Quiet Newcomers" in fresh.text
+    assert "Renamed Quietly" in fresh.text
     assert fresh.headers["etag"] != stale.headers["etag"]
     # The old ETag no longer gets a 304.
     assert client.get("/organisations", headers={"If-None-Match": stale.headers["etag"]}) \
