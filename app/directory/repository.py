@@ -261,14 +261,6 @@ def find_organisations(db: Session, filters: Filters, rules: StatusRules, *,
     return db.exec(query).all()
 
 
-def by_slug(db: Session, slug: str) -> Organisation | None:
-    return db.exec(select_entity(Organisation).where(org_slug == slug)).first()
-
-
-def organisation(db: Session, organisation_id: int) -> Organisation | None:
-    return db.get(Organisation, organisation_id)
-
-
 @dataclass(frozen=True)
 class StatusRow:
     organisation_id: int

@@ -27,6 +27,7 @@ from app.organisations.models import (
     OrganisationKind,
     organisation_kind_label,
 )
+from app.organisations.repository import listed_by_slug
 from app.organisations.status import STATUS_LABELS, CommitmentStatus, status_label
 from app.publications.models import PublicationKind
 from app.search import service as search_service
@@ -247,13 +248,9 @@ class PublicOrganisation:
 
 def public_organisation(db: Session, slug: str, rules: StatusRules,
                         catalogue: FrameworkCatalogue) -> PublicOrganisation:
-    organisation = repository.by_slug(db, slug)
-    if organisation is not None and organisation.merged_into_id is not None:
-        target = repository.organisation(db, organisation.merged_into_id)
-        if target is not None and target.is_listed:
-            return PublicOrganisation(moved_to=target.slug)
-    if organisation is None or not organisation.is_listed:
-        return PublicOrganisation()
+    organisation, moved_to = listed_by_slug(db, slug)
+    if organisation is None:
+        return PublicOrganisation(moved_to=moved_to)
     return PublicOrganisation(card=cards(db, [organisation], rules, catalogue)[0])
 
 

@@ -61,6 +61,19 @@ def by_slug(db: Session, slug: str) -> Organisation | None:
     return db.exec(select(Organisation).where(Organisation.slug == slug)).first()
 
 
+def listed_by_slug(db: Session, slug: str) -> tuple[Organisation | None, str | None]:
+    """The listed organisation at this address, or else the address of the listed one it
+    was merged into (so old links lead on), or neither."""
+    organisation = by_slug(db, slug)
+    if organisation is not None and organisation.merged_into_id is not None:
+        target = db.get(Organisation, organisation.merged_into_id)
+        if target is not None and target.is_listed:
+            return None, target.slug
+    if organisation is None or not organisation.is_listed:
+        return None, None
+    return organisation, None
+
+
 def site_admins(db: Session) -> Sequence[User]:
     return db.exec(select(User).where(col(User.is_admin).is_(True),
                                       col(User.is_disabled).is_(False))).all()

@@ -14,7 +14,7 @@ from app.directory import service as directory
 from app.frameworks import Framework
 from app.organisations import repository as organisations
 from app.organisations import service as commitments
-from app.organisations.models import Organisation, organisation_kind_label
+from app.organisations.models import organisation_kind_label
 from app.organisations.status import STATUS_LABELS, STATUS_MEANINGS
 from app.publications import repository as publications
 from app.publications.models import ALL_KIND_LABELS, OWN_KINDS
@@ -127,12 +127,10 @@ def about(request: Request, catalogue: CatalogueDep) -> Response:
 @router.get("/organisations/{slug}")
 def public_profile(request: Request, slug: str, db: SessionDep,
                    catalogue: CatalogueDep) -> Response:
-    organisation = organisations.by_slug(db, slug)
-    if organisation is not None and organisation.merged_into_id is not None:
-        target = db.get(Organisation, organisation.merged_into_id)
-        if target is not None and target.is_listed:
-            return RedirectResponse(f"/organisations/{target.slug}", status_code=301)
-    if organisation is None or not organisation.is_listed:
+    organisation, moved_to = organisations.listed_by_slug(db, slug)
+    if moved_to is not None:
+        return RedirectResponse(f"/organisations/{moved_to}", status_code=301)
+    if organisation is None:
         raise HTTPException(404, "There is no organisation at this address.")
     assert organisation.id is not None
     history = publications.publications_of(db, organisation.id)
