@@ -62,6 +62,13 @@ _TOOK_PART = (("people_using_support", "person who uses support", "people who us
               ("partner_organisations", "partner organisation", "partner organisations"))
 
 
+# How they took part, as words in a sentence: records hold the method's key ("online"),
+# published snapshots its label ("Online", "A survey").
+_METHOD_PHRASES = {"workshops": "workshops", "survey": "a survey", "a survey": "a survey",
+                   "interviews": "interviews", "online": "meetings online",
+                   "other": "other ways"}
+
+
 def took_part_sentence(counts: Any, methods: Sequence[str] = (), other_method: str = "") -> str:
     """"12 people who use support and 3 family carers took part, through workshops."
 
@@ -77,8 +84,9 @@ def took_part_sentence(counts: Any, methods: Sequence[str] = (), other_method: s
     who = (", ".join(phrases[:-1]) + " and " + phrases[-1] if len(phrases) > 1
            else phrases[0] if phrases else "People")
     sentence = f"{who} took part"
-    if methods:
-        sentence += ", through " + ", ".join(methods).lower()
-        if other_method:
-            sentence += f" ({other_method})"
+    ways = [_METHOD_PHRASES.get(method.lower(), method.lower()) for method in methods]
+    ways = [other_method.strip() or way if way == "other ways" else way for way in ways]
+    if ways:
+        sentence += ", through " + (", ".join(ways[:-1]) + " and " + ways[-1]
+                                    if len(ways) > 1 else ways[0])
     return sentence + "."

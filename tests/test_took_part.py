@@ -25,4 +25,14 @@ def test_a_record_with_no_counts_says_people_took_part() -> None:
     counts = {"people_using_support": 0, "family_carers": 0, "staff": 0,
               "partner_organisations": 0}
     assert took_part_sentence(counts, ["A survey", "Other"], "a radio phone-in") == \
-        "People took part, through a survey, other (a radio phone-in)."
+        "People took part, through a survey and a radio phone-in."
+
+
+def test_ways_of_taking_part_read_as_a_sentence() -> None:
+    """Keys (a record) and labels (a publication) both read as plain words, joined by
+    "and", never "through online, a survey"."""
+    counts = {"staff": 2}
+    assert took_part_sentence(counts, ["online", "survey", "workshops"]) == \
+        "2 staff took part, through meetings online, a survey and workshops."
+    assert took_part_sentence(counts, ["Online", "A survey", "Other"]) == \
+        "2 staff took part, through meetings online, a survey and other ways."

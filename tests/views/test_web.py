@@ -259,6 +259,8 @@ def test_a_views_levels_speak_about_the_organisation_viewed(app: FastAPI, world:
     base = start(editor)
     page = editor.get(f"{base}/markers/IA1").text
     assert "Where do local people say Bury Council is?" in page
+    # The framework's "we" statement is the promise of the organisation viewed.
+    assert "What Bury Council promises to do:" in page
     assert "Local people say the organisation has begun to talk about this" in page
     assert "We have begun talking about this with the people we support" not in page
     assert "Does not apply to us" not in page and "Warning signs you have seen" not in page
