@@ -22,7 +22,7 @@ from app.search.text import (
     query_words,
     score,
     similarity,
-    words,
+    vocabulary_words,
 )
 
 MAX_QUERY = 200
@@ -62,7 +62,7 @@ def named_areas(query: Sequence[str]) -> list[str]:
     typed = [word for word in query if len(word) >= 4]
     return [code for code, name in area_names().items()
             if any(similarity(word, place) >= PLACE_MATCH for word in typed
-                   for place in words(name) if place not in _GENERIC_PLACE_WORDS)]
+                   for place in vocabulary_words(name) if place not in _GENERIC_PLACE_WORDS)]
 
 
 def find(db: Session, query: str, *, where: Sequence[ColumnElement[bool]] = (),

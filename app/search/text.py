@@ -37,6 +37,13 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+@lru_cache(maxsize=4096)
+def vocabulary_words(text: str) -> tuple[str, ...]:
+    """words() of a text from a small fixed set (council area names, kinds), worked out once:
+    a search scores hundreds of candidates, and folding their places each time was most of it."""
+    return tuple(words(text))
+
+
 def query_words(text: str) -> list[str]:
     """The words of a query, each once, in the order typed."""
     return list(dict.fromkeys(words(text)))
@@ -106,8 +113,8 @@ def score(query: Sequence[str], document: Document) -> float:
         return 0.0
     name = words(document.name)
     fields = ((NAME, name), (FORMER_NAME, words(document.former_names)),
-              (PLACE, [word for place in document.places for word in words(place)]),
-              (KIND, words(document.kind.replace("_", " "))))
+              (PLACE, [word for place in document.places for word in vocabulary_words(place)]),
+              (KIND, vocabulary_words(document.kind.replace("_", " "))))
     total = weights = 0.0
     for typed in query:
         weight = STOP_WEIGHT if typed in STOP_WORDS else 1.0
