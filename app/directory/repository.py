@@ -470,10 +470,16 @@ class CouncilRow:
 
 
 def council_statuses(db: Session, rules: StatusRules, *, framework: str = "",
-                     area_codes: Sequence[str] | None = None) -> list[CouncilRow]:
-    """Listed councils' latest commitments with their status, by area. Within an area,
-    commitments that are not withdrawn come first, then the earliest sign-up."""
+                     area_codes: Sequence[str] | None = None,
+                     region: str = "") -> list[CouncilRow]:
+    """Listed councils' latest commitments with their status, by area (of `region` only, if
+    given). Within an area, commitments that are not withdrawn come first, then the earliest
+    sign-up."""
     councils = select(org_id).where(Organisation.is_listed, org_kind == "council")
+    in_region = select(area_code).where(col(Area.region_code) == region)
+    if region:
+        # Statuses are the query's cost: a region's map works them out for its councils only.
+        councils = councils.where(org_id.in_(select(link_org).where(link_area.in_(in_region))))
     statuses = status_rows(rules, councils).subquery("statuses")
     query = (select(link_area, org_id, org_slug, org_name, statuses.c.framework_id,
                     statuses.c.status)
@@ -486,6 +492,8 @@ def council_statuses(db: Session, rules: StatusRules, *, framework: str = "",
         query = query.where(statuses.c.framework_id == framework)
     if area_codes is not None:
         query = query.where(link_area.in_(list(area_codes)) if area_codes else false())
+    if region:
+        query = query.where(link_area.in_(in_region))
     return [CouncilRow(row[0], row[1], row[2], row[3], row[4], CommitmentStatus(row[5]))
             for row in _rows(db, query)]
 

@@ -425,7 +425,7 @@ def _map_cells(db: Session, rules: StatusRules, *, framework: str, kind: str = "
                region: str = "") -> list[MapCell]:
     counts = repository.signed_up_counts(db, framework=framework, kind=kind, region=region)
     councils: dict[str, repository.CouncilRow] = {}
-    for row in repository.council_statuses(db, rules, framework=framework):
+    for row in repository.council_statuses(db, rules, framework=framework, region=region):
         councils.setdefault(row.area_code, row)
     cells = []
     for area in repository.all_areas(db):
