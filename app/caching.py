@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import Field, SQLModel, col
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.clock import now, today
@@ -323,17 +324,10 @@ def _cache_key(scope: Scope, headers: Headers) -> tuple[str, ...]:
     query = scope.get("query_string", b"").decode("latin-1")
     partial = headers.get("HX-Request") == "true" \
         and headers.get("HX-History-Restore-Request") != "true"
-    easy_read = _cookie(headers, EASY_READ_COOKIE) == "1"
+    # Starlette's own cookie parsing, as the sessions middleware uses.
+    easy_read = HTTPConnection(scope).cookies.get(EASY_READ_COOKIE) == "1"
     return (scope["path"], query, "easy-read" if easy_read else "standard",
             "partial" if partial else "page")
-
-
-def _cookie(headers: Headers, name: str) -> str | None:
-    for part in headers.get("cookie", "").split(";"):
-        key, _, value = part.strip().partition("=")
-        if key == name:
-            return value
-    return None
 
 
 class _Captured:

@@ -54,6 +54,13 @@ class KindChoice:
     purpose: str
 
 
+def publication_kind(value: str) -> PublicationKind:
+    """The kind the publish form chose; anything else is the publisher's mistake, not ours."""
+    if value not in {kind.value for kind in PublicationKind}:
+        raise DomainError("Choose what you are publishing", field="kind")
+    return PublicationKind(value)
+
+
 def publish_choices(db: Session, *, organisation: Organisation,
                     framework: Framework) -> tuple[PublicationKind, list[KindChoice]]:
     """The kind to offer first, from what is already published, and every kind in words.

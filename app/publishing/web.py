@@ -92,15 +92,18 @@ async def publish(request: Request, framework_id: str, access: OwnerAccess, db: 
     framework = plan_framework(access, db, catalogue, framework_id)
     values = form_values(await request.form())
     form, errors = parse(PublishForm, values)
-    if form is not None and form.kind not in {k.value for k in PublicationKind}:
-        errors["kind"] = "Choose what you are publishing"
     if form is None or errors:
         return _publish_page(request, access, db, catalogue, framework, values, errors)
+    try:
+        kind = publishing.publication_kind(form.kind)
+    except DomainError as broken:
+        return _publish_page(request, access, db, catalogue, framework, values,
+                             {broken.field or "kind": broken.message})
     latest = assessments.latest_for_framework(db, access.organisation.id or 0, framework.id)
     try:
         publication = publishing.publish(
             db, actor_id=access.user.id or 0, organisation=access.organisation,
-            framework=framework, assessment=latest, kind=PublicationKind(form.kind),
+            framework=framework, assessment=latest, kind=kind,
             what_changed=form.what_changed.strip(), today=today(),
             upload_dir=settings.upload_dir, base=f"/manage/{access.organisation.slug}",
             by_statement=_by_statement(db, access, catalogue, framework, latest,

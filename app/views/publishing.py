@@ -89,6 +89,15 @@ def publish_view(db: Session, *, actor_id: int, view: Assessment,
     return publication
 
 
+REPLY_MARKER_LIMIT = 20_000
+
+
+def reply_marker_problems(per_marker: dict[str, str]) -> dict[str, str]:
+    """Form errors for replies on a marker that are too long, keyed by the marker's field."""
+    return {f"marker-{code}": "Your reply on this marker must be 20,000 characters or fewer"
+            for code, text in per_marker.items() if len(text) > REPLY_MARKER_LIMIT}
+
+
 def preview_reply(db: Session, *, organisation: Organisation, view_publication: Publication,
                   framework: Framework, overall: str, per_marker: dict[str, str],
                   today: date) -> dict[str, Any]:

@@ -78,8 +78,7 @@ async def reply(request: Request, publication_id: DbInt, access: OwnerAccess, db
     form, errors = parse(ReplyForm, values)
     per_marker = {code: str(values.get(f"marker-{code}", ""))
                   for code in view_markers(publication.snapshot)}
-    errors.update({f"marker-{code}": "Your reply on this marker must be 20,000 characters "
-                   "or fewer" for code, text in per_marker.items() if len(text) > 20_000})
+    errors.update(publishing.reply_marker_problems(per_marker))
     if form is None or errors:
         return _received_page(request, access, db, publication, viewer, values, errors)
     words: dict[str, Any] = {"organisation": access.organisation,

@@ -30,6 +30,7 @@ from app.assessments.models import (
 )
 from app.audit.service import record
 from app.clock import now
+from app.errors import DomainError
 from app.frameworks import Framework, Marker
 from app.voice import repository
 from app.voice.models import (
@@ -56,12 +57,12 @@ QUOTE_SOURCES = {RespondentKind.person.value: SourceKind.person_using_support.va
                  RespondentKind.carer.value: SourceKind.family_carer.value}
 
 
-class RoundProblem(Exception):
+class RoundProblem(DomainError):
     """A rule of rounds would be broken; the message says which (and for which field)."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field, self.message = field, message
+        super().__init__(message, field=field)
+        self.field: str = field  # always names a field of the round form
 
 
 # Opening a round ----------------------------------------------------------------------------

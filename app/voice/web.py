@@ -129,7 +129,7 @@ def rounds_page(request: Request, assessment_id: DbInt, access: ViewerAccess, db
 @_post()
 async def open_round(request: Request, assessment_id: DbInt, access: EditorAccess,
                      db: SessionDep, catalogue: CatalogueDep, kind: KindDep,
-                     web: WebSessionDep) -> Response:
+                     session: WebSessionDep) -> Response:
     judgement = load_judgement(db, access, assessment_id, catalogue, kind)
     values = form_values(await request.form())
     values["chosen"] = values.get("chosen") if isinstance(values.get("chosen"), list) \
@@ -153,7 +153,7 @@ async def open_round(request: Request, assessment_id: DbInt, access: EditorAcces
     except service.RoundProblem as problem:
         return _rounds_page(request, access, db, judgement, values,
                             {problem.field: problem.message})
-    web.add_flash("Your round of questions is ready. Share its link.")
+    session.add_flash("Your round of questions is ready. Share its link.")
     return _go(f"{_voice_url(judgement)}/{voice_round.id}")
 
 
@@ -183,13 +183,13 @@ def round_page(request: Request, assessment_id: DbInt, round_id: DbInt, access: 
 
 @_post("/{round_id}/close")
 def close(assessment_id: DbInt, round_id: DbInt, access: EditorAccess, db: SessionDep,
-          catalogue: CatalogueDep, kind: KindDep, web: WebSessionDep) -> Response:
+          catalogue: CatalogueDep, kind: KindDep, session: WebSessionDep) -> Response:
     judgement = load_judgement(db, access, assessment_id, catalogue, kind)
     voice_round = _round(db, judgement, round_id)
     service.close_round(db, actor_id=access.user.id or 0,
                         organisation_id=access.organisation.id or 0, voice_round=voice_round,
                         today=today())
-    web.add_flash("The round is closed. No one can send answers now.")
+    session.add_flash("The round is closed. No one can send answers now.")
     return _go(f"{_voice_url(judgement)}/{round_id}")
 
 
@@ -231,7 +231,7 @@ def paper_page(request: Request, assessment_id: DbInt, round_id: DbInt, access: 
 @_post("/{round_id}/paper")
 async def enter_paper(request: Request, assessment_id: DbInt, round_id: DbInt,
                       access: EditorAccess, db: SessionDep, catalogue: CatalogueDep, kind: KindDep,
-                      web: WebSessionDep) -> Response:
+                      session: WebSessionDep) -> Response:
     judgement = load_judgement(db, access, assessment_id, catalogue, kind)
     voice_round = _round(db, judgement, round_id)
     values = form_values(await request.form())
@@ -252,7 +252,7 @@ async def enter_paper(request: Request, assessment_id: DbInt, round_id: DbInt,
                         organisation_id=access.organisation.id or 0, voice_round=voice_round,
                         answers=answers, respondent_kind=about.respondent_kind,
                         may_share=about.may_share == "yes", today=today())
-    web.add_flash("The paper answers are saved, marked as typed in for someone.")
+    session.add_flash("The paper answers are saved, marked as typed in for someone.")
     return _go(f"{_voice_url(judgement)}/{round_id}/paper"
                if values.get("next") == "another" else f"{_voice_url(judgement)}/"
                                                        f"{round_id}")
@@ -263,7 +263,7 @@ async def enter_paper(request: Request, assessment_id: DbInt, round_id: DbInt,
 @_post("/{round_id}/answers/{answer_id}/quote")
 def make_quote(assessment_id: DbInt, round_id: DbInt, answer_id: DbInt, access: EditorAccess,
                db: SessionDep, catalogue: CatalogueDep, kind: KindDep,
-               web: WebSessionDep) -> Response:
+               session: WebSessionDep) -> Response:
     judgement = load_judgement(db, access, assessment_id, catalogue, kind)
     voice_round = _round(db, judgement, round_id)
     found = repository.answer_in(db, voice_round.id or 0, answer_id)
@@ -277,7 +277,7 @@ def make_quote(assessment_id: DbInt, round_id: DbInt, answer_id: DbInt, access: 
                            answer=answer, response=response)
     except evidence_service.NotAllowed as refused:
         raise HTTPException(403, refused.message) from refused
-    web.add_flash(f"The comment is now a quote in the evidence for {answer.marker_code}. "
+    session.add_flash(f"The comment is now a quote in the evidence for {answer.marker_code}. "
                   f"It will be published with your next "
                   f"{'view' if kind.is_view else 'action plan'}.")
     return _go(f"{judgement.base}/markers/{answer.marker_code}")
@@ -332,7 +332,7 @@ def remove_page(request: Request, assessment_id: DbInt, round_id: DbInt, respons
 @_post("/{round_id}/responses/{response_id}/remove")
 async def remove(request: Request, assessment_id: DbInt, round_id: DbInt, response_id: DbInt,
                  access: OwnerAccess, db: SessionDep, catalogue: CatalogueDep, kind: KindDep,
-                 web: WebSessionDep) -> Response:
+                 session: WebSessionDep) -> Response:
     judgement = load_judgement(db, access, assessment_id, catalogue, kind)
     voice_round = _round(db, judgement, round_id)
     response = _response(db, voice_round, response_id)
@@ -344,5 +344,5 @@ async def remove(request: Request, assessment_id: DbInt, round_id: DbInt, respon
     service.remove_response(db, actor_id=access.user.id or 0,
                             organisation_id=access.organisation.id or 0, response=response,
                             reason=form.reason)
-    web.add_flash("The answer is removed from every count.")
+    session.add_flash("The answer is removed from every count.")
     return _go(f"{_voice_url(judgement)}/{round_id}/responses")

@@ -376,3 +376,18 @@ def test_publish_page_offers_progress_once_a_plan_is_out_and_previews_first(
     assert "You are publishing a <strong>progress report</strong>" in page
     chosen = client.get(f"{PLAN}/publish?kind=correction").text
     assert _checked_kind(chosen) == "correction"
+
+
+def test_publish_form_kind_must_be_a_real_kind() -> None:
+    from app.errors import DomainError
+    from app.publications.models import PublicationKind
+    from app.publications.service import publication_kind
+
+    assert publication_kind("plan") is PublicationKind.plan
+    try:
+        publication_kind("poster")
+    except DomainError as broken:
+        assert broken.field == "kind"
+        assert broken.message == "Choose what you are publishing"
+    else:
+        raise AssertionError("an unknown kind was accepted")

@@ -224,3 +224,11 @@ def test_difference_in_words(ours: str | None, theirs: str, words: str) -> None:
     said = difference_in_words(SCALE, organisation_level=ours, local_level=theirs,
                                organisation="Org", viewer="Voice")
     assert said.endswith(words) or words in said
+
+
+def test_a_reply_on_a_marker_may_be_20000_characters_but_no_more() -> None:
+    from app.views.publishing import reply_marker_problems
+
+    problems = reply_marker_problems({"1.1": "a" * 20_000, "1.2": "b" * 20_001, "1.3": ""})
+    assert problems == {
+        "marker-1.2": "Your reply on this marker must be 20,000 characters or fewer"}
