@@ -35,11 +35,11 @@ def find_user(db: Session, email: str) -> User | None:
     return db.exec(select(User).where(User.email == email.strip().lower())).first()
 
 
-class LoginRefused(Exception):
+class LoginRefused(DomainError):
     """Wrong details, or too many attempts (then `retry_at` says when to try again)."""
 
     def __init__(self, message: str, retry_at: object = None) -> None:
-        super().__init__(message)
+        super().__init__(message, status_code=400 if retry_at is None else 429)
         self.retry_at = retry_at
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from app.errors import DomainError
 from app.transfer.schemas import OrganisationArchive
 
 
-class TransferProblem(Exception):
+class TransferProblem(DomainError):
     """The export or import cannot be done; the message says why, for the operator."""
 
 
