@@ -14,7 +14,6 @@ from app.assessments import repository as assessments
 from app.assessments.coproduction import co_production_complete
 from app.assessments.models import Assessment
 from app.audit.service import record
-from app.caching import bump_public_version
 from app.config import Settings
 from app.email import compose
 from app.errors import DomainError
@@ -80,7 +79,6 @@ def publish_view(db: Session, *, actor_id: int, view: Assessment,
         about_organisation_id=about_organisation.id, snapshot=snapshot)
     db.add(publication)
     db.flush()
-    bump_public_version(db, [about_organisation.id or 0])  # the view shows on its pages too
     record(db, actor_id=actor_id, action="view.publish", organisation_id=organisation.id,
            subject=f"publication:{publication.number}",
            after={"kind": VIEW_KIND, "about": about_organisation.slug,
@@ -132,7 +130,6 @@ def publish_reply(db: Session, *, actor_id: int, organisation: Organisation,
         about_organisation_id=viewer.id, snapshot=snapshot)
     db.add(publication)
     db.flush()
-    bump_public_version(db, [viewer.id or 0])  # the reply shows beside the view
     record(db, actor_id=actor_id, action="reply.publish", organisation_id=organisation.id,
            subject=f"publication:{publication.number}",
            after={"kind": REPLY_KIND, "in_reply_to": f"{viewer.slug}/{view_publication.number}",

@@ -4,16 +4,21 @@ organisations' pages, areas and regions, and the framework pages, stay cached.""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from app.accounts.models import User
 from app.areas.models import Region
+from app.assessments.models import Assessment
 from app.caching import cache_of, page_scopes
 from app.directory.service import RegionChanges, update_region
-from app.organisations.models import Organisation
+from app.organisations.models import Membership, Organisation
 from app.organisations.service import update_profile
 from tests.directory.builders import database, publish
-from tests.factories import make_commitment, make_organisation
+from tests.factories import make_commitment, make_organisation, make_user
+from tests.views.factories import complete_view, publish_plan, publish_view, start_view
 
 BOLTON, CORNWALL = "E08000001", "E06000052"  # North West, South West
 NORTH_WEST, SOUTH_WEST = "E12000002", "E12000009"
@@ -80,6 +85,35 @@ def test_one_publication_makes_only_the_pages_that_show_it_stale(
                      f"/regions/{NORTH_WEST}", "/api/v1/organisations",
                      "/api/v1/organisations/bolton-voice"]
     assert "Plan published" in client.get("/organisations/bolton-voice").text
+
+
+def test_a_view_makes_the_pages_of_the_organisation_it_is_about_stale_too(
+        app: FastAPI, client: TestClient, database_url: str, tmp_path: Path) -> None:
+    """An independent view shows on the profile of the organisation it is about: the
+    publication says so itself (no publishing path has to remember)."""
+    bolton, kernow = _organisations(database_url)
+    with database(database_url) as db:
+        viewer, about = db.get(Organisation, bolton), db.get(Organisation, kernow)
+        assert viewer is not None and about is not None
+        owner = make_user(db, "owner@example.org")
+        for organisation in (viewer, about):
+            db.add(Membership(user_id=owner.id or 0, organisation_id=organisation.id or 0,
+                              role="owner"))
+        plan = publish_plan(db, about, owner, upload_dir=tmp_path)
+        view = start_view(db, viewer, owner, plan)
+        complete_view(db, view, owner)
+        db.commit()
+        view_id, owner_id = view.id, owner.id
+    _stale(app, client)
+    with database(database_url) as db:
+        viewer = db.get(Organisation, bolton)
+        view, actor = db.get(Assessment, view_id), db.get(User, owner_id)
+        assert viewer is not None and view is not None and actor is not None
+        publish_view(db, view, viewer, actor, upload_dir=tmp_path)
+        db.commit()
+    stale = _stale(app, client)
+    assert {"/organisations/bolton-voice", "/organisations/kernow-voice",
+            "/api/v1/organisations/kernow-voice"} <= set(stale)
 
 
 def test_moving_area_makes_the_area_it_left_stale_too(
