@@ -103,6 +103,40 @@ def test_filters(client: TestClient, database_url: str) -> None:
     assert len(names(client.get("/organisations?kind=nonsense&status=nope").text)) == 4
 
 
+def chosen(html: str, name: str) -> list[str]:
+    """The values selected in the filter form's select `name`."""
+    return parse(html).xpath(f'//select[@name="{name}"]/option[@selected]/@value')
+
+
+def test_filter_form_keeps_each_request_s_own_choices(client: TestClient,
+                                                      database_url: str) -> None:
+    # The selects are rendered once per process for each chosen value: one request's choice
+    # must never show on another's page.
+    seed(database_url)
+    bolton = client.get("/organisations?area=E08000001&kind=council")
+    assert names(bolton.text) == ["Bolton Council"]
+    assert chosen(bolton.text, "area") == ["E08000001"]
+    assert chosen(bolton.text, "kind") == ["council"]
+    wigan = client.get("/organisations?area=E08000010&sort=newest")
+    assert names(wigan.text) == ["Wigan Voices"]
+    assert chosen(wigan.text, "area") == ["E08000010"]
+    assert chosen(wigan.text, "kind") == [""]
+    assert chosen(wigan.text, "sort") == ["newest"]
+    every = client.get("/organisations")
+    assert all(chosen(every.text, name) == [""]
+                   for name in ("area", "kind", "region", "framework", "status"))
+    assert chosen(every.text, "sort") == ["name"]
+    assert chosen(client.get("/organisations?area=E08000001").text, "area") == ["E08000001"]
+    # Each select keeps its label, and the label follows the reader's Easy Read choice.
+    label = parse(every.text).xpath('//label[@for="kind"]')[0].text_content().strip()
+    assert label == "Kind of organisation"
+    client.cookies.set("mir_easy_read", "1")
+    easy = client.get("/organisations")
+    assert parse(easy.text).xpath('//label[@for="kind"]')[0].text_content().strip() == \
+        "Kind of group"
+    assert len(parse(easy.text).xpath('//select[@name="area"]/option')) == 1 + 153
+
+
 def test_sort_by_newest_sign_up(client: TestClient, database_url: str) -> None:
     seed(database_url)
     page = client.get("/organisations?sort=newest")
