@@ -200,15 +200,21 @@ def search(db: Session, filters: Filters, rules: StatusRules, catalogue: Framewo
     """One page of listed organisations matching the filters (count, page, cards)."""
     hits = _search_hits(db, filters, rules)
     if hits is not None:
-        filters = replace(filters, ids=tuple(hit.organisation_id for hit in hits))
         total = len(hits)
     else:
         total = repository.count_organisations(db, filters, rules)
     page = max(1, page)
     if clamp:
         page = min(page, page_count(total, per_page))
-    found = repository.find_organisations(db, filters, rules, offset=(page - 1) * per_page,
-                                          limit=per_page) \
+    offset = (page - 1) * per_page
+    if hits is not None and filters.sort == "best":
+        # The hits are in order and meet the filters already: fetch only this page's.
+        filters = replace(filters, ids=tuple(hit.organisation_id
+                                             for hit in hits[offset:offset + per_page]))
+        offset = 0
+    elif hits is not None:
+        filters = replace(filters, ids=tuple(hit.organisation_id for hit in hits))
+    found = repository.find_organisations(db, filters, rules, offset=offset, limit=per_page) \
         if total and (page - 1) * per_page < total else []
     return ResultPage(cards(db, found, rules, catalogue), total, page, per_page,
                       hits={hit.organisation_id: hit for hit in hits or []})
