@@ -108,6 +108,27 @@ def chosen(html: str, name: str) -> list[str]:
     return parse(html).xpath(f'//select[@name="{name}"]/option[@selected]/@value')
 
 
+def test_search_results_page_by_page_in_best_match_order(client: TestClient,
+                                                        database_url: str) -> None:
+    with database(database_url) as db:
+        for number in range(45):
+            make_organisation(db, name=f"Group {number:02d}", kind="voluntary")
+        for number in range(3):
+            make_organisation(db, name=f"Group {number:02d} Council", kind="council")
+        db.commit()
+    pages = [client.get(f"/organisations?q=group&kind=voluntary&page={number}").text
+             for number in (1, 2, 3)]
+    assert count(pages[0]) == "45 organisations found"
+    # Equal scores: the shorter name, then A to Z; each page the next twenty, none twice.
+    assert [names(page) for page in pages] == [
+        [f"Group {number:02d}" for number in range(first, min(first + 20, 45))]
+        for first in (0, 20, 40)]
+    assert "Showing 21 to 40 of 45." in pages[1]
+    assert "<mark>Group</mark> 27" in pages[1]
+    assert names(client.get("/organisations?q=group+council&page=1").text)[:3] == \
+        ["Group 00 Council", "Group 01 Council", "Group 02 Council"]
+
+
 def test_filter_form_keeps_each_request_s_own_choices(client: TestClient,
                                                       database_url: str) -> None:
     # The selects are rendered once per process for each chosen value: one request's choice
