@@ -199,10 +199,8 @@ def search(db: Session, filters: Filters, rules: StatusRules, catalogue: Framewo
            clamp: bool = True) -> ResultPage:
     """One page of listed organisations matching the filters (count, page, cards)."""
     hits = _search_hits(db, filters, rules)
-    if hits is not None:
-        total = len(hits)
-    else:
-        total = repository.count_organisations(db, filters, rules)
+    total = len(hits) if hits is not None \
+        else repository.count_organisations(db, filters, rules)
     page = max(1, page)
     if clamp:
         page = min(page, page_count(total, per_page))

@@ -118,8 +118,10 @@ def score(query: Sequence[str], document: Document) -> float:
     total = weights = 0.0
     for typed in query:
         weight = STOP_WEIGHT if typed in STOP_WORDS else 1.0
-        best = max(field_weight * best_match(typed, field_words)
-                   for field_weight, field_words in fields)
+        # A word of the name itself is the best match there can be: no need to look further
+        # (most candidates of a common word, such as "care", have it).
+        best = NAME if typed in name else max(field_weight * best_match(typed, field_words)
+                                              for field_weight, field_words in fields)
         if typed.isdigit() and not best:
             return 0.0  # numbers are meant exactly: "Group 1" is not "Group 2"
         total += weight * best
