@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Date,
     Select,
     and_,
+    bindparam,
     case,
     exists,
     false,
@@ -275,13 +277,21 @@ def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+@lru_cache(maxsize=8)
+def _statuses_of(today: date, due_days: tuple[tuple[str, int], ...]) -> Query:
+    """statuses_of's statement, built once a day in each process (building it takes longer
+    than running it), for any ids."""
+    ids = select(org_id).where(org_id.in_(bindparam("ids", expanding=True)))
+    return status_rows(StatusRules(today, dict(due_days)), ids).order_by(c_org, c_framework)
+
+
 def statuses_of(db: Session, organisation_ids: Sequence[int],
                 rules: StatusRules) -> dict[int, list[StatusRow]]:
     """The latest commitment per framework of each organisation, with its status."""
     if not organisation_ids:
         return {}
-    ids = select(org_id).where(org_id.in_(list(organisation_ids)))
-    rows = _rows(db, status_rows(rules, ids).order_by(c_org, c_framework))
+    statement = _statuses_of(rules.today, tuple(sorted(rules.due_days.items())))
+    rows = db.connection().execute(statement, {"ids": list(organisation_ids)}).all()
     found: dict[int, list[StatusRow]] = {}
     for row in rows:
         found.setdefault(row.organisation_id, []).append(StatusRow(
@@ -430,7 +440,17 @@ def tally_by_kind(db: Session, *, area: str = tallies.ENGLAND,
                           tally.c.total > 0))
 
 
-def shown_in_area(db: Session, code: str, per_kind: int) -> Sequence[Organisation]:
+@dataclass(frozen=True)
+class NamedRow:
+    """An organisation's id, address, name and kind."""
+
+    id: int
+    slug: str
+    name: str
+    kind: str
+
+
+def shown_in_area(db: Session, code: str, per_kind: int) -> list[NamedRow]:
     """What an area page lists, by name: the listed councils working in the area, and the
     listed organisations signed up there, at most `per_kind` of each kind."""
     signed = select(share.c.organisation_id).where(
@@ -442,8 +462,9 @@ def shown_in_area(db: Session, code: str, per_kind: int) -> Sequence[Organisatio
         .where(link_area == code, org_kind == "council", Organisation.is_listed)
     # One IN over a union of ids (not an OR of two), so the ids are looked up by key.
     chosen = union(select(ranked.c.id).where(ranked.c.place <= per_kind), councils)
-    return db.exec(select_entity(Organisation).where(org_id.in_(chosen))
-                   .order_by(func.lower(org_name), org_id)).all()
+    return [NamedRow(*row) for row in _rows(
+        db, select(org_id, org_slug, org_name, org_kind).where(org_id.in_(chosen))
+        .order_by(func.lower(org_name), org_id))]
 
 
 def area_tallies(db: Session, code: str) -> dict[tuple[str, str], int]:

@@ -104,6 +104,9 @@ def views_published_in_area(db: Session, area_code: str
                    .join(about, col(about.id) == col(Publication.about_organisation_id))
                    .where(Publication.kind == VIEW_KIND,
                           col(Publication.about_organisation_id).in_(in_area),
+                          # Implied by the IN, but said, so PostgreSQL's index scan skips
+                          # the many publications about nobody (7 ms to 1 ms at 30 000).
+                          col(Publication.about_organisation_id).is_not(None),
                           Organisation.is_listed, about.is_listed)
                    .order_by(col(Publication.published_at).desc(),
                              col(Publication.id).desc())).all()
