@@ -496,17 +496,16 @@ def council_statuses(db: Session, rules: StatusRules, *, framework: str = "",
     """Listed councils' latest commitments with their status, by area (of `region` only, if
     given). Within an area, commitments that are not withdrawn come first, then the earliest
     sign-up."""
+    # Every listed council's statuses, even for a region: narrowing them to the region's
+    # councils, or saying again that they are listed councils, leads PostgreSQL to a plan
+    # twice as slow (9 ms to 4 ms a region at 30 000 organisations).
     councils = select(org_id).where(Organisation.is_listed, org_kind == "council")
     in_region = select(area_code).where(col(Area.region_code) == region)
-    if region:
-        # Statuses are the query's cost: a region's map works them out for its councils only.
-        councils = councils.where(org_id.in_(select(link_org).where(link_area.in_(in_region))))
     statuses = status_rows(rules, councils).subquery("statuses")
     query = (select(link_area, org_id, org_slug, org_name, statuses.c.framework_id,
                     statuses.c.status)
              .join(Organisation, org_id == link_org)
              .join(statuses, statuses.c.organisation_id == org_id)
-             .where(Organisation.is_listed, org_kind == "council")
              .order_by(link_area, case((statuses.c.status == WITHDRAWN, 1), else_=0),
                        statuses.c.signed_up_on, org_id))
     if framework:
