@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Date,
     Select,
@@ -453,6 +454,15 @@ class NamedRow:
 def shown_in_area(db: Session, code: str, per_kind: int) -> list[NamedRow]:
     """What an area page lists, by name: the listed councils working in the area, and the
     listed organisations signed up there, at most `per_kind` of each kind."""
+    return [NamedRow(*row) for row in db.connection().execute(
+        _shown_in_area(), {"area_code": code, "per_kind": per_kind})]
+
+
+@lru_cache(maxsize=1)
+def _shown_in_area() -> Query:
+    """shown_in_area's statement, built once per process; the area and the number are
+    parameters."""
+    code: BindParameter[str] = bindparam("area_code")
     signed = select(share.c.organisation_id).where(
         share.c.area_code == code, share.c.framework_id == tallies.ANY_FRAMEWORK)
     place = func.row_number().over(partition_by=org_kind,
@@ -461,10 +471,10 @@ def shown_in_area(db: Session, code: str, per_kind: int) -> list[NamedRow]:
     councils = select(org_id).join(OrganisationArea, link_org == org_id) \
         .where(link_area == code, org_kind == "council", Organisation.is_listed)
     # One IN over a union of ids (not an OR of two), so the ids are looked up by key.
-    chosen = union(select(ranked.c.id).where(ranked.c.place <= per_kind), councils)
-    return [NamedRow(*row) for row in _rows(
-        db, select(org_id, org_slug, org_name, org_kind).where(org_id.in_(chosen))
-        .order_by(func.lower(org_name), org_id))]
+    chosen = union(select(ranked.c.id).where(ranked.c.place <= bindparam("per_kind")),
+                   councils)
+    return select(org_id, org_slug, org_name, org_kind).where(org_id.in_(chosen)) \
+        .order_by(func.lower(org_name), org_id)
 
 
 def area_tallies(db: Session, code: str) -> dict[tuple[str, str], int]:
