@@ -9,7 +9,7 @@ from functools import lru_cache
 from sqlalchemy import and_, bindparam, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import Select
+from sqlmodel.sql.expression import Select, SelectOfScalar
 
 from app.accounts.models import User
 from app.assessments.models import Assessment
@@ -52,19 +52,26 @@ def latest_own_publications_of(db: Session, organisation_ids: Sequence[int]
     query (only those publications are read, not the whole history)."""
     if not organisation_ids:
         return {}
-    visible = [col(Publication.organisation_id).in_(organisation_ids),
+    found: dict[int, dict[str, Publication]] = {}
+    for publication in db.exec(_latest_own(), params={"ids": list(organisation_ids)}):
+        found.setdefault(publication.organisation_id, {})[publication.framework_id] = publication
+    return found
+
+
+@lru_cache(maxsize=1)
+def _latest_own() -> SelectOfScalar[Publication]:
+    """latest_own_publications_of's statement, built once per process; the ids are a
+    parameter."""
+    visible = [col(Publication.organisation_id).in_(bindparam("ids", expanding=True)),
                col(Publication.kind).in_(ASSESSED_KINDS), col(Publication.hidden_reason).is_(None)]
     newest = (select(Publication.organisation_id, Publication.framework_id,
                      func.max(Publication.number).label("number"))
               .where(*visible)
               .group_by(col(Publication.organisation_id), col(Publication.framework_id))
               .subquery())
-    found: dict[int, dict[str, Publication]] = {}
-    for publication in db.exec(select(Publication).join(newest, and_(
-            col(Publication.organisation_id) == newest.c.organisation_id,
-            col(Publication.number) == newest.c.number))):
-        found.setdefault(publication.organisation_id, {})[publication.framework_id] = publication
-    return found
+    return select(Publication).join(newest, and_(
+        col(Publication.organisation_id) == newest.c.organisation_id,
+        col(Publication.number) == newest.c.number))
 
 
 def view_publications_of_draft(db: Session, view: Assessment) -> Sequence[Publication]:
