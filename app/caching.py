@@ -31,10 +31,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequen
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, TypeVar, cast
 
 from cachetools import LRUCache
-from sqlalchemy import literal, select, union_all, update
+from sqlalchemy import Executable, bindparam, literal, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
@@ -173,16 +174,24 @@ def bump_scopes(connection: Connection, scopes: Iterable[str]) -> None:
         index_elements=["scope"], set_={"version": table.c.version + 1}))
 
 
-def read_versions(engine: Engine, scopes: Sequence[str]) -> tuple[int, ...]:
-    """The global version then each scope's: the one query each cacheable request makes."""
+@lru_cache(maxsize=2)
+def _versions_query(with_scopes: bool) -> Executable:
+    """read_versions' statement, built once per process (building it cost more than running
+    it); the scopes are a parameter."""
     query = select(literal("").label("scope"), col(PublicDataVersion.version)) \
         .where(col(PublicDataVersion.id) == 1)
-    if scopes:
-        query = union_all(query, select(col(PublicScopeVersion.scope),  # type: ignore[assignment]
-                                        col(PublicScopeVersion.version))
-                          .where(col(PublicScopeVersion.scope).in_(list(scopes))))
+    if not with_scopes:
+        return query
+    return union_all(query, select(col(PublicScopeVersion.scope), col(PublicScopeVersion.version))
+                     .where(col(PublicScopeVersion.scope).in_(bindparam("scopes",
+                                                                        expanding=True))))
+
+
+def read_versions(engine: Engine, scopes: Sequence[str]) -> tuple[int, ...]:
+    """The global version then each scope's: the one query each cacheable request makes."""
     with engine.connect() as connection:
-        found = {scope: int(version) for scope, version in connection.execute(query)}
+        found = {scope: int(version) for scope, version in connection.execute(
+            _versions_query(bool(scopes)), {"scopes": list(scopes)} if scopes else {})}
     return (found.get("", 0), *(found.get(scope, 0) for scope in scopes))
 
 

@@ -151,32 +151,37 @@ class OrganisationCard:
         return any(view.status != CommitmentStatus.withdrawn for view in self.statuses)
 
 
-def cards(db: Session, organisations: Sequence[Organisation], rules: StatusRules,
-          catalogue: FrameworkCatalogue, *, with_areas: bool = True) -> list[OrganisationCard]:
-    """Cards for these organisations, in the same order, in two queries (one without their
-    areas)."""
-    ids = [organisation.id for organisation in organisations if organisation.id is not None]
-    statuses = repository.statuses_of(db, ids, rules)
-    areas = repository.areas_of(db, ids) if with_areas else {}
+def status_views(db: Session, organisation_ids: Sequence[int], rules: StatusRules,
+                 catalogue: FrameworkCatalogue) -> dict[int, list[StatusView]]:
+    """Each organisation's statuses, framework by framework in the catalogue's order (one
+    query)."""
     titles = {framework.id: framework.title for framework in catalogue}
     order = {framework_id: index for index, framework_id in enumerate(titles)}
+    return {organisation_id: sorted(
+        (StatusView(row.framework_id, titles.get(row.framework_id, row.framework_id),
+                    row.status, status_label(row.status, row.commitment_kind),
+                    row.signed_up_on, row.withdrawn_on) for row in rows),
+        key=lambda view: order.get(view.framework_id, len(order)))
+        for organisation_id, rows in repository.statuses_of(db, organisation_ids,
+                                                            rules).items()}
+
+
+def cards(db: Session, organisations: Sequence[Organisation], rules: StatusRules,
+          catalogue: FrameworkCatalogue) -> list[OrganisationCard]:
+    """Cards for these organisations, in the same order, in two queries."""
+    ids = [organisation.id for organisation in organisations if organisation.id is not None]
+    statuses = status_views(db, ids, rules, catalogue)
+    areas = repository.areas_of(db, ids)
     found = []
     for organisation in organisations:
         assert organisation.id is not None
-        views = sorted(
-            (StatusView(row.framework_id, titles.get(row.framework_id, row.framework_id),
-                        row.status, status_label(row.status, row.commitment_kind),
-                        row.signed_up_on,
-                        row.withdrawn_on)
-             for row in statuses.get(organisation.id, [])),
-            key=lambda view: order.get(view.framework_id, len(order)))
         found.append(OrganisationCard(
             id=organisation.id, slug=organisation.slug, name=organisation.name,
             kind=organisation.kind, kind_label=organisation_kind_label(organisation.kind),
             description=organisation.description, website=organisation.website,
             org_ids=organisation.org_ids.split(), verified=organisation.verified,
             latitude=organisation.latitude, longitude=organisation.longitude,
-            areas=areas.get(organisation.id, []), statuses=views))
+            areas=areas.get(organisation.id, []), statuses=statuses.get(organisation.id, [])))
     return found
 
 
@@ -269,12 +274,27 @@ class CouncilView:
 
 
 @dataclass(frozen=True)
+class AreaCard:
+    """An organisation as an area page lists it: a link and its statuses."""
+
+    id: int
+    slug: str
+    name: str
+    kind: str
+    statuses: list[StatusView]
+
+    @property
+    def signed_up(self) -> bool:
+        return any(view.status != CommitmentStatus.withdrawn for view in self.statuses)
+
+
+@dataclass(frozen=True)
 class AreaGroup:
     """Organisations of one kind signed up in an area: the first few, and how many."""
 
     kind: str
     label: str
-    cards: list[OrganisationCard]
+    cards: list[AreaCard]
     total: int
 
 
@@ -294,9 +314,12 @@ AREA_LIST_LIMIT = 25
 
 def area_page(db: Session, area: AreaRow, rules: StatusRules,
               catalogue: FrameworkCatalogue) -> AreaPage:
-    # The page shows no card's areas: it is about this one.
-    found = cards(db, repository.shown_in_area(db, area.code, AREA_LIST_LIMIT), rules,
-                  catalogue, with_areas=False)
+    # A few columns of each organisation, not whole cards: the page shows a link and the
+    # statuses (and no card's areas: it is about this one).
+    shown = repository.shown_in_area(db, area.code, AREA_LIST_LIMIT)
+    statuses = status_views(db, [row.id for row in shown], rules, catalogue)
+    found = [AreaCard(row.id, row.slug, row.name, row.kind, statuses.get(row.id, []))
+             for row in shown]
     counts = repository.area_tallies(db, area.code)
     councils = [card for card in found if card.kind == OrganisationKind.council]
     signed = [card for card in found if card.signed_up]

@@ -17,7 +17,7 @@ from app.organisations import service as commitments
 from app.organisations.models import organisation_kind_label
 from app.organisations.status import STATUS_LABELS, STATUS_MEANINGS
 from app.publications import repository as publications
-from app.publications.models import ALL_KIND_LABELS, OWN_KINDS
+from app.publications.models import ALL_KIND_LABELS
 from app.responses import safe_next
 from app.templating import EASY_READ_COOKIE, render
 from app.views import comparison as views
@@ -133,13 +133,12 @@ def public_profile(request: Request, slug: str, db: SessionDep,
     if organisation is None:
         raise HTTPException(404, "There is no organisation at this address.")
     assert organisation.id is not None
-    history = publications.publications_of(db, organisation.id)
     # Its own latest publication: not one of its independent views of others, or a reply.
-    latest = next((p for p in history if p.hidden_reason is None and p.kind in OWN_KINDS),
-                  None)
+    history, newest = publications.history_of(db, organisation.id)
+    latest, snapshot = newest if newest else (None, None)
     return render(request, "organisations/public_profile.html", {
         "organisation": organisation, "history": history, "latest": latest,
-        "snapshot": latest.snapshot if latest else None,
+        "snapshot": snapshot,
         "kind_labels": ALL_KIND_LABELS,
         "comparisons": views.side_by_side(db, organisation),
         "views_given": views.views_given(db, organisation),

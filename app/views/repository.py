@@ -4,10 +4,12 @@ queries are app/assessments/repository.py's)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_, bindparam, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select, SelectOfScalar
 
 from app.accounts.models import User
 from app.assessments.models import Assessment
@@ -50,19 +52,26 @@ def latest_own_publications_of(db: Session, organisation_ids: Sequence[int]
     query (only those publications are read, not the whole history)."""
     if not organisation_ids:
         return {}
-    visible = [col(Publication.organisation_id).in_(organisation_ids),
+    found: dict[int, dict[str, Publication]] = {}
+    for publication in db.exec(_latest_own(), params={"ids": list(organisation_ids)}):
+        found.setdefault(publication.organisation_id, {})[publication.framework_id] = publication
+    return found
+
+
+@lru_cache(maxsize=1)
+def _latest_own() -> SelectOfScalar[Publication]:
+    """latest_own_publications_of's statement, built once per process; the ids are a
+    parameter."""
+    visible = [col(Publication.organisation_id).in_(bindparam("ids", expanding=True)),
                col(Publication.kind).in_(ASSESSED_KINDS), col(Publication.hidden_reason).is_(None)]
     newest = (select(Publication.organisation_id, Publication.framework_id,
                      func.max(Publication.number).label("number"))
               .where(*visible)
               .group_by(col(Publication.organisation_id), col(Publication.framework_id))
               .subquery())
-    found: dict[int, dict[str, Publication]] = {}
-    for publication in db.exec(select(Publication).join(newest, and_(
-            col(Publication.organisation_id) == newest.c.organisation_id,
-            col(Publication.number) == newest.c.number))):
-        found.setdefault(publication.organisation_id, {})[publication.framework_id] = publication
-    return found
+    return select(Publication).join(newest, and_(
+        col(Publication.organisation_id) == newest.c.organisation_id,
+        col(Publication.number) == newest.c.number))
 
 
 def view_publications_of_draft(db: Session, view: Assessment) -> Sequence[Publication]:
@@ -96,18 +105,27 @@ def views_published_in_area(db: Session, area_code: str
                             ) -> list[tuple[Publication, Organisation, Organisation]]:
     """Every view publication about a listed organisation working in the area, with who wrote
     it (listed too) and who it is about, newest first: one query, however many there are."""
+    rows = db.exec(_views_in_area(), params={"area_code": area_code}).all()
+    return [(publication, viewer, organisation) for publication, viewer, organisation in rows]
+
+
+@lru_cache(maxsize=1)
+def _views_in_area() -> Select[Publication, Organisation, Organisation]:
+    """views_published_in_area's statement, built once per process (building it took longer
+    than running it); the area is a parameter."""
     about = aliased(Organisation)
     in_area = select(OrganisationArea.organisation_id).where(
-        OrganisationArea.area_code == area_code)
-    rows = db.exec(select(Publication, Organisation, about)
-                   .join(Organisation, col(Organisation.id) == col(Publication.organisation_id))
-                   .join(about, col(about.id) == col(Publication.about_organisation_id))
-                   .where(Publication.kind == VIEW_KIND,
-                          col(Publication.about_organisation_id).in_(in_area),
-                          Organisation.is_listed, about.is_listed)
-                   .order_by(col(Publication.published_at).desc(),
-                             col(Publication.id).desc())).all()
-    return [(publication, viewer, organisation) for publication, viewer, organisation in rows]
+        OrganisationArea.area_code == bindparam("area_code"))
+    return (select(Publication, Organisation, about)
+            .join(Organisation, col(Organisation.id) == col(Publication.organisation_id))
+            .join(about, col(about.id) == col(Publication.about_organisation_id))
+            .where(Publication.kind == VIEW_KIND,
+                   col(Publication.about_organisation_id).in_(in_area),
+                   # Implied by the IN, but said, so PostgreSQL's index scan skips the many
+                   # publications about nobody (7 ms to 1 ms at 30 000 organisations).
+                   col(Publication.about_organisation_id).is_not(None),
+                   Organisation.is_listed, about.is_listed)
+            .order_by(col(Publication.published_at).desc(), col(Publication.id).desc()))
 
 
 def view_publication_about(db: Session, organisation_id: int,

@@ -117,6 +117,28 @@ def test_region_page_shows_its_areas_and_the_network(client: TestClient,
     assert client.get("/regions/E12000010").status_code == 404
 
 
+def test_region_page_shows_the_status_of_its_own_councils_only(client: TestClient,
+                                                                database_url: str) -> None:
+    with database(database_url) as db:
+        gateshead = make_organisation(db, name="Gateshead Council", kind="council",
+                                      areas=("E08000037",))
+        make_commitment(db, gateshead)
+        newcastle = make_organisation(db, name="Newcastle Council", kind="council",
+                                      areas=("E08000021",))
+        make_commitment(db, newcastle, signed_up_on=today() - timedelta(days=30)) \
+            .withdrawn_on = today() - timedelta(days=1)
+        bolton = make_organisation(db, name="Bolton Council", kind="council",
+                                   areas=("E08000001",))
+        make_commitment(db, bolton)
+        db.commit()
+    page = client.get("/regions/E12000001").text
+    assert re.search(r"Gateshead</a></th>\s*<td[^>]*>Signed up</td>", page)
+    assert re.search(r"Newcastle upon Tyne</a></th>\s*<td[^>]*>Withdrawn</td>", page)
+    assert "Bolton" not in page
+    assert re.search(r"Bolton</a></th>\s*<td[^>]*>Signed up</td>",
+                     client.get("/regions/E12000002").text)
+
+
 def test_site_admin_edits_network_contacts_with_validation_and_audit(
         client: TestClient, database_url: str) -> None:
     with database(database_url) as db:

@@ -22,6 +22,7 @@ from app.config import Settings
 from app.db import engine_for
 from app.organisations.models import Commitment, Membership, Organisation
 from tests.conftest import checked_client
+from tests.directory.builders import publish
 from tests.factories import (
     add_member,
     csrf_token,
@@ -322,3 +323,28 @@ def test_public_profile_shows_contact_details_and_checked_only_when_true(
     bump_public_version(db)
     db.commit()
     assert "Checked by a site administrator" in client.get("/organisations/wigan-voices").text
+
+
+def test_public_profile_shows_its_latest_visible_own_publication_and_all_of_them(
+        client: TestClient, db: Session) -> None:
+    council = make_organisation(db, name="Wigan Council", kind="council")
+    make_commitment(db, council)
+    day = today() - timedelta(days=30)
+    publish(db, council, "plan", on=day).snapshot = {"what_changed": "Our first plan."}
+    publish(db, council, "progress", on=day + timedelta(days=10)).snapshot = {
+        "what_changed": "Two actions are done."}
+    publish(db, council, "progress", on=day + timedelta(days=20),
+            hidden_reason="Named a person").snapshot = {"what_changed": "Hidden words."}
+    publish(db, council, "reply", on=day + timedelta(days=25))
+    db.commit()
+    page = client.get(f"/organisations/{council.slug}").text
+    heading = re.search(r'<h2 class="govuk-heading-l" id="latest">([^<]*)</h2>', page)
+    assert heading is not None
+    assert heading.group(1) == "Latest publication: progress report, " \
+        + f"{(day + timedelta(days=10)):%-d %B %Y}"
+    assert "Two actions are done." in page
+    assert "Our first plan." not in page and "Hidden words." not in page
+    history = page[page.index('id="history"'):]
+    assert [number for number in re.findall(r"/publications/(\d+)\"", history)] \
+        == ["4", "3", "2", "1"]
+    assert "Progress report 3, published" in history and "(hidden)" in history
