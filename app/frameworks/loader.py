@@ -344,12 +344,12 @@ class _FileChecker:
                 self.problem(keys[easy], f'marker {easy} has no {standard} to go with it; '
                                          f'add {standard} or remove {easy}')
                 values.pop(easy, None)
-            elif (isinstance(values.get(easy), tuple) and isinstance(values.get(standard), tuple)
-                  and len(values[easy]) != len(values[standard])):
-                self.problem(keys[easy], f"marker {easy} has {len(values[easy])} lines but "
-                                         f"{standard} has {len(values[standard])}: write one "
+            elif (isinstance(keys[easy], SequenceNode) and isinstance(keys[standard], SequenceNode)
+                  and len(keys[easy].value) != len(keys[standard].value)):
+                self.problem(keys[easy], f"marker {easy} has {len(keys[easy].value)} lines but "
+                                         f"{standard} has {len(keys[standard].value)}: write one "
                                          "Easy Read line for each, in the same order")
-                values.pop(easy)
+                values.pop(easy, None)
         self.easy_read_gaps.append((node, code, gaps))
 
     def every_marker_in_easy_read(self) -> None:
