@@ -73,7 +73,6 @@ def build_environment() -> Environment:
     env.filters["long_date"] = long_date
     env.globals["took_part_sentence"] = took_part_sentence
     env.globals["marker_words"] = _marker_words
-    env.filters["pair"] = lambda value: (value, value)
     env.filters["radio_items"] = _radio_items
     env.filters["checkbox_items"] = _checkbox_items
     env.filters["select_items"] = _select_items

@@ -41,8 +41,6 @@ NOT_YET_EASY_READ = {
     "/areas": 5.1,  # the names of England's 153 council areas
     "area": 4.0,  # organisation and place names; what organisations wrote
     "region": 3.7,  # council area names (Wolverhampton, Worcestershire, Staffordshire...)
-    "marker": 4.0,  # the team's guidance (questions, evidence, warning signs: markers/*.yaml)
-                    # has no Easy Read wording yet; the Easy Read lines come first
     "/open-data": 4.2,  # field names and file formats, for people who use data
     "/organisations": 4.4,  # names, kinds and places of organisations, and what they wrote
     "profile": 3.9,  # what organisations wrote: commitments, action titles, updates
@@ -103,6 +101,15 @@ def test_public_pages_read_at_grade_5_or_below(demo: list[str], client: TestClie
 
 def test_easy_read_pages_read_at_grade_3_or_below(demo: list[str], client: TestClient) -> None:
     _report(client, demo, easy_read=True, target=EASY_READ_GRADE, not_yet=NOT_YET_EASY_READ)
+
+
+def test_every_marker_page_reads_at_grade_3_or_below_in_easy_read(
+        client: TestClient, settings: Settings) -> None:
+    """The demo shows one marker page; each framework's every marker is measured here."""
+    pages = [f"/frameworks/{framework.id}/markers/{marker.code}"
+             for framework in load_catalogue(settings.markers_dir)
+             for marker in framework.markers]
+    _report(client, pages, easy_read=True, target=EASY_READ_GRADE, not_yet={})
 
 
 def test_easy_read_reads_a_published_view_in_easy_words(demo: list[str], client: TestClient,

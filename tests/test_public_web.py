@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.frameworks import load_catalogue
+from app.templating import EASY_READ_COOKIE
 from tests.conftest import MARKERS_DIR, checked_client
 
 CATALOGUE = load_catalogue(MARKERS_DIR)
@@ -46,6 +47,26 @@ def test_every_marker_page_shows_statement_and_help(client: TestClient) -> None:
                 assert _escaped(marker.we_statement) in html
             for item in (*marker.prompts, *marker.evidence_ideas, *marker.red_flags):
                 assert _escaped(item) in html
+
+
+def test_every_marker_page_gives_its_guidance_in_easy_read(client: TestClient) -> None:
+    """With Easy Read on, what the group will do, the questions, the evidence ideas and the
+    warning signs are in Easy Read wording, in place of the standard wording."""
+    client.cookies.set(EASY_READ_COOKIE, "1")
+    for framework in CATALOGUE:
+        for marker in framework.markers:
+            html = client.get(f"/frameworks/{framework.id}/markers/{marker.code}").text
+            easy = (marker.we_statement_easy_read, *marker.prompts_easy_read,
+                    *marker.evidence_ideas_easy_read, *marker.red_flags_easy_read)
+            standard = (marker.we_statement, *marker.prompts, *marker.evidence_ideas,
+                        *marker.red_flags)
+            assert marker.prompts_easy_read and marker.red_flags_easy_read, marker.code
+            for easy_item, standard_item in zip(easy, standard, strict=True):
+                assert (easy_item is None) == (standard_item is None), marker.code
+                if easy_item and standard_item:
+                    assert _escaped(easy_item) in html, marker.code
+                    if easy_item.rstrip(".") != standard_item:  # some were easy already
+                        assert _escaped(standard_item) not in html, marker.code
 
 
 def test_marker_page_links_to_its_neighbours(client: TestClient) -> None:

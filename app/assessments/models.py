@@ -88,6 +88,12 @@ SOURCE_LABELS = {
     SourceKind.staff: "A member of staff",
     SourceKind.partner: "A partner organisation",
 }
+EASY_READ_SOURCE_LABELS = {
+    SourceKind.person_using_support: "A person who gets help",
+    SourceKind.family_carer: "A carer in the family",
+    SourceKind.staff: "Someone on the staff",
+    SourceKind.partner: "Another group we work with",
+}
 
 
 class EvidenceCategory(StrEnum):

@@ -15,6 +15,7 @@ from app.assessments.forms import RatingForm, StartAssessmentForm
 from app.assessments.kinds import Kind
 from app.assessments.models import (
     CATEGORY_LABELS,
+    EASY_READ_SOURCE_LABELS,
     NOT_APPLICABLE,
     SOURCE_LABELS,
     Rating,
@@ -123,7 +124,8 @@ def _marker_context(access: OrgAccess, db: Session, judgement: Judgement,
         "level_options": options, "levels": level_labels(framework),
         "previous": previous, "following": following,
         "evidence": items, "evidence_authors": evidence_service.authors(db, items),
-        "source_labels": SOURCE_LABELS, "category_labels": CATEGORY_LABELS,
+        "source_labels": SOURCE_LABELS, "easy_read_source_labels": EASY_READ_SOURCE_LABELS,
+        "category_labels": CATEGORY_LABELS,
         "their": their.get(marker.code),
         **marker_panels(db, judgement.assessment, framework, marker.code),
     }

@@ -90,6 +90,18 @@ MARKER_KEYS = {
     "evidence_ideas": Field("text_list", required=False),
     "red_flags": Field("text_list", required=False),
     "easy_read": Field("text", required=False),
+    "we_statement_easy_read": Field("text", required=False),
+    "prompts_easy_read": Field("text_list", required=False),
+    "evidence_ideas_easy_read": Field("text_list", required=False),
+    "red_flags_easy_read": Field("text_list", required=False),
+}
+# Each marker key with Easy Read wording, and the key that holds it.
+EASY_READ_OF = {
+    "statement": "easy_read",
+    "we_statement": "we_statement_easy_read",
+    "prompts": "prompts_easy_read",
+    "evidence_ideas": "evidence_ideas_easy_read",
+    "red_flags": "red_flags_easy_read",
 }
 
 NODE_KIND_NAMES = {
@@ -117,6 +129,10 @@ class _FileChecker:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        # Each marker's node and code, and the Easy Read keys it lacks: checked across the
+        # framework once every marker is read.
+        self.easy_read_gaps: list[tuple[Node, str, list[str]]] = []
+        self.has_easy_read = False
 
     def problem(self, node: Node | None, message: str) -> None:
         line, column = (node.start_mark.line + 1, node.start_mark.column + 1) if node else (1, 1)
@@ -308,9 +324,43 @@ class _FileChecker:
                 continue
             if code:
                 codes[code] = keys["code"].start_mark.line + 1
+            self.easy_read_lines(keys, values, item, str(code or "without a code"))
             if code and values.get("statement"):
                 markers.append(Marker(theme_id=theme_id, **values))
         return tuple(markers)
+
+    def easy_read_lines(self, keys: dict[str, Node], values: dict[str, Any], node: Node,
+                        code: str) -> None:
+        """Easy Read wording goes with standard wording: a line for each line, in order
+        (a ticked warning sign is stored in its standard words)."""
+        gaps: list[str] = []
+        for standard, easy in EASY_READ_OF.items():
+            if easy not in keys:
+                if standard in keys:
+                    gaps.append(easy)
+                continue
+            self.has_easy_read = True
+            if standard not in keys:
+                self.problem(keys[easy], f'marker {easy} has no {standard} to go with it; '
+                                         f'add {standard} or remove {easy}')
+                values.pop(easy, None)
+            elif (isinstance(keys[easy], SequenceNode) and isinstance(keys[standard], SequenceNode)
+                  and len(keys[easy].value) != len(keys[standard].value)):
+                self.problem(keys[easy], f"marker {easy} has {len(keys[easy].value)} lines but "
+                                         f"{standard} has {len(keys[standard].value)}: write one "
+                                         "Easy Read line for each, in the same order")
+                values.pop(easy, None)
+        self.easy_read_gaps.append((node, code, gaps))
+
+    def every_marker_in_easy_read(self) -> None:
+        """Once a framework has any Easy Read wording, each marker has it for all its words:
+        an Easy Read page that falls back to standard wording part way is hard to follow."""
+        if not self.has_easy_read:
+            return
+        for node, code, gaps in self.easy_read_gaps:
+            if gaps:
+                self.problem(node, f"marker {code} has no {', '.join(gaps)}: this framework "
+                                   "has Easy Read wording, so every marker needs it")
 
     def values(self, keys: dict[str, Node], spec: dict[str, Field], what: str) -> dict[str, Any]:
         """Check each present key by its kind; return the good values by key."""
@@ -348,6 +398,7 @@ class _FileChecker:
         source = self.source(keys["source"]) if "source" in keys else None
         scale = self.scale(keys["scale"]) if "scale" in keys else ()
         themes = self.themes(keys["themes"]) if "themes" in keys else ()
+        self.every_marker_in_easy_read()
         if self.problems or source is None:
             return None
         return Framework(source=source, scale=scale, themes=themes, **values)

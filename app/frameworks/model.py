@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +21,16 @@ class Level:
     view_description: str | None = None  # about the organisation, for a view of it
 
 
+class Guidance(NamedTuple):
+    """A marker's guidance for the team, in one wording (standard or Easy Read)."""
+
+    we_statement: str | None
+    prompts: tuple[str, ...]
+    evidence_ideas: tuple[str, ...]
+    # (the standard wording, as stored when ticked; the wording shown)
+    red_flags: tuple[tuple[str, str], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Marker:
     code: str
@@ -30,6 +41,23 @@ class Marker:
     evidence_ideas: tuple[str, ...] = ()
     red_flags: tuple[str, ...] = ()
     easy_read: str | None = None
+    # Easy Read wording of the guidance: one line for each standard line, in the same order
+    # (the loader checks this), so a ticked warning sign is stored in its standard wording.
+    we_statement_easy_read: str | None = None
+    prompts_easy_read: tuple[str, ...] = ()
+    evidence_ideas_easy_read: tuple[str, ...] = ()
+    red_flags_easy_read: tuple[str, ...] = ()
+
+    def guidance(self, easy_read: bool = False) -> Guidance:
+        """The guidance in Easy Read when asked and written, else in standard wording."""
+        if not easy_read:
+            return Guidance(self.we_statement, self.prompts, self.evidence_ideas,
+                            tuple(zip(self.red_flags, self.red_flags, strict=True)))
+        return Guidance(
+            self.we_statement_easy_read or self.we_statement,
+            self.prompts_easy_read or self.prompts,
+            self.evidence_ideas_easy_read or self.evidence_ideas,
+            tuple(zip(self.red_flags, self.red_flags_easy_read or self.red_flags, strict=True)))
 
 
 @dataclass(frozen=True, slots=True)

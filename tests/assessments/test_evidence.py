@@ -22,6 +22,7 @@ from app.assessments.models import Evidence
 from app.audit.models import AuditEvent
 from app.config import Settings
 from app.db import engine_for
+from app.templating import EASY_READ_COOKIE
 from tests.factories import (
     add_member,
     csrf_token,
@@ -187,6 +188,22 @@ def test_every_kind_is_added_and_listed(client: TestClient, db: Session, setting
     events = db.exec(select(AuditEvent).where(AuditEvent.action == "evidence.add")).all()
     assert sorted(event.subject for event in events) == sorted(
         f"evidence:{item.id}" for item in items)
+
+
+def test_easy_read_names_who_said_it_in_easy_words(client: TestClient, db: Session,
+                                                   assessment_id: int) -> None:
+    """In Easy Read the quote form names kinds of source and publishing in easy words; what
+    is saved is the same."""
+    client.cookies.set(EASY_READ_COOKIE, "1")
+    form = client.get(marker_url(assessment_id)).text
+    assert "Another group we work with" in form and "A partner organisation" not in form
+    assert "Can this go on the site?" in form and "May this be published?" not in form
+    page = add(client, assessment_id, "quote", quote_text="We plan it together now.",
+               quote_source_kind="partner", quote_consent="no")
+    assert "Quote from another group we work with" in page.text
+    assert all_evidence(db)[0].source_kind == "partner"
+    client.cookies.set(EASY_READ_COOKIE, "0")
+    assert "Quote from a partner organisation" in client.get(marker_url(assessment_id)).text
 
 
 @pytest.mark.parametrize(("name", "content", "extension", "content_type"), [

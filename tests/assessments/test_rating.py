@@ -11,7 +11,9 @@ from sqlmodel import Session, select
 
 from app.assessments.models import Assessment, Rating
 from app.audit.models import AuditEvent
-from tests.conftest import checked_client
+from app.frameworks import load_catalogue
+from app.templating import EASY_READ_COOKIE
+from tests.conftest import MARKERS_DIR, checked_client
 from tests.factories import (
     add_member,
     csrf_token,
@@ -82,6 +84,34 @@ def test_warning_signs_are_listed_once_on_a_marker_page(client: TestClient, db: 
     page = client.get(f"{BASE}/{assessment_id}/markers/WI1").text
     assert "Warning signs you have seen" in page and flag in page
     assert ">Warning signs</h2>" not in page
+
+
+def test_warning_signs_in_easy_read_are_saved_in_standard_words(client: TestClient, db: Session,
+                                                                team: None) -> None:
+    """In Easy Read the boxes and the help read in Easy Read; what is ticked is saved (and
+    so published) in the framework's standard words, whichever wording the editor saw."""
+    login(client, "editor@example.org")
+    assessment_id = start(client)
+    framework = load_catalogue(MARKERS_DIR).get("making-it-real-2018")
+    marker = framework.marker("WI1") if framework else None
+    assert marker is not None
+    client.cookies.set(EASY_READ_COOKIE, "1")
+    url = f"{BASE}/{assessment_id}/markers/WI1"
+    page = client.get(url).text
+    standard, easy = marker.red_flags[1], marker.red_flags_easy_read[1]
+    assert easy in page and f'value="{standard}"' in page
+    assert page.count(standard) == 1  # only as the box's value
+    assert marker.prompts_easy_read[0] in page and marker.prompts[0] not in page
+    assert f"will do:</strong> {marker.we_statement_easy_read}" in page
+    client.post(url, data={**form_fields(page), "level": "getting_started",
+                           "red_flags": standard}, follow_redirects=True)
+    rating = db.exec(select(Rating).where(Rating.assessment_id == assessment_id,
+                                          Rating.marker_code == "WI1")).one()
+    assert rating.red_flags == [standard]
+    client.cookies.set(EASY_READ_COOKIE, "0")
+    page = client.get(url).text
+    assert page.count(standard) == 2  # the box's value and its label
+    assert easy not in page and marker.prompts[0] in page
 
 
 def test_rate_a_marker_without_javascript(client: TestClient, db: Session, team: None) -> None:

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli import main
+from app.frameworks.loader import load_framework_file
 from tests.conftest import MARKERS_DIR
 
 GOOD = """\
@@ -139,6 +140,33 @@ CASES = [
         "    summary: Again.\n    markers:\n      - {code: FT2, statement: I am safe.}\n",
         ['bad.yaml:20:9: theme id "first-theme" is used twice'],
         id="duplicate-theme-id"),
+    pytest.param(
+        "          - Do people feel heard?\n",
+        "          - Do people feel heard?\n        easy_read: People hear you.\n",
+        ["bad.yaml:16:9: marker FT1 has no prompts_easy_read: this framework has Easy Read "
+         "wording, so every marker needs it"],
+        id="easy-read-wording-missing"),
+    pytest.param(
+        "          - Do people feel heard?\n",
+        "          - Do people feel heard?\n        easy_read: People hear you.\n"
+        "        prompts_easy_read: [\"Do we listen?\", \"Do we act?\"]\n",
+        ["bad.yaml:21:28: marker prompts_easy_read has 2 lines but prompts has 1: write one "
+         "Easy Read line for each, in the same order"],
+        id="easy-read-line-count"),
+    pytest.param(
+        "          - Do people feel heard?\n",
+        "          - Do people feel heard?\n        easy_read: People hear you.\n"
+        "        prompts_easy_read: [\"Do we listen?\"]\n"
+        "        red_flags_easy_read: [No one listens.]\n",
+        ["bad.yaml:22:30: marker red_flags_easy_read has no red_flags to go with it; add "
+         "red_flags or remove red_flags_easy_read"],
+        id="easy-read-without-standard-wording"),
+    pytest.param(
+        "          - Do people feel heard?\n",
+        "          - Do people feel heard?\n        easy_read: People hear you.\n"
+        "        prompts_easy_read: Do we listen?\n",
+        ["bad.yaml:21:28: marker prompts_easy_read must be a list, not text"],
+        id="easy-read-wrong-type"),
 ]
 
 
@@ -149,6 +177,22 @@ def test_each_bad_file_is_reported_with_file_line_and_message(
     code, lines = validate(tmp_path, ("bad.yaml", with_change(old, new)))
     assert code == 1
     assert lines == expected
+
+
+def test_easy_read_wording_replaces_the_standard_line_by_line(tmp_path: Path) -> None:
+    """A ticked warning sign keeps its standard wording, whichever wording it was shown in."""
+    text = with_change("          - Do people feel heard?\n",
+                       "          - Do people feel heard?\n        red_flags: [Nobody listens]\n"
+                       "        easy_read: People hear you.\n"
+                       "        prompts_easy_read: [\"Do we listen?\"]\n"
+                       "        red_flags_easy_read: [No one listens.]\n")
+    assert validate(tmp_path, ("good.yaml", text)) == (0, ["test-framework: valid (1 markers)"])
+    marker = load_framework_file(tmp_path / "good.yaml").marker("FT1")
+    assert marker is not None
+    assert marker.guidance(easy_read=True).prompts == ("Do we listen?",)
+    assert marker.guidance(easy_read=True).red_flags == (("Nobody listens", "No one listens."),)
+    assert marker.guidance().prompts == ("Do people feel heard?",)
+    assert marker.guidance().red_flags == (("Nobody listens", "Nobody listens"),)
 
 
 def test_all_problems_in_a_file_are_reported_at_once(tmp_path: Path) -> None:

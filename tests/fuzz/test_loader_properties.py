@@ -47,6 +47,10 @@ KEYS = [
     "prompts",
     "evidence_ideas",
     "red_flags",
+    "we_statement_easy_read",
+    "prompts_easy_read",
+    "evidence_ideas_easy_read",
+    "red_flags_easy_read",
     "levels",
 ]
 TOKENS = [
