@@ -65,6 +65,8 @@ def _collect(element: lxml.html.HtmlElement, out: list[str]) -> None:
         if element.tail:
             out.append(element.tail)
         return
+    if element.tag == "br":  # a line break parts two words, as a space does
+        out.append(" ")
     block = element.tag in BLOCKS
     if block:
         out.append(_BREAK)
