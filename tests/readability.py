@@ -7,7 +7,7 @@ requirements-dev.lock) does the counting; this module decides what text a person
 Headings, list items, table cells, labels and buttons carry no full stop, but each is read
 as a unit of its own: each block ends a sentence, or a menu of ten links would count as one
 long sentence. Hidden text (`hidden`, `aria-hidden`, visually hidden, <script>, <style>,
-<template>) is left out: it is not what the page shows.
+<template>) is left out: it is not what the page shows. A line break (<br>) parts two words.
 
 A list of names is not prose. A list item, table cell or heading whose text is one link
 to a name (a place or an organisation: templates mark such a link `translate="no"`,
