@@ -7,7 +7,14 @@ requirements-dev.lock) does the counting; this module decides what text a person
 Headings, list items, table cells, labels and buttons carry no full stop, but each is read
 as a unit of its own: each block ends a sentence, or a menu of ten links would count as one
 long sentence. Hidden text (`hidden`, `aria-hidden`, visually hidden, <script>, <style>,
-<template>) is left out: it is not what the page shows.
+<template>) is left out: it is not what the page shows. A line break (<br>) parts two words.
+
+A list of names is not prose. A list item, table cell or heading whose text is one link
+to a name (a place or an organisation: templates mark such a link `translate="no"`,
+HTML's way to say "a name: keep it as it is") is left out. A reader scans a list of 153
+council areas for their own; they do not read it as sentences, and no wording of ours can
+make "Middlesbrough" shorter. A name inside a sentence, or a heading that is not a link,
+still counts.
 """
 
 from __future__ import annotations
@@ -26,6 +33,8 @@ BLOCKS = {
 }
 # A closed <select> shows one choice, not its list of 150 council areas.
 SKIPPED = {"script", "style", "template", "noscript", "svg", "head", "title", "option", "datalist"}
+# Where a name stands as an entry of a list or table (see the module's docstring).
+NAME_ENTRIES = {"li", "td", "th", "dd", "h2", "h3", "h4"}
 HIDDEN_CLASSES = {"govuk-visually-hidden", "govuk-visually-hidden-focusable", "govuk-skip-link"}
 _SPACE = re.compile(r"\s+")
 _ENDS_SENTENCE = (".", "!", "?")
@@ -38,11 +47,26 @@ def _hidden(element: lxml.html.HtmlElement) -> bool:
             or bool(classes & HIDDEN_CLASSES) or element.tag in SKIPPED)
 
 
+def _name_entry(element: lxml.html.HtmlElement) -> bool:
+    """A link marked as a name that is the whole text of a list item, table cell or heading
+    (a list item may go on to hold a list of its own): an entry in a list of names."""
+    parent = element.getparent()
+    if (element.tag != "a" or element.get("translate") != "no" or parent is None
+            or parent.tag not in NAME_ENTRIES or (parent.text or "").strip()
+            or (element.tail or "").strip()):
+        return False
+    siblings = list(parent)
+    return (siblings[0] is element
+            and all(sibling.tag in BLOCKS for sibling in siblings[1:]))
+
+
 def _collect(element: lxml.html.HtmlElement, out: list[str]) -> None:
-    if not isinstance(element.tag, str) or _hidden(element):
+    if not isinstance(element.tag, str) or _hidden(element) or _name_entry(element):
         if element.tail:
             out.append(element.tail)
         return
+    if element.tag == "br":  # a line break parts two words, as a space does
+        out.append(" ")
     block = element.tag in BLOCKS
     if block:
         out.append(_BREAK)

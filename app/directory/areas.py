@@ -27,33 +27,28 @@ class ViewTally:
     not_compared: int
 
     def in_words(self, organisation: str) -> str:
-        """The tally as a sentence, never only as numbers or colours."""
+        """The tally in words, a sentence a count: never only as numbers or colours."""
         if self.view.hidden_reason is not None:
             return (f"A site administrator has hidden the view by {self.view.viewer_name}: "
                     f"{self.view.hidden_reason}")
         first = {"lower": f"a lower level than {organisation}",
                  "same": f"the same level as {organisation}",
                  "higher": f"a higher level than {organisation}"}
-        then = {"lower": "a lower one", "same": "the same", "higher": "a higher one"}
-        parts: list[str] = []
+        then = {"lower": "a lower level", "same": "the same level", "higher": "a higher level"}
+        said: list[str] = []
         for key, count in (("lower", self.lower), ("same", self.same),
                            ("higher", self.higher)):
             if count:
-                parts.append(f"{(then if parts else first)[key]} on {_markers(count)}")
-        said = f"Local people, through {self.view.viewer_name}, give {_listed(parts)}" \
-            if parts else ""
+                said.append(f"They give {then[key]} on {_markers(count)}." if said else
+                            f"Local people, through {self.view.viewer_name}, give "
+                            f"{first[key]} on {_markers(count)}.")
         if self.not_compared:
-            extra = f"on {_markers(self.not_compared)} the levels cannot be compared"
-            said = f"{said}; {extra}" if said else extra[0].upper() + extra[1:]
-        return (said or f"{self.view.viewer_name} gave no levels") + "."
+            said.append(f"On {_markers(self.not_compared)} the levels cannot be compared.")
+        return " ".join(said) or f"{self.view.viewer_name} gave no levels."
 
 
 def _markers(count: int) -> str:
     return f"{count} marker{'' if count == 1 else 's'}"
-
-
-def _listed(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 @dataclass(frozen=True)

@@ -241,10 +241,12 @@ def every_match(db: Session, filters: Filters, rules: StatusRules,
     return cards(db, repository.find_organisations(db, filters, rules), rules, catalogue)
 
 
-def count_text(total: int) -> str:
+def count_text(total: int, *, easy_read: bool = False) -> str:
+    """"12 organisations found"; Easy Read says "groups", as its menu does."""
+    noun = "group" if easy_read else "organisation"
     if total == 0:
-        return "No organisations found"
-    return f"{total:,} organisation{'' if total == 1 else 's'} found"
+        return f"No {noun}s found"
+    return f"{total:,} {noun}{'' if total == 1 else 's'} found"
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from app.frameworks import Framework, FrameworkCatalogue
 from app.organisations.status import STATUS_LABELS
 from app.publications.models import ALL_KIND_LABELS
 from app.responses import pagination
-from app.templating import is_htmx, render, templates
+from app.templating import easy_read_on, is_htmx, render, templates
 
 router = APIRouter(include_in_schema=False)
 
@@ -54,7 +54,7 @@ def directory(request: Request, db: SessionDep, catalogue: CatalogueDep) -> Resp
     return render(request, "directory/organisations.html", {
         "choice": choice,
         "page": page,
-        "count_text": service.count_text(page.total),
+        "count_text": service.count_text(page.total, easy_read=easy_read_on(request)),
         "pagination": pagination(request, page, choice.query_items(), of="results"),
         "partial": partial,
         "kinds": service.KINDS,

@@ -514,7 +514,7 @@ def to_docx(export: ActionPlanExport) -> bytes:
             paragraph.add_run(long_date(update.on)).bold = True
             paragraph.add_run(f": {update.note}")
         if not action.updates:
-            document.add_paragraph("No progress updates published.")
+            document.add_paragraph("No updates yet.")
     if export.independent_views:
         _docx_views(document, export)
     if export.by_statement:
@@ -660,8 +660,9 @@ def co_production_sentence(record: CoProductionOut) -> str:
 
 def progress_sentence(export: ActionPlanExport) -> str:
     if export.progress is None:
-        return (f"Statuses and updates as published with the plan on "
+        return (f"Where each action stood when the plan came out, on "
                 f"{long_date(export.plan.published_on)}.")
-    since = f", since {long_date(export.progress.since)}" if export.progress.since else ""
-    return (f"Statuses and updates as published in the progress report of "
+    since = (f", with updates since {long_date(export.progress.since)}"
+             if export.progress.since else "")
+    return (f"Where each action stood in the progress report of "
             f"{long_date(export.progress.published_on)}{since}.")

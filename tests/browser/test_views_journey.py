@@ -215,7 +215,7 @@ def test_views_journey(live_server: str, settings: Settings, journey: JourneyBro
     public.get_by_role("link", name=re.compile(r"^Every word side by side")).click()
     expect(heading(public)).to_have_text("What local people say about Bury Council")
     public.goto(f"{live_server}/organisations/bury-council")
-    public.get_by_role("link", name="Get an email when Bury Council publishes something") \
+    public.get_by_role("link", name="Get an email when Bury Council puts out something new") \
         .click()
     expect(heading(public)).to_have_text("Follow Bury Council")
     check(public, "follow")

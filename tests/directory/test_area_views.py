@@ -106,7 +106,8 @@ def test_the_area_page_shows_views_side_by_side_compactly(client: TestClient,
     assert headings == ["Bolton Council: Making It Real (2018)",
                         "Aaron Care: Making It Real (2018)"]
     assert ("Local people, through Bolton Voice, give a lower level than Bolton Council on "
-            "1 marker, the same on 1 marker and a higher one on 1 marker.") in text
+            "1 marker. They give the same level on 1 marker. They give a higher level on "
+            "1 marker.") in text
     assert ("Local people, through Aardvark Forum, give a lower level than Bolton Council "
             "on 1 marker.") in text
     assert "Bolton Council replied on" in text
@@ -209,9 +210,9 @@ def _tally(lower: int = 0, same: int = 0, higher: int = 0, not_compared: int = 0
     (_tally(same=4), "Local people, through Voice, give the same level as Org on 4 markers."),
     (_tally(higher=1), "Local people, through Voice, give a higher level than Org on 1 marker."),
     (_tally(lower=2, higher=1), "Local people, through Voice, give a lower level than Org on "
-                                "2 markers and a higher one on 1 marker."),
+                                "2 markers. They give a higher level on 1 marker."),
     (_tally(same=1, not_compared=2), "Local people, through Voice, give the same level as Org "
-                                     "on 1 marker; on 2 markers the levels cannot be "
+                                     "on 1 marker. On 2 markers the levels cannot be "
                                      "compared."),
     (_tally(not_compared=1), "On 1 marker the levels cannot be compared."),
     (_tally(), "Voice gave no levels."),

@@ -29,10 +29,10 @@ def test_areas_lists_all_153_by_region_with_counts(client: TestClient,
     page = client.get("/areas")
     assert page.status_code == 200
     assert len(re.findall(r'<th scope="row" class="govuk-table__header"><a class="govuk-link" '
-                          r'href="/areas/E\d{8}">', page.text)) == 153
+                          r'href="/areas/E\d{8}" translate="no">', page.text)) == 153
     assert len(re.findall(r'<h2 class="govuk-heading-l" id="region-E12', page.text)) == 9
-    bolton = re.search(r'href="/areas/E08000001">Bolton</a></th>\s*<td[^>]*>(\d+)</td>',
-                       page.text)
+    bolton = re.search(r'href="/areas/E08000001" translate="no">Bolton</a></th>\s*'
+                       r'<td[^>]*>(\d+)</td>', page.text)
     assert bolton and bolton.group(1) == "3"
     assert 'href="/regions/E12000002"' in page.text
 

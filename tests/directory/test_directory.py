@@ -9,6 +9,7 @@ import lxml.html
 from fastapi.testclient import TestClient
 
 from app.clock import today
+from app.templating import EASY_READ_COOKIE
 from tests.directory.builders import database, publish, unlisted_trio
 from tests.factories import make_commitment, make_organisation
 
@@ -62,6 +63,17 @@ def test_lists_listed_organisations_by_name_with_their_status(client: TestClient
     assert "Plan published" in page.text and "Plan overdue" in page.text
     assert "Not signed up to a framework yet." in page.text
     assert "Secret" not in page.text
+
+
+def test_easy_read_calls_them_groups_as_its_menu_does(client: TestClient,
+                                                      database_url: str) -> None:
+    seed(database_url)
+    client.cookies.set(EASY_READ_COOKIE, "1")
+    page = client.get("/organisations", params={"kind": "council"})
+    assert count(page.text) == "1 group found"
+    assert parse(page.text).xpath("string(//h1)") == "Groups"
+    assert "<title>Groups: 1 group found" in page.text
+    assert count(client.get("/organisations?q=secret").text) == "No groups found"
 
 
 def test_search_is_case_insensitive_on_name_and_place(client: TestClient,
