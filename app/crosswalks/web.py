@@ -14,6 +14,7 @@ from app.clock import today
 from app.crosswalks import exports, service
 from app.deps import CatalogueDep, OrgAccess, SessionDep, ViewerAccess
 from app.exports.service import MEDIA_TYPES, evidence_line
+from app.forms import DbInt
 from app.frameworks import Crosswalk, Framework
 from app.responses import attachment
 from app.templating import render
@@ -31,7 +32,7 @@ def _crosswalk(catalogue: CatalogueDep, framework: Framework, crosswalk_id: str)
     return crosswalk
 
 
-def _view(access: OrgAccess, db: SessionDep, catalogue: CatalogueDep, assessment_id: int,
+def _view(access: OrgAccess, db: SessionDep, catalogue: CatalogueDep, assessment_id: DbInt,
           crosswalk_id: str) -> tuple[Assessment, Framework, Crosswalk, dict[str, Any]]:
     assessment, framework = load_assessment(db, access, assessment_id, catalogue)
     crosswalk = _crosswalk(catalogue, framework, crosswalk_id)
@@ -50,7 +51,7 @@ def _download(access: OrgAccess, crosswalk: Crosswalk, body: bytes, extension: s
 
 # The downloads first: "{crosswalk_id}" would also match "cqc-local-authority.docx".
 @router.get(PAGE + ".docx")
-def view_docx(assessment_id: int, crosswalk_id: str, access: ViewerAccess, db: SessionDep,
+def view_docx(assessment_id: DbInt, crosswalk_id: str, access: ViewerAccess, db: SessionDep,
               catalogue: CatalogueDep) -> Response:
     _assessment, _framework, crosswalk, view = _view(access, db, catalogue, assessment_id,
                                                      crosswalk_id)
@@ -59,7 +60,7 @@ def view_docx(assessment_id: int, crosswalk_id: str, access: ViewerAccess, db: S
 
 
 @router.get(PAGE + ".pdf")
-def view_pdf(assessment_id: int, crosswalk_id: str, access: ViewerAccess, db: SessionDep,
+def view_pdf(assessment_id: DbInt, crosswalk_id: str, access: ViewerAccess, db: SessionDep,
              catalogue: CatalogueDep) -> Response:
     _assessment, _framework, crosswalk, view = _view(access, db, catalogue, assessment_id,
                                                      crosswalk_id)
@@ -68,7 +69,7 @@ def view_pdf(assessment_id: int, crosswalk_id: str, access: ViewerAccess, db: Se
 
 
 @router.get(PAGE)
-def view_page(request: Request, assessment_id: int, crosswalk_id: str, access: ViewerAccess,
+def view_page(request: Request, assessment_id: DbInt, crosswalk_id: str, access: ViewerAccess,
               db: SessionDep, catalogue: CatalogueDep) -> Response:
     assessment, framework, crosswalk, view = _view(access, db, catalogue, assessment_id,
                                                    crosswalk_id)

@@ -51,12 +51,12 @@ def clients(demo_settings: Settings) -> Iterator[tuple[FastAPI, dict[str, TestCl
 
 def _owned_slug(settings: Settings) -> str:
     with Session(engine_for(settings.database_url)) as db:
-        slug = db.exec(select(Organisation.slug)
-                       .join(Membership, Membership.organisation_id == Organisation.id)
-                       .where(Membership.role == "owner")
-                       .order_by(Organisation.id)).first()
+        slug = db.scalars(select(Organisation.slug)
+                          .join(Membership, Membership.organisation_id == Organisation.id)
+                          .where(Membership.role == "owner")
+                          .order_by(Organisation.id)).first()
     assert slug is not None
-    return str(slug[0] if isinstance(slug, tuple) else slug)
+    return slug
 
 
 def _whole_number_routes(demo_app: FastAPI) -> list[tuple[str, str, list[str]]]:
@@ -78,6 +78,8 @@ def test_out_of_range_ids_in_every_address_are_not_found(
     assert len(routes) >= 20, "is the route list broken?"
     problems = []
     tokens = {role: _csrf(made[role]) for role in ("owner", "admin")}
+    # The owner's workspace opens: a 404 below is the id's, not the organisation's.
+    assert made["owner"].get(f"/manage/{slug}").status_code == 200
     for method, template, numbers in routes:
         role = "admin" if template.startswith("/admin") else "owner"
         client, token = made[role], tokens[role]
