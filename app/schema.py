@@ -23,9 +23,11 @@ def alembic_config(url: str) -> Config:
 
 def include_object(_object: object, name: str | None, kind: str, _reflected: bool,
                    _compare_to: object) -> bool:
-    """Leave out what the models cannot describe: the search indexes of migration 0010 (an
-    FTS5 table with its shadow tables on SQLite, expression indexes on PostgreSQL)."""
-    return not (name or "").startswith(("organisation_fts", "ix_organisation_search_"))
+    """Leave out what the models cannot describe: the search indexes of migrations 0010 and
+    0015 (an FTS5 table with its shadow tables on SQLite; expression indexes and the table of
+    words a trigger fills on PostgreSQL)."""
+    return not (name or "").startswith(("organisation_fts", "ix_organisation_search_",
+                                        "organisation_search_words"))
 
 
 def upgrade(url: str, revision: str = "head") -> None:

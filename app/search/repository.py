@@ -1,8 +1,8 @@
 """The one query behind every search: candidates from the engine's own index, then the
 organisations' words to rank them by (app.search.text).
 
-PostgreSQL: the names nearest by pg_trgm word similarity (GiST index, nearest first) and
-full-text prefixes (GIN index) over `lower(name || ' ' || former_names)` (migration 0010).
+PostgreSQL: each typed word's nearest words among the names' words (pg_trgm, migration
+0015), then the names holding them through the full-text index (GIN, migration 0010).
 SQLite: the FTS5 table `organisation_fts` (trigram tokenizer), asked for any trigram of the
 typed words and ranked by bm25. Organisations working in an area the query names are candidates too.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import (
     ARRAY,
@@ -20,13 +19,12 @@ from sqlalchemy import (
     any_,
     cast,
     func,
-    literal,
     literal_column,
     select,
     text,
     union,
 )
-from sqlalchemy.sql.selectable import Select, SelectBase
+from sqlalchemy.sql.selectable import SelectBase
 from sqlmodel import Session, col
 
 from app.organisations.models import Organisation, OrganisationArea
@@ -54,18 +52,46 @@ class Candidate:
     area_codes: tuple[str, ...]
 
 
+# A word of the names is taken for a typed word spelt wrongly when their trigrams are this
+# alike (pg_trgm similarity), the nearest NEAR_WORDS of them.
+NEAR_WORDS = 3
+NEAR_SIMILARITY = 0.3
+# Names holding any of the words, read before ranking them by how alike they are.
+ANY_WORD_ROWS = 500
+
+# Each typed word (all [a-z0-9]+: app.search.text.words) stands for itself as a prefix and
+# for its nearest words among the names' words (migration 0015: a few thousand words, not
+# 30 000 names). Names holding a form of every word come first; then, of the names holding
+# any, the nearest by trigram word similarity. Both read the full-text index (GIN).
+_PG_NAMES = f"""
+WITH typed AS (SELECT word FROM unnest(CAST(:words AS text[])) AS typed (word)),
+forms AS (
+    SELECT typed.word, to_tsquery('simple'::regconfig, typed.word || ':*') AS prefix,
+           (SELECT search_any(plainto_tsquery('simple'::regconfig, near.word))
+            FROM (SELECT word FROM organisation_search_words
+                  ORDER BY word <-> typed.word LIMIT {NEAR_WORDS}) AS near
+            WHERE similarity(near.word, typed.word) >= {NEAR_SIMILARITY}) AS nearby
+    FROM typed),
+query AS (
+    SELECT search_every(coalesce(prefix || nearby, prefix)) AS every_word,
+           search_any(coalesce(prefix || nearby, prefix)) AS any_word FROM forms)
+SELECT id FROM (
+    SELECT id FROM organisation WHERE {PG_TSVECTOR} @@ (SELECT every_word FROM query)
+    AND cardinality(CAST(:words AS text[])) > 1  -- for one word, the same as any word
+    LIMIT {NAME_CANDIDATES}) AS every_word
+UNION
+SELECT id FROM (
+    SELECT id FROM (
+        SELECT id, name, former_names FROM organisation
+        WHERE {PG_TSVECTOR} @@ (SELECT any_word FROM query) LIMIT {ANY_WORD_ROWS}) AS any_word
+    ORDER BY :phrase <<-> lower(name || ' ' || former_names) LIMIT {NAME_CANDIDATES}) AS nearest
+"""
+
+
 def _postgresql_names(words: Sequence[str]) -> SelectBase:
-    """The names nearest the words by trigram word similarity (the GiST index returns them
-    nearest first, so only NAME_CANDIDATES rows are read however common the words are),
-    and names holding a word that starts with one of them (full-text index)."""
-    document: ColumnElement[str] = literal_column(PG_DOCUMENT)
-    nearest: Select[Any] = select(org_id.label("id")).order_by(
-        literal(" ".join(words)).op("<<->")(document)).limit(NAME_CANDIDATES)
-    prefixes = " | ".join(f"{word}:*" for word in words)
-    starting: Select[Any] = select(org_id.label("id")).where(literal_column(PG_TSVECTOR).op("@@")(
-        func.to_tsquery(literal_column("'simple'::regconfig"), prefixes))) \
-        .limit(NAME_CANDIDATES)
-    return union(select(nearest.subquery().c.id), select(starting.subquery().c.id))
+    """Ids of names holding the words, or words spelt nearly like them."""
+    return text(_PG_NAMES).bindparams(words=list(words), phrase=" ".join(words)) \
+        .columns(id=Integer)
 
 
 def _sqlite_names(words: Sequence[str]) -> SelectBase | None:
