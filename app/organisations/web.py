@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
+from app import ratelimit
 from app.accounts.deps import (
     CatalogueDep,
     CurrentUser,
@@ -222,6 +223,10 @@ async def invite(request: Request, access: OwnerAccess, db: SessionDep,
     if form is None:
         return _members_page(request, access, db, values, errors)
     organisation = access.organisation
+    if not ratelimit.may_email(db, "invitation", form.email):
+        return _members_page(request, access, db, values, {"email": (
+            f"{form.email} has had {ratelimit.EMAILS_PER_HOUR} invitations in the last hour. "
+            "Try again in an hour, or ask them to look in their spam folder.")})
     token = issue_token(db, purpose="invite", email=form.email,
                         organisation_id=organisation.id, role=form.role.value,
                         created_by_id=access.user.id)

@@ -90,8 +90,8 @@ def registration_emails(db: Session, settings: Settings, form: RegisterForm,
                         registration: Registration,
                         duplicates: Sequence[Organisation]) -> list[EmailMessage]:
     """What signing up sends: the link to confirm the address, or to someone who already has
-    an account a note saying so (a few an hour at most), and to the site admins a possible
-    duplicate."""
+    an account a note saying so, and to the site admins a possible duplicate (each a few an
+    hour at most to one address)."""
     emails = []
     if registration.token is not None \
             and ratelimit.may_email(db, "confirm_email", registration.email):
@@ -105,7 +105,8 @@ def registration_emails(db: Session, settings: Settings, form: RegisterForm,
     if duplicates:
         emails.extend(compose(settings, to=admin.email, template="possible_duplicate",
                               context={"name": form.org_name, "other": duplicates[0].name})
-                      for admin in organisations.site_admins(db))
+                      for admin in organisations.site_admins(db)
+                      if ratelimit.may_email(db, "possible_duplicate", admin.email))
     return emails
 
 

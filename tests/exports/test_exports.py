@@ -19,8 +19,8 @@ from sqlmodel import Session, select
 from app.assessments.models import CoProduction, Evidence, Rating
 from app.caching import bump_public_version
 from app.config import Settings
-from app.exports.schemas import EXAMPLE, ActionPlanExport
-from app.exports.service import CSV_COLUMNS, to_csv, to_html
+from app.exports.schemas import EXAMPLE, ActionPlanExport, VoiceMarkerOut, VoiceOut
+from app.exports.service import CSV_COLUMNS, to_csv, to_html, voice_csv
 from app.plans import service as plans
 from app.plans.models import Action, ActionStatus
 from app.publications.models import Publication, PublicationKind
@@ -220,6 +220,22 @@ def test_csv_cells_never_start_a_formula() -> None:
     assert [row["action"] for row in rows] == [
         "'=1+2", "'+1", "'-1", "'@SUM(A1)", "'\tTab", "'\rReturn", "Safe = fine"]
     assert [row["lead"] for row in rows] == [row["action"] for row in rows]
+
+
+def test_voice_csv_cells_never_start_a_formula() -> None:
+    """The people's-voice CSV carries the organisation's name and who asked (typed by
+    people): neither may start a formula in a spreadsheet."""
+    example = ActionPlanExport.model_validate(EXAMPLE)
+    voice = VoiceOut(opens_on=date(2026, 1, 5), closes_on=date(2026, 2, 5), people=12,
+                     people_label="12 people answered", answer_labels={},
+                     markers=[VoiceMarkerOut(code="IA1", statement="I can get information",
+                                             answered=12, counts={"yes": 12})])
+    risky = ["=1+2", "+1", "-1", "@SUM(A1)", "\tTab", "\rReturn"]
+    for name in risky:
+        organisation = example.organisation.model_copy(update={"name": name})
+        rows = csv_rows(voice_csv(example.model_copy(
+            update={"organisation": organisation, "voice": voice})))
+        assert [(row["organisation"], row["asked_by"]) for row in rows] == [("'" + name,) * 2]
 
 
 def test_json_is_the_published_plan_in_the_documented_schema(

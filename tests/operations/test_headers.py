@@ -6,6 +6,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from app.accounts.sessions import SESSION_COOKIE
 from app.config import Settings
 from app.main import create_app
 from app.security import CONTENT_SECURITY_POLICY
@@ -100,3 +101,19 @@ def test_a_public_https_address_without_production_warns_at_start(
     with caplog.at_level("WARNING", logger="mir.security"):
         create_app(settings)  # http on a developer's machine: nothing to say
     assert INSECURE_COOKIE_WARNING not in caplog.text
+
+
+@pytest.mark.parametrize("env", ["production", "development"])
+def test_the_session_cookie_is_secure_in_production_only(settings: Settings, env: str) -> None:
+    """In production the browser sends the session cookie over https only; it is never
+    readable by scripts and not sent with other sites' form posts, in either mode."""
+    chosen = settings.model_copy(update={"env": env, "secret_key": "s" * 40,
+                                         "base_url": "https://mir.example.org"})
+    with TestClient(create_app(chosen), base_url="https://testserver") as client:
+        response = client.get("/login")
+    cookie = next(value for value in response.headers.get_list("set-cookie")
+                  if value.startswith(f"{SESSION_COOKIE}="))
+    attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
+    assert {"httponly", "samesite", "path", "max-age"} <= attributes
+    assert "samesite=lax" in cookie.lower()
+    assert ("secure" in attributes) == (env == "production")

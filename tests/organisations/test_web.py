@@ -172,6 +172,27 @@ def test_invite_accept_with_new_account(app: FastAPI, client: TestClient, db: Se
     assert membership.role == "viewer"
 
 
+def test_one_address_gets_a_few_invitations_an_hour_at_most(
+        client: TestClient, settings: Settings, team: dict[str, object]) -> None:
+    """An owner cannot flood someone's inbox with invitations: after three an hour the
+    form says why, keeps what was typed, and sends nothing."""
+    login(client, "owner@example.org")
+    members = "/manage/wigan-voices/members"
+    for _ in range(3):
+        sent = post(client, f"{members}/invite", {"email": "pat@example.org", "role": "editor"},
+                    members, follow_redirects=True)
+        assert "We have emailed an invitation to pat@example.org" in sent.text  # type: ignore[attr-defined]
+    refused = post(client, f"{members}/invite", {"email": "pat@example.org", "role": "editor"},
+                   members)
+    assert "pat@example.org has had 3 invitations in the last hour" in refused.text  # type: ignore[attr-defined]
+    assert 'href="#email"' in refused.text and 'value="pat@example.org"' in refused.text  # type: ignore[attr-defined]
+    assert len(outbox(settings)) == 3
+    other = post(client, f"{members}/invite", {"email": "sam@example.org", "role": "viewer"},
+                 members, follow_redirects=True)
+    assert "We have emailed an invitation to sam@example.org" in other.text  # type: ignore[attr-defined]
+    assert len(outbox(settings)) == 4
+
+
 def test_invite_for_existing_account_needs_that_login(app: FastAPI, client: TestClient,
                                                       db: Session, settings: Settings,
                                                       team: dict[str, object]) -> None:

@@ -54,3 +54,21 @@ def test_signing_up_again_tells_the_owner_and_a_near_duplicate_tells_the_admins(
                                                            "ann@example.org"]
     assert any("Ann Before" in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
                for message in emails)
+
+
+def test_sign_ups_like_another_group_email_each_admin_a_few_times_an_hour_at_most(
+        db: Session, settings: Settings) -> None:
+    """Signing up again and again under a name like an existing group's cannot flood the
+    admins' inboxes: each admin hears of it three times an hour at most."""
+    make_user(db, email="admin@example.org", admin=True)
+    make_organisation(db, name="Bolton Disabled Peoples Forum")
+    db.commit()
+    duplicates = service.same_name_in_areas(db, FORM.org_name, FORM.areas)
+    to_admin = []
+    for attempt in range(5):
+        form = FORM.model_copy(update={"email": f"person{attempt}@example.org"})
+        registration = service.register(db, form, today=date(2026, 1, 5))
+        emails = service.registration_emails(db, settings, form, registration, duplicates)
+        to_admin += [message for message in emails if message["To"] == "admin@example.org"]
+        assert any(message["To"] == form.email for message in emails)  # the person's own link
+    assert len(to_admin) == 3
