@@ -32,8 +32,7 @@ from app.organisations.models import Organisation, OrganisationArea
 # Candidates each index offers before ranking; enough for the right one to be among them.
 NAME_CANDIDATES = 200
 AREA_CANDIDATES = 400
-# Exactly the expressions of the PostgreSQL indexes in migration 0010.
-PG_DOCUMENT = "lower(organisation.name || ' ' || organisation.former_names)"
+# Exactly the expression of the PostgreSQL full-text index in migration 0010.
 PG_TSVECTOR = "to_tsvector('simple'::regconfig, organisation.name || ' ' || " \
               "organisation.former_names)"
 
@@ -82,9 +81,10 @@ SELECT id FROM (
 UNION
 SELECT id FROM (
     SELECT id FROM (
-        SELECT id, name, former_names FROM organisation
+        SELECT id, lower(organisation.name || ' ' || organisation.former_names) AS document
+        FROM organisation
         WHERE {PG_TSVECTOR} @@ (SELECT any_word FROM query) LIMIT {ANY_WORD_ROWS}) AS any_word
-    ORDER BY :phrase <<-> lower(name || ' ' || former_names) LIMIT {NAME_CANDIDATES}) AS nearest
+    ORDER BY :phrase <<-> document LIMIT {NAME_CANDIDATES}) AS nearest
 """
 
 
