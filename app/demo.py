@@ -85,15 +85,28 @@ NEEDS_CHANGE = ["Waiting times for assessments are still too long.",
                 "People are not always told who to contact.",
                 "Too few people are offered a personal budget.",
                 "Staff turnover breaks relationships."]
-ACTIONS = ["Rewrite our information in Easy Read with members",
-           "Set up a monthly drop-in with the people we support",
-           "Train front-door staff in strengths-based conversations",
-           "Publish how long assessments take, every quarter",
-           "Offer every person a named contact",
-           "Review direct payment rules with people who use them",
-           "Co-produce the carers' strategy", "Map local groups and share the list"]
-LEADS = ["Head of Adult Social Care", "Service manager", "Co-production lead",
-         "Board member", "Volunteer coordinator"]
+# What organisations write, in the plain words the sign-up and plan pages ask for: the demo
+# shows what good looks like.
+ACTIONS = ["Write our leaflets in Easy Read with members",
+           "Set up a drop-in each month with the people we support",
+           "Train the staff who take first calls to ask what people can do",
+           "Say how long people wait for help, every three months",
+           "Give every person a named contact",
+           "Check the rules on direct payments with people who use them",
+           "Write the carers' plan with carers", "Make a list of local groups and share it"]
+# What each kind of organisation says about itself ({area}: where it works).
+DESCRIPTIONS = {
+    "dpulo": "We are run by disabled people in {area}. We speak up for our members.",
+    "council": "We are the council for {area}. We run adult social care here.",
+    "provider": "We give care and support to people in {area}.",
+    "voluntary": "We are a local charity. We help people in {area}.",
+    "health": "We give health care to people in {area}.",
+    "other": "We help people in {area} to live well at home.",
+}
+COMMITMENT = ("We will look at every marker with the people we support. We will put out an "
+              "action plan. We will say how it is going every year.")
+LEADS = ["Head of adult care", "Service manager", "Co-production lead", "Board member",
+         "Volunteer lead"]
 # Independent views: a DPULO looks at its council's latest published plan with its members.
 VIEW_SHARE = 0.6  # of DPULOs whose council has published a plan
 DPULO_NEAR_COUNCIL = 0.5  # DPULOs placed in an area whose council is in the demo
@@ -324,8 +337,8 @@ class DemoGenerator:
         signed = self._signed_up_on(stage)
         rows.add("organisation", {
             "id": org_id, "slug": slug, "name": name, "kind": kind,
-            "website": f"https://{slug}.example.org", "description":
-            f"{KIND_LABELS[OrganisationKind(kind)]} working in {area}.",
+            "website": f"https://{slug}.example.org",
+            "description": DESCRIPTIONS[kind].format(area=area),
             "latitude": round(lat_lon[0] + rng.uniform(-1, 1) * spread, 5)
             if located and lat_lon else None,
             "longitude": round(lat_lon[1] + rng.uniform(-1, 1) * spread * 1.6, 5)
@@ -346,9 +359,7 @@ class DemoGenerator:
                                 "created_at": at(signed)})
         rows.add("commitment", {
             "id": self.ids.take("commitment"), "organisation_id": org_id,
-            "framework_id": self.framework.id, "statement":
-            "We will look at every marker with the people we support, publish an action "
-            "plan, and report our progress every year.", "signed_up_on": signed,
+            "framework_id": self.framework.id, "statement": COMMITMENT, "signed_up_on": signed,
             "withdrawn_on": None, "withdrawal_reason": None, "created_by_id": owner})
         summary = {"name": name, "slug": slug, "kind": kind,
                    "kind_label": KIND_LABELS[OrganisationKind(kind)],

@@ -31,20 +31,29 @@ from app.health import web as health_web
 from app.logging import configure_logging
 from app.moderation import web as moderation_web
 from app.organisations import web as organisations_web
+from app.organisations.models import organisation_kind_label
+from app.organisations.status import status_words
 from app.plans import web as plans_web
 from app.public import web as public_web
 from app.publications import web as publications_web
+from app.publications.models import publication_kind_label
 from app.publishing import web as publishing_web
 from app.reminders import web as reminders_web
 from app.security import install_security
 from app.signup import web as signup_web
-from app.templating import STATIC_DIR
+from app.templating import STATIC_DIR, in_reading_mode, templates
 from app.views import public_web as views_public_web
 from app.views import publish_web as views_publish_web
 from app.views import received_web as views_received_web
 from app.views import web as views_web
 from app.voice import answer_web as voice_answer_web
 from app.voice import web as voice_web
+
+# Labels whose words change with Easy Read, for every template (their words live with the
+# package that owns them; templating sits below those packages).
+templates.env.globals.update(kind_words=in_reading_mode(organisation_kind_label),
+                             publication_words=in_reading_mode(publication_kind_label),
+                             status_words=in_reading_mode(status_words))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

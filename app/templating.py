@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
@@ -38,6 +38,12 @@ def _asset_versions() -> dict[str, str]:
     return loaded
 
 
+def _frameworks(context: Any) -> Iterable[Any]:
+    """The app's frameworks, for a template global that needs their Easy Read wording."""
+    state = getattr(getattr(context.get("request"), "app", None), "state", None)
+    return getattr(state, "catalogue", None) or ()
+
+
 @pass_context
 def _marker_words(context: Any, statement: str) -> str:
     """A marker's statement as the page shows it: in Easy Read, the framework's own Easy Read
@@ -45,14 +51,34 @@ def _marker_words(context: Any, statement: str) -> str:
     published with; the Easy Read wording is a way of reading it, never a change to it)."""
     if not context.get("easy_read"):
         return statement
-    request = context.get("request")
-    state = getattr(getattr(request, "app", None), "state", None)
-    for framework in getattr(state, "catalogue", None) or ():
+    for framework in _frameworks(context):
         for marker in framework.markers:
             if marker.statement == statement and marker.easy_read:
                 return str(marker.easy_read)
     return statement
 
+
+@pass_context
+def _theme_words(context: Any, title: str) -> str:
+    """A theme's title as the page shows it: its Easy Read title in Easy Read, as for a
+    marker's statement (a publication keeps the title it was published with)."""
+    if not context.get("easy_read"):
+        return title
+    for framework in _frameworks(context):
+        for theme in framework.themes:
+            if theme.title == title and theme.title_easy_read:
+                return str(theme.title_easy_read)
+    return title
+
+
+def in_reading_mode(words: Callable[..., str]) -> Callable[..., str]:
+    """A template global for a label with Easy Read wording, `words(value, easy_read=…)`,
+    that reads the page's mode: templates write `kind_words(organisation.kind)`, and the
+    label functions stay in the packages that own the words."""
+    @pass_context
+    def worded(context: Any, value: str) -> str:
+        return words(value, easy_read=bool(context.get("easy_read")))
+    return worded
 
 
 def build_environment() -> Environment:
@@ -76,6 +102,7 @@ def build_environment() -> Environment:
     env.filters["long_date"] = long_date
     env.globals["took_part_sentence"] = took_part_sentence
     env.globals["marker_words"] = _marker_words
+    env.globals["theme_words"] = _theme_words
     env.filters["radio_items"] = _radio_items
     env.filters["checkbox_items"] = _checkbox_items
     env.filters["select_items"] = _select_items

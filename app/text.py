@@ -87,7 +87,8 @@ _METHOD_PHRASES = {"workshops": "workshops", "survey": "a survey", "a survey": "
 
 
 def took_part_sentence(counts: Any, methods: Sequence[str] = (), other_method: str = "") -> str:
-    """"12 people who use support and 3 family carers took part, through workshops."
+    """"12 people who use support and 3 family carers took part. They joined in through
+    workshops." (Two short sentences: the counts make the first one long enough.)
 
     `counts` is a mapping or an object with the four counts. A count of 0 is not printed:
     records saved before the count boxes started empty hold 0 for a box left empty, so a
@@ -100,10 +101,10 @@ def took_part_sentence(counts: Any, methods: Sequence[str] = (), other_method: s
             phrases.append(f"{value:,} {one if value == 1 else many}")
     who = (", ".join(phrases[:-1]) + " and " + phrases[-1] if len(phrases) > 1
            else phrases[0] if phrases else "People")
-    sentence = f"{who} took part"
+    sentence = f"{who} took part."
     ways = [_METHOD_PHRASES.get(method.lower(), method.lower()) for method in methods]
     ways = [other_method.strip() or way if way == "other ways" else way for way in ways]
     if ways:
-        sentence += ", through " + (", ".join(ways[:-1]) + " and " + ways[-1]
-                                    if len(ways) > 1 else ways[0])
-    return sentence + "."
+        sentence += " They joined in through " + (", ".join(ways[:-1]) + " and " + ways[-1]
+                                                  if len(ways) > 1 else ways[0]) + "."
+    return sentence

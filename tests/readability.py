@@ -13,8 +13,9 @@ A list of names is not prose. A list item, table cell or heading whose text is o
 to a name (a place or an organisation: templates mark such a link `translate="no"`,
 HTML's way to say "a name: keep it as it is") is left out. A reader scans a list of 153
 council areas for their own; they do not read it as sentences, and no wording of ours can
-make "Middlesbrough" shorter. A name inside a sentence, or a heading that is not a link,
-still counts.
+make "Middlesbrough" shorter. A web or email address standing alone as a link (a website
+on a profile) is marked the same way: it is read as an address, not as a word of 15
+syllables. A name inside a sentence, or a heading that is not a link, still counts.
 """
 
 from __future__ import annotations

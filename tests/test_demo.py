@@ -192,5 +192,5 @@ def test_demo_views_and_replies_are_about_published_plans(settings: Settings,
     # On the area page the council's latest publication is its own plan or progress
     # report, not its (later) reply to the view.
     area_page = client.get(f"/areas/{area.gss_code}").text
-    latest = re.search(r"Latest publication: <a [^>]*>([^<]*)</a>", area_page)
-    assert latest is not None and latest.group(1).startswith(("Action plan", "Progress report"))
+    latest = re.search(r"Last published: <a [^>]*>([^<]*)</a>", area_page)
+    assert latest is not None and latest.group(1).startswith(("action plan", "progress report"))

@@ -8,8 +8,9 @@ from app.text import took_part_sentence
 def test_counts_of_0_are_left_out_and_1_is_singular() -> None:
     counts = {"people_using_support": 12, "family_carers": 1, "staff": 0,
               "partner_organisations": 0}
-    assert took_part_sentence(counts, ["Workshops"]) == \
-        "12 people who use support and 1 family carer took part, through workshops."
+    assert took_part_sentence(counts, ["Workshops"]) == ("12 people who use support and 1 "
+                                                         "family carer took part. They joined "
+                                                         "in through workshops.")
 
 
 def test_every_count_reads_as_a_list() -> None:
@@ -25,7 +26,7 @@ def test_a_record_with_no_counts_says_people_took_part() -> None:
     counts = {"people_using_support": 0, "family_carers": 0, "staff": 0,
               "partner_organisations": 0}
     assert took_part_sentence(counts, ["A survey", "Other"], "a radio phone-in") == \
-        "People took part, through a survey and a radio phone-in."
+        "People took part. They joined in through a survey and a radio phone-in."
 
 
 def test_ways_of_taking_part_read_as_a_sentence() -> None:
@@ -33,6 +34,6 @@ def test_ways_of_taking_part_read_as_a_sentence() -> None:
     "and", never "through online, a survey"."""
     counts = {"staff": 2}
     assert took_part_sentence(counts, ["online", "survey", "workshops"]) == \
-        "2 staff took part, through meetings online, a survey and workshops."
+        "2 staff took part. They joined in through meetings online, a survey and workshops."
     assert took_part_sentence(counts, ["Online", "A survey", "Other"]) == \
-        "2 staff took part, through meetings online, a survey and other ways."
+        "2 staff took part. They joined in through meetings online, a survey and other ways."

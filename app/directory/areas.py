@@ -39,9 +39,9 @@ class ViewTally:
         for key, count in (("lower", self.lower), ("same", self.same),
                            ("higher", self.higher)):
             if count:
+                # The view's link, just before, names who asked local people.
                 said.append(f"They give {then[key]} on {_markers(count)}." if said else
-                            f"Local people, through {self.view.viewer_name}, give "
-                            f"{first[key]} on {_markers(count)}.")
+                            f"Local people give {first[key]} on {_markers(count)}.")
         if self.not_compared:
             said.append(f"On {_markers(self.not_compared)} the levels cannot be compared.")
         return " ".join(said) or f"{self.view.viewer_name} gave no levels."

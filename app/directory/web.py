@@ -20,7 +20,6 @@ from app.directory.service import MAP_KEYS, FilterChoice
 from app.forms import Errors, form_values, page_number, parse
 from app.frameworks import Framework, FrameworkCatalogue
 from app.organisations.status import STATUS_LABELS
-from app.publications.models import ALL_KIND_LABELS
 from app.responses import pagination
 from app.templating import easy_read_on, is_htmx, render, templates
 
@@ -93,7 +92,6 @@ def area(request: Request, code: str, db: SessionDep, catalogue: CatalogueDep) -
         "view": service.area_page(db, found, rules, catalogue),
         "local_views": area_views.local_views(db, found.code),
         "status_labels": STATUS_LABELS,
-        "publication_kinds": ALL_KIND_LABELS,  # a council's latest may be a reply to a view
     })
 
 

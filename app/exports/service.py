@@ -616,14 +616,14 @@ def latest_url(export: ActionPlanExport) -> str:
 
 
 def assessment_sentence(export: ActionPlanExport) -> str:
-    return (f"“{export.assessment_name}”: the name {export.organisation.name} gave to the "
-            "self-assessment this plan is based on.")
+    return (f"“{export.assessment_name}” is the name {export.organisation.name} gave to its "
+            "self-assessment. This plan comes from it.")
 
 
 def levels_sentence(export: ActionPlanExport) -> str:
-    return (f"How many markers are at each level, theme by theme. This is how "
-            f"{export.organisation.name} and the people it supports saw it when they looked "
-            "at each marker together.")
+    return (f"How many markers are at each level, theme by theme. {export.organisation.name} "
+            "and the people it supports agreed these levels. They looked at each marker "
+            "together.")
 
 
 def views_sentence(export: ActionPlanExport) -> str:

@@ -67,6 +67,7 @@ FRAMEWORK_KEYS = {
     "source": Field("source"),
     "licence": Field("text"),
     "summary": Field("text"),
+    "summary_easy_read": Field("text", required=False),
     "plan_due_days": Field("count", required=False),
     "min_priorities": Field("count", required=False),
     "scale": Field("scale"),
@@ -79,6 +80,7 @@ LEVEL_KEYS = {"id": Field("level_id"), "label": Field("text"), "description": Fi
 THEME_KEYS = {
     "id": Field("slug"),
     "title": Field("text"),
+    "title_easy_read": Field("text", required=False),
     "summary": Field("text"),
     "markers": Field("markers"),
 }
@@ -129,8 +131,8 @@ class _FileChecker:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
-        # Each marker's node and code, and the Easy Read keys it lacks: checked across the
-        # framework once every marker is read.
+        # Each theme's and marker's node, name ("marker IA1") and the Easy Read keys it
+        # lacks: checked across the framework once every marker is read.
         self.easy_read_gaps: list[tuple[Node, str, list[str]]] = []
         self.has_easy_read = False
 
@@ -291,6 +293,7 @@ class _FileChecker:
                 {k: v for k, v in keys.items() if k != "markers"}, THEME_KEYS, "theme"
             )
             theme_id = values.get("id")
+            self.easy_read_title(keys, item, str(theme_id or "without an id"))
             if theme_id in theme_ids:
                 self.problem(keys["id"], f'theme id "{theme_id}" is used twice')
             elif theme_id:
@@ -324,13 +327,20 @@ class _FileChecker:
                 continue
             if code:
                 codes[code] = keys["code"].start_mark.line + 1
-            self.easy_read_lines(keys, values, item, str(code or "without a code"))
+            self.easy_read_lines(keys, values, item, f"marker {code or 'without a code'}")
             if code and values.get("statement"):
                 markers.append(Marker(theme_id=theme_id, **values))
         return tuple(markers)
 
+    def easy_read_title(self, keys: dict[str, Node], node: Node, theme_id: str) -> None:
+        """A theme's title is a heading on every publication: Easy Read has its own."""
+        if "title_easy_read" in keys:
+            self.has_easy_read = True
+        self.easy_read_gaps.append((node, f"theme {theme_id}",
+                                    [] if "title_easy_read" in keys else ["title_easy_read"]))
+
     def easy_read_lines(self, keys: dict[str, Node], values: dict[str, Any], node: Node,
-                        code: str) -> None:
+                        name: str) -> None:
         """Easy Read wording goes with standard wording: a line for each line, in order
         (a ticked warning sign is stored in its standard words)."""
         gaps: list[str] = []
@@ -350,17 +360,21 @@ class _FileChecker:
                                          f"{standard} has {len(keys[standard].value)}: write one "
                                          "Easy Read line for each, in the same order")
                 values.pop(easy, None)
-        self.easy_read_gaps.append((node, code, gaps))
+        self.easy_read_gaps.append((node, name, gaps))
 
     def every_marker_in_easy_read(self) -> None:
-        """Once a framework has any Easy Read wording, each marker has it for all its words:
-        an Easy Read page that falls back to standard wording part way is hard to follow."""
+        """Once a framework has any Easy Read wording, each theme and marker has it for all
+        its words: an Easy Read page that falls back to standard wording part way is hard to
+        follow."""
         if not self.has_easy_read:
             return
-        for node, code, gaps in self.easy_read_gaps:
-            if gaps:
-                self.problem(node, f"marker {code} has no {', '.join(gaps)}: this framework "
-                                   "has Easy Read wording, so every marker needs it")
+        for node, name, gaps in self.easy_read_gaps:
+            if gaps and name == "the framework":
+                self.problem(node, f"the framework has no {gaps[0]}: it has Easy Read wording, "
+                                   "so its summary needs Easy Read words too")
+            elif gaps:
+                self.problem(node, f"{name} has no {', '.join(gaps)}: this framework has Easy "
+                                   f"Read wording, so every {name.split()[0]} needs it")
 
     def values(self, keys: dict[str, Node], spec: dict[str, Field], what: str) -> dict[str, Any]:
         """Check each present key by its kind; return the good values by key."""
@@ -398,6 +412,9 @@ class _FileChecker:
         source = self.source(keys["source"]) if "source" in keys else None
         scale = self.scale(keys["scale"]) if "scale" in keys else ()
         themes = self.themes(keys["themes"]) if "themes" in keys else ()
+        self.easy_read_gaps.append((root, "the framework", [] if "summary_easy_read" in keys
+                                    else ["summary_easy_read"]))
+        self.has_easy_read = self.has_easy_read or "summary_easy_read" in keys
         self.every_marker_in_easy_read()
         if self.problems or source is None:
             return None

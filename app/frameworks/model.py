@@ -66,6 +66,7 @@ class Theme:
     title: str
     summary: str
     markers: tuple[Marker, ...]
+    title_easy_read: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,7 @@ class Framework:
     plan_due_days: int = 90
     min_priorities: int = 3
     not_applicable: bool = False
+    summary_easy_read: str | None = None
     _markers: dict[str, Marker] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -92,6 +94,10 @@ class Framework:
     @property
     def markers(self) -> tuple[Marker, ...]:
         return tuple(self._markers.values())
+
+    def summary_in(self, easy_read: bool) -> str:
+        """What the framework is, in the page's wording."""
+        return self.summary_easy_read or self.summary if easy_read else self.summary
 
     def marker(self, code: str) -> Marker | None:
         return self._markers.get(code)

@@ -28,13 +28,23 @@ KIND_LABELS = {
     OrganisationKind.health: "Health service",
     OrganisationKind.other: "Other",
 }
+# The same kinds in Easy Read: short, common words (a user-led organisation is one run by
+# the disabled people it is for).
+EASY_READ_KIND_LABELS = {
+    OrganisationKind.dpulo: "Group run by disabled people",
+    OrganisationKind.council: "Council",
+    OrganisationKind.provider: "Care service",
+    OrganisationKind.voluntary: "Charity or local group",
+    OrganisationKind.health: "Health service",
+    OrganisationKind.other: "Other group",
+}
 
 
-def organisation_kind_label(kind: str) -> str:
+def organisation_kind_label(kind: str, *, easy_read: bool = False) -> str:
     """An organisation's kind in words ("Council"); a kind no longer offered, as stored.
     (`publication_kind_label` is the other kind: a plan, a progress report, a view.)"""
     try:
-        return KIND_LABELS[OrganisationKind(kind)]
+        return (EASY_READ_KIND_LABELS if easy_read else KIND_LABELS)[OrganisationKind(kind)]
     except ValueError:
         return kind
 

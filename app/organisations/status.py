@@ -66,11 +66,29 @@ HOLD_TO_ACCOUNT_MEANINGS = {
                                    "suggests.",
 }
 HOLD_TO_ACCOUNT = "hold_to_account"  # CommitmentKind.hold_to_account (models import this)
+# Each status's tag in Easy Read, by its standard words (either kind of commitment).
+EASY_READ_STATUS_LABELS = {
+    "Signed up": "Signed up",
+    "Plan published": "Plan is out",
+    "Progress reported": "Says how it is going",
+    "Plan overdue": "Plan is late",
+    "Lapsed": "Quiet for a year",
+    "Withdrawn": "Left",
+    "View published": "View is out",
+    "Views kept up to date": "Views up to date",
+    "View overdue": "View is late",
+}
 
 
 def status_label(status: CommitmentStatus, commitment_kind: str = "") -> str:
     labels = HOLD_TO_ACCOUNT_LABELS if commitment_kind == HOLD_TO_ACCOUNT else STATUS_LABELS
     return labels[status]
+
+
+def status_words(label: str, *, easy_read: bool = False) -> str:
+    """A status tag's words as the page shows them: `label` or, in Easy Read, its Easy Read
+    words."""
+    return EASY_READ_STATUS_LABELS.get(label, label) if easy_read else label
 
 
 def status_meaning(status: CommitmentStatus, commitment_kind: str = "") -> str:

@@ -46,7 +46,7 @@ from app.organisations.models import (
 from app.organisations.pages import overview_context
 from app.organisations.status import STATUS_LABELS, STATUS_MEANINGS
 from app.responses import redirect
-from app.templating import render
+from app.templating import easy_read_on, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -146,7 +146,8 @@ def _frameworks_page(request: Request, access: OrgAccess, db: SessionDep,
               if view.commitment.withdrawn_on is None}
     return render(request, "organisations/frameworks.html", _base(
         access, commitments=views, values=values, errors=errors, withdrawing=withdrawing,
-        available=[(f.id, f.title, f.summary) for f in catalogue if f.id not in active],
+        available=[(f.id, f.title, f.summary_in(easy_read_on(request))) for f in catalogue
+                   if f.id not in active],
         commitment_kinds=COMMITMENT_KIND_OPTIONS))
 
 

@@ -14,10 +14,8 @@ from app.directory import service as directory
 from app.frameworks import Framework
 from app.organisations import repository as organisations
 from app.organisations import service as commitments
-from app.organisations.models import organisation_kind_label
 from app.organisations.status import STATUS_LABELS, STATUS_MEANINGS
 from app.publications import repository as publications
-from app.publications.models import ALL_KIND_LABELS
 from app.responses import safe_next
 from app.templating import EASY_READ_COOKIE, render
 from app.views import comparison as views
@@ -41,7 +39,6 @@ def home(request: Request, catalogue: CatalogueDep, db: SessionDep) -> Response:
         "frameworks": list(catalogue),
         "figures": directory.home_figures(db, rules),
         "framework_titles": {framework.id: framework.title for framework in catalogue},
-        "publication_kinds": ALL_KIND_LABELS,
     })
 
 
@@ -139,12 +136,10 @@ def public_profile(request: Request, slug: str, db: SessionDep,
     return render(request, "organisations/public_profile.html", {
         "organisation": organisation, "history": history, "latest": latest,
         "snapshot": snapshot,
-        "kind_labels": ALL_KIND_LABELS,
         "comparisons": views.side_by_side(db, organisation),
         "views_given": views.views_given(db, organisation),
         "file_base": f"/organisations/{slug}/publications/{latest.number}/files"
         if latest else None,
-        "kind_label": organisation_kind_label(organisation.kind),
         "areas": organisations.areas_of(db, organisation.id),
         "commitments": commitments.commitment_views(db, organisation.id, catalogue,
                                                     today()),

@@ -35,10 +35,19 @@ OWN_KINDS = (PublicationKind.plan.value, PublicationKind.progress.value,
 ALL_KIND_LABELS: dict[str, str] = {
     **{kind.value: label for kind, label in PUBLICATION_KIND_LABELS.items()},
     **VIEW_KIND_LABELS}
+EASY_READ_KIND_LABELS = {
+    PublicationKind.plan.value: "Action plan",
+    PublicationKind.progress.value: "Update on the plan",
+    PublicationKind.correction.value: "Plan with changes",
+    VIEW_KIND: "What local people say",
+    REPLY_KIND: "Answer to what local people say",
+}
 
 
-def publication_kind_label(kind: str) -> str:
+def publication_kind_label(kind: str, *, easy_read: bool = False) -> str:
     """A label for any publication kind, the organisation's own or a view or reply."""
+    if easy_read:
+        return EASY_READ_KIND_LABELS.get(kind, "Report")
     return ALL_KIND_LABELS.get(kind, "Publication")
 
 

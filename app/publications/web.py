@@ -14,10 +14,8 @@ from app.forms import DbInt
 from app.publications import repository
 from app.publications.changes import compare_snapshots
 from app.publications.models import (
-    ALL_KIND_LABELS,
     OWN_KINDS,
     PUBLICATION_KIND_LABELS,
-    publication_kind_label,
 )
 from app.publications.pages import listed_organisation, publication_or_404
 from app.publications.service import PUBLISHED_FILES
@@ -34,8 +32,7 @@ def publication_page(request: Request, slug: str, number: DbInt, db: SessionDep)
     history = repository.publications_of(db, organisation.id or 0)
     return render(request, "publications/publication.html", {
         "organisation": organisation, "publication": publication,
-        "snapshot": publication.snapshot, "kind_label": publication_kind_label(publication.kind),
-        "history": history, "kind_labels": ALL_KIND_LABELS,
+        "snapshot": publication.snapshot, "history": history,
         "file_base": f"/organisations/{slug}/publications/{number}/files"})
 
 

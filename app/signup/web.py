@@ -24,11 +24,15 @@ from app.clock import today
 from app.errors import DomainError
 from app.forms import form_values, parse
 from app.organisations import repository as organisations
-from app.organisations.models import COMMITMENT_KIND_OPTIONS, KIND_LABELS
+from app.organisations.models import (
+    COMMITMENT_KIND_OPTIONS,
+    OrganisationKind,
+    organisation_kind_label,
+)
 from app.responses import redirect
 from app.signup import service
 from app.signup.forms import RegisterForm
-from app.templating import render
+from app.templating import easy_read_on, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -44,9 +48,10 @@ def _register_page(request: Request, db: SessionDep, catalogue: CatalogueDep,
                    duplicates: list[Any] | None = None) -> Response:
     return render(request, "accounts/register.html", {
         "values": values, "errors": errors, "duplicates": duplicates or [],
-        "kinds": {kind.value: label for kind, label in KIND_LABELS.items()},
+        "kinds": {kind.value: organisation_kind_label(kind, easy_read=easy_read_on(request))
+                  for kind in OrganisationKind},
         "areas": [(area.gss_code, area.name) for area in organisations.areas(db)],
-        "frameworks": [(f.id, f.title, f.summary) for f in catalogue],
+        "frameworks": [(f.id, f.title, f.summary_in(easy_read_on(request))) for f in catalogue],
         "commitment_kinds": COMMITMENT_KIND_OPTIONS,
     })
 

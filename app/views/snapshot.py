@@ -52,13 +52,14 @@ def difference_in_words(scale: list[str], *, organisation_level: str | None,
     steps = level_steps(scale, organisation_level=organisation_level, local_level=local_level)
     if steps is None:
         return "The two levels cannot be compared, because one of them is not on the scale."
+    # Two short sentences, not one long one: the sentence is on every marker of a view.
     if steps == 0:
-        return f"Local people, through {viewer}, give the same level as {organisation} does."
+        return f"Local people give the same level as {organisation} does. {viewer} asked them."
     count = abs(steps)
     how_far = "one level" if count == 1 else f"{NUMBER_WORDS.get(count, str(count))} levels"
     direction = "lower" if steps < 0 else "higher"
-    return (f"Local people, through {viewer}, rate this {how_far} {direction} than "
-            f"{organisation} does.")
+    return (f"Local people rate this {how_far} {direction} than {organisation} does. "
+            f"{viewer} asked them.")
 
 
 def published_markers(snapshot: dict[str, Any]) -> dict[str, dict[str, Any]]:

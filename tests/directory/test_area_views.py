@@ -90,7 +90,7 @@ def test_in_easy_read_the_tally_is_short_sentences(client: TestClient,
     text = client.get(f"/areas/{BOLTON}").text
     assert ("On 1 marker, local people rate it lower. On 1 marker, they give the same level. "
             "On 1 marker, they rate it higher.") in text
-    assert "Local people, through Bolton Voice" not in text
+    assert "Local people give a lower level than" not in text
     assert "Local people rate this lower." in text  # marker by marker
 
 
@@ -105,17 +105,18 @@ def test_the_area_page_shows_views_side_by_side_compactly(client: TestClient,
     # The council first, then the others by name; Bury Council works in another area.
     assert headings == ["Bolton Council: Making It Real (2018)",
                         "Aaron Care: Making It Real (2018)"]
-    assert ("Local people, through Bolton Voice, give a lower level than Bolton Council on "
-            "1 marker. They give the same level on 1 marker. They give a higher level on "
-            "1 marker.") in text
-    assert ("Local people, through Aardvark Forum, give a lower level than Bolton Council "
-            "on 1 marker.") in text
+    # Each tally follows the link that names who asked local people.
+    assert re.search(r"Independent view by Bolton Voice, published [^<]+</a>\. Local people "
+                     r"give a lower level than Bolton Council on 1 marker\. They give the same "
+                     r"level on 1 marker\. They give a higher level on 1 marker\.", text)
+    assert re.search(r"Independent view by Aardvark Forum, published [^<]+</a>\. Local people "
+                     r"give a lower level than Bolton Council on 1 marker\.", text)
     assert "Bolton Council replied on" in text
     assert "Bolton Council has not replied yet." in text
     # Marker by marker, in reading order: the council's words, local people's, the reply.
     council = text[text.index("Bolton Council: Making It Real"):text.index("Aaron Care:")]
     rows = [row.split("</tr>")[0] for row in council.split('<th scope="row"')[1:]]
-    row = next(row for row in rows if "through Bolton Voice" in row and "IA1" in row)
+    row = next(row for row in rows if "Bolton Voice asked them" in row and "IA1" in row)
     assert row.index("IA1") < row.index("Making progress") < row.index("Not started") \
         < row.index("rate this two levels lower than Bolton Council does.") \
         < row.index("We are hiring two more advisers.")
@@ -207,12 +208,12 @@ def _tally(lower: int = 0, same: int = 0, higher: int = 0, not_compared: int = 0
 
 
 @pytest.mark.parametrize(("tally", "words"), [
-    (_tally(same=4), "Local people, through Voice, give the same level as Org on 4 markers."),
-    (_tally(higher=1), "Local people, through Voice, give a higher level than Org on 1 marker."),
-    (_tally(lower=2, higher=1), "Local people, through Voice, give a lower level than Org on "
+    (_tally(same=4), "Local people give the same level as Org on 4 markers."),
+    (_tally(higher=1), "Local people give a higher level than Org on 1 marker."),
+    (_tally(lower=2, higher=1), "Local people give a lower level than Org on "
                                 "2 markers. They give a higher level on 1 marker."),
-    (_tally(same=1, not_compared=2), "Local people, through Voice, give the same level as Org "
-                                     "on 1 marker. On 2 markers the levels cannot be "
+    (_tally(same=1, not_compared=2), "Local people give the same level as Org on 1 "
+                                     "marker. On 2 markers the levels cannot be "
                                      "compared."),
     (_tally(not_compared=1), "On 1 marker the levels cannot be compared."),
     (_tally(), "Voice gave no levels."),

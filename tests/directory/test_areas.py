@@ -58,7 +58,7 @@ def test_area_page_shows_the_council_its_latest_publication_and_everyone_by_kind
     assert "<h1 class=\"govuk-heading-xl\">Bolton</h1>" in page.text
     assert "Progress reported" in page.text
     # The latest publication that is not hidden.
-    assert 'href="/organisations/bolton-council/publications/2">Progress report number 2' \
+    assert 'href="/organisations/bolton-council/publications/2">progress report 2, on ' \
         in page.text
     assert "Disabled people&#39;s user-led organisation (1)" in page.text
     assert "Care provider (2)" in page.text

@@ -460,7 +460,7 @@ def test_a_count_left_at_0_by_the_old_form_is_never_published(
     db.add(record)
     publish_plan(db, settings, planned)
     db.commit()
-    sentence = "1 person who uses support took part, through workshops"
+    sentence = "1 person who uses support took part. They joined in through workshops"
     shown = {"publication page": client.get("/organisations/bolton-council/publications/1").text,
              "action plan page": client.get(BASE).text,
              "pdf": pdf_text(download(client, "pdf"), tmp_path),
@@ -507,12 +507,12 @@ def test_pdf_and_docx_hold_the_levels_the_views_and_the_replies(
               "Members told us about IA1", "We are rewriting the leaflet.",
               "Thank you: we will work on this with members.",
               "Online (the latest publication): " + latest,
-              "“Spring 2026”: the name Bolton Council gave to the self-assessment"]
+              "“Spring 2026” is the name Bolton Council gave to its self-assessment"]
     in_docx = docx_text(download(client, "docx"))
     for text in wanted:
         assert text in in_docx, text
     in_pdf = squashed(pdf_text(download(client, "pdf"), tmp_path))
-    for text in [*wanted[:-2], latest, "thenameBoltonCouncilgavetotheself-assessment",
+    for text in [*wanted[:-2], latest, "thenameBoltonCouncilgavetoitsself-assessment",
                  "Markers at each level, by theme"]:
         assert squashed(text) in in_pdf, text
     document = docx.Document(io.BytesIO(download(client, "docx")))

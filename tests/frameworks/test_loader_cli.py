@@ -34,6 +34,12 @@ themes:
 """
 
 
+# The theme's Easy Read title, as the last key of GOOD's one theme, and the framework's
+# Easy Read summary after it: with any Easy Read wording in a framework, both are needed.
+THEME_EASY_READ = "    title_easy_read: The first part\n"
+EASY_READ_TAIL = THEME_EASY_READ + "summary_easy_read: A test.\n"
+
+
 def validate(tmp_path: Path, *files: tuple[str, str]) -> tuple[int, list[str]]:
     paths = []
     for name, text in files:
@@ -143,13 +149,31 @@ CASES = [
     pytest.param(
         "          - Do people feel heard?\n",
         "          - Do people feel heard?\n        easy_read: People hear you.\n",
-        ["bad.yaml:16:9: marker FT1 has no prompts_easy_read: this framework has Easy Read "
+        ["bad.yaml:1:1: the framework has no summary_easy_read: it has Easy Read wording, so "
+         "its summary needs Easy Read words too",
+         "bad.yaml:12:5: theme first-theme has no title_easy_read: this framework has Easy "
+         "Read wording, so every theme needs it",
+         "bad.yaml:16:9: marker FT1 has no prompts_easy_read: this framework has Easy Read "
          "wording, so every marker needs it"],
         id="easy-read-wording-missing"),
     pytest.param(
         "          - Do people feel heard?\n",
         "          - Do people feel heard?\n        easy_read: People hear you.\n"
-        "        prompts_easy_read: [\"Do we listen?\", \"Do we act?\"]\n",
+        "        prompts_easy_read: [\"Do we listen?\"]\nsummary_easy_read: A test.\n",
+        ["bad.yaml:12:5: theme first-theme has no title_easy_read: this framework has Easy "
+         "Read wording, so every theme needs it"],
+        id="easy-read-theme-title-missing"),
+    pytest.param(
+        "          - Do people feel heard?\n",
+        "          - Do people feel heard?\n        easy_read: People hear you.\n"
+        "        prompts_easy_read: [\"Do we listen?\"]\n" + THEME_EASY_READ,
+        ["bad.yaml:1:1: the framework has no summary_easy_read: it has Easy Read wording, so "
+         "its summary needs Easy Read words too"],
+        id="easy-read-summary-missing"),
+    pytest.param(
+        "          - Do people feel heard?\n",
+        "          - Do people feel heard?\n        easy_read: People hear you.\n"
+        "        prompts_easy_read: [\"Do we listen?\", \"Do we act?\"]\n" + EASY_READ_TAIL,
         ["bad.yaml:21:28: marker prompts_easy_read has 2 lines but prompts has 1: write one "
          "Easy Read line for each, in the same order"],
         id="easy-read-line-count"),
@@ -157,14 +181,14 @@ CASES = [
         "          - Do people feel heard?\n",
         "          - Do people feel heard?\n        easy_read: People hear you.\n"
         "        prompts_easy_read: [\"Do we listen?\"]\n"
-        "        red_flags_easy_read: [No one listens.]\n",
+        "        red_flags_easy_read: [No one listens.]\n" + EASY_READ_TAIL,
         ["bad.yaml:22:30: marker red_flags_easy_read has no red_flags to go with it; add "
          "red_flags or remove red_flags_easy_read"],
         id="easy-read-without-standard-wording"),
     pytest.param(
         "          - Do people feel heard?\n",
         "          - Do people feel heard?\n        easy_read: People hear you.\n"
-        "        prompts_easy_read: Do we listen?\n",
+        "        prompts_easy_read: Do we listen?\n" + EASY_READ_TAIL,
         ["bad.yaml:21:28: marker prompts_easy_read must be a list, not text"],
         id="easy-read-wrong-type"),
 ]
@@ -185,7 +209,7 @@ def test_easy_read_wording_replaces_the_standard_line_by_line(tmp_path: Path) ->
                        "          - Do people feel heard?\n        red_flags: [Nobody listens]\n"
                        "        easy_read: People hear you.\n"
                        "        prompts_easy_read: [\"Do we listen?\"]\n"
-                       "        red_flags_easy_read: [No one listens.]\n")
+                       "        red_flags_easy_read: [No one listens.]\n" + EASY_READ_TAIL)
     assert validate(tmp_path, ("good.yaml", text)) == (0, ["test-framework: valid (1 markers)"])
     marker = load_framework_file(tmp_path / "good.yaml").marker("FT1")
     assert marker is not None

@@ -75,8 +75,8 @@ def test_a_view_is_about_the_publication_never_the_drafts(db: Session,
     marker = next(m for t in publication.snapshot["view"]["themes"] for m in t["markers"]
                   if m["code"] == "IA1")
     assert marker["their_level_label"] == "Making progress"  # published, not the draft "real"
-    assert marker["difference"] == ("Local people, through Bury Voice, rate this one level "
-                                    "lower than Bury Council does.")
+    assert marker["difference"] == ("Local people rate this one level lower than Bury "
+                                    "Council does. Bury Voice asked them.")
     assert publication.kind == "view" and publication.about_organisation_id == world["council"].id  # type: ignore[attr-defined]
 
 
@@ -199,11 +199,11 @@ def test_side_by_side(db: Session, world: dict[str, object]) -> None:
     assert ia1.organisation_level_label == "Making progress"
     [say] = ia1.local
     assert say.view.viewer_name == "Bury Voice" and say.level_label == "Not started"
-    assert say.difference == ("Local people, through Bury Voice, rate this two levels lower "
-                              "than Bury Council does.")
+    assert say.difference == ("Local people rate this two levels lower than Bury Council "
+                              "does. Bury Voice asked them.")
     assert say.reply_text == "We hear you."
-    assert comparison.markers[1].local[0].difference.endswith("give the same level as "
-                                                              "Bury Council does.")
+    assert comparison.markers[1].local[0].difference == (
+        "Local people give the same level as Bury Council does. Bury Voice asked them.")
     assert comparisons.views_given(db, dpulo)[0][1].name == "Bury Council"
     published.hidden_reason = "Names someone who did not agree"
     db.add(published)

@@ -134,8 +134,8 @@ def test_the_whole_loop(app: FastAPI, world: None, settings: Settings, db: Sessi
     assert SECRET not in preview
     done = post(owner, f"{base}/publish", {}, f"{base}/publish", follow_redirects=True)
     assert "Independent view, published" in done.text
-    assert ("Local people, through Bury Voice, rate this one level lower than Bury Council "
-            "does.") in done.text
+    assert ("Local people rate this one level lower than Bury Council does. Bury Voice asked "
+            "them.") in done.text
     assert "Report a concern about this publication" in done.text
     view_number = int(done.url.path.rsplit("/", 1)[1])
 
