@@ -129,7 +129,6 @@ def _map_data(request: Request, db: SessionDep, catalogue: CatalogueDep) -> dict
     return {
         "framework": framework,
         "kind": kind,
-        "kind_label": service.KINDS.get(kind, ""),
         "kinds": service.KINDS,
         "frameworks": {item.id: item.title for item in catalogue},
         "cells": cells,
@@ -142,8 +141,8 @@ def _map_data(request: Request, db: SessionDep, catalogue: CatalogueDep) -> dict
 
 
 def _map_title(framework: Framework, kind_label: str) -> str:
-    who = f"{kind_label} organisations" if kind_label else "Organisations"
-    return f"{framework.title}: council status and {who.lower()} signed up, by council area"
+    which = f" ({kind_label.lower()})" if kind_label else ""
+    return f"{framework.title}: council status and organisations signed up{which}, by council area"
 
 
 @router.get("/map")

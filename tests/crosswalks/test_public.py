@@ -6,6 +6,7 @@ import csv
 import io
 from dataclasses import replace
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.api.service import crosswalk_csv
@@ -74,11 +75,13 @@ def test_the_crosswalk_is_in_the_openapi_document(client: TestClient) -> None:
         assert path in paths, path
 
 
-def test_csv_cells_cannot_run_as_formulas() -> None:
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_cells_cannot_run_as_formulas(start: str) -> None:
+    """Each character a spreadsheet starts a formula with, as the YAML's words could hold."""
     assert CROSSWALK is not None
     statement = CROSSWALK.statements[0]
-    evil = replace(statement, links=(Link("FI1", "=HYPERLINK(\"http://x\")", False),))
+    evil = replace(statement, links=(Link("FI1", f"{start}HYPERLINK(\"http://x\")", False),))
     theme = replace(CROSSWALK.themes[0], statements=(evil,))
     crafted = replace(CROSSWALK, themes=(theme,), _by_code={})
-    rows = list(csv.reader(io.StringIO(crosswalk_csv(crafted, None))))
-    assert rows[1][8] == "'=HYPERLINK(\"http://x\")"
+    rows = list(csv.reader(io.StringIO(crosswalk_csv(crafted, None), newline="")))
+    assert rows[1][8] == f"'{start}HYPERLINK(\"http://x\")"

@@ -241,7 +241,7 @@ def fill(db: Session, assessment_id: int) -> None:
     db.commit()
 
 
-@pytest.mark.parametrize("suffix", ["", ".docx"])
+@pytest.mark.parametrize("suffix", ["", ".docx", ".pdf"])
 def test_the_view_issues_a_fixed_number_of_queries(client: TestClient, db: Session,
                                                    database_url: str, assessment_id: int,
                                                    suffix: str) -> None:

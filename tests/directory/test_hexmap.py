@@ -165,3 +165,12 @@ def test_svg_and_png_downloads_draw_the_same_hexagons(client: TestClient,
     placed = next(p for p in hexmap.geometry().hexes if p.code == "E08000001")
     pixel = image.convert("RGB").getpixel((int(placed.x * 2 - 12), int(placed.y * 2 + 80)))
     assert pixel == (0xF0, 0xE4, 0x42)
+
+
+def test_the_map_names_the_kind_it_counts_once(client: TestClient) -> None:
+    """Counting one kind, the page says which in a few words: never "user-led organisation
+    organisations"."""
+    page = client.get("/map?kind=dpulo").text
+    assert "groups of one kind (disabled people&#39;s user-led organisation) that work" in page
+    assert "organisations signed up (disabled people&#39;s user-led organisation)" in page
+    assert "organisation organisations" not in page and "organisation groups" not in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -16,6 +17,7 @@ from app.assessments.models import CoProduction, Evidence, Rating
 from app.db import engine_for
 from app.publications.models import Publication
 from tests.conftest import checked_client
+from tests.exports.test_exports import pdf_text, squashed
 from tests.factories import (
     add_member,
     csrf_token,
@@ -295,7 +297,8 @@ def test_a_plan_may_include_the_view_by_statement(client: TestClient, ready: int
     assert 'id="by-statement"' in page and "7. Safeguarding" in page
 
 
-def test_a_draft_never_leaks(client: TestClient, db: Session, ready: int) -> None:
+def test_a_draft_never_leaks(client: TestClient, db: Session, ready: int,
+                             tmp_path: Path) -> None:
     """A unique string in every draft field and in private evidence is on no public page,
     nor in a view by quality statement published after it was written."""
     publish_plan(client, ready, by_statement="cqc-local-authority")
@@ -333,6 +336,12 @@ def test_a_draft_never_leaks(client: TestClient, db: Session, ready: int) -> Non
     words = "\n".join(p.text for p in docx.paragraphs)
     assert "Read by CQC assessment of local authorities quality statement" in words
     assert SECRET not in words
+    pdf = pdf_text(client.get("/organisations/plan-org/action-plan.pdf").content, tmp_path)
+    assert squashed("Read by CQC assessment of local authorities quality statement") \
+        in squashed(pdf)
+    assert SECRET not in pdf
+    by_statement = client.get("/organisations/plan-org/action-plan.json").json()["by_statement"]
+    assert by_statement["crosswalk"]["title"] == "CQC assessment of local authorities"
     draft = f"{ORG}/assessments/{ready}/crosswalks/cqc-local-authority"
     for path in (draft, f"{draft}.docx", f"{draft}.pdf"):
         response = client.get(path, follow_redirects=False)
