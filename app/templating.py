@@ -38,37 +38,35 @@ def _asset_versions() -> dict[str, str]:
     return loaded
 
 
-def _frameworks(context: Any) -> Iterable[Any]:
-    """The app's frameworks, for a template global that needs their Easy Read wording."""
+def _framework_words(context: Any, words: str,
+                     pairs: Callable[[Any], Iterable[tuple[str, str | None]]]) -> str:
+    """`words` as the page shows them: in Easy Read, the Easy Read wording a framework gives
+    for them (`pairs(framework)` yields standard and Easy Read wording), when it has one."""
+    if not context.get("easy_read"):
+        return words
     state = getattr(getattr(context.get("request"), "app", None), "state", None)
-    return getattr(state, "catalogue", None) or ()
+    for framework in getattr(state, "catalogue", None) or ():
+        for standard, easy in pairs(framework):
+            if standard == words and easy:
+                return easy
+    return words
 
 
 @pass_context
 def _marker_words(context: Any, statement: str) -> str:
-    """A marker's statement as the page shows it: in Easy Read, the framework's own Easy Read
-    wording of that statement when it has one (a publication keeps the statement it was
+    """A marker's statement as the page shows it (a publication keeps the statement it was
     published with; the Easy Read wording is a way of reading it, never a change to it)."""
-    if not context.get("easy_read"):
-        return statement
-    for framework in _frameworks(context):
-        for marker in framework.markers:
-            if marker.statement == statement and marker.easy_read:
-                return str(marker.easy_read)
-    return statement
+    return _framework_words(context, statement,
+                            lambda framework: ((m.statement, m.easy_read)
+                                               for m in framework.markers))
 
 
 @pass_context
 def _theme_words(context: Any, title: str) -> str:
-    """A theme's title as the page shows it: its Easy Read title in Easy Read, as for a
-    marker's statement (a publication keeps the title it was published with)."""
-    if not context.get("easy_read"):
-        return title
-    for framework in _frameworks(context):
-        for theme in framework.themes:
-            if theme.title == title and theme.title_easy_read:
-                return str(theme.title_easy_read)
-    return title
+    """A theme's title as the page shows it, as for a marker's statement."""
+    return _framework_words(context, title,
+                            lambda framework: ((t.title, t.title_easy_read)
+                                               for t in framework.themes))
 
 
 def in_reading_mode(words: Callable[..., str]) -> Callable[..., str]:
