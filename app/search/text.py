@@ -44,6 +44,17 @@ def vocabulary_words(text: str) -> tuple[str, ...]:
     return tuple(words(text))
 
 
+@lru_cache(maxsize=65536)
+def name_words(text: str) -> tuple[str, ...]:
+    """words() of an organisation's name: the same names are candidates search after search."""
+    return tuple(words(text))
+
+
+@lru_cache(maxsize=4096)
+def _place_words(places: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(word for place in places for word in vocabulary_words(place))
+
+
 def query_words(text: str) -> list[str]:
     """The words of a query, each once, in the order typed."""
     return list(dict.fromkeys(words(text)))
@@ -96,6 +107,13 @@ def best_match(typed: str, candidates: Iterable[str]) -> float:
     return best if best >= MATCH else 0.0
 
 
+@lru_cache(maxsize=65536)
+def _best_in(typed: str, field_words: tuple[str, ...]) -> float:
+    """best_match for a field's words, remembered: a place or kind is scored for many
+    candidates of one search, and the same names come up search after search."""
+    return best_match(typed, field_words) if field_words else 0.0
+
+
 @dataclass(frozen=True)
 class Document:
     """An organisation's words, by where they come from."""
@@ -111,16 +129,16 @@ def score(query: Sequence[str], document: Document) -> float:
     that start with the query come first."""
     if not query:
         return 0.0
-    name = words(document.name)
-    fields = ((NAME, name), (FORMER_NAME, words(document.former_names)),
-              (PLACE, [word for place in document.places for word in vocabulary_words(place)]),
+    name = name_words(document.name)
+    fields = ((NAME, name), (FORMER_NAME, name_words(document.former_names)),
+              (PLACE, _place_words(document.places)),
               (KIND, vocabulary_words(document.kind.replace("_", " "))))
     total = weights = 0.0
     for typed in query:
         weight = STOP_WEIGHT if typed in STOP_WORDS else 1.0
         # A word of the name itself is the best match there can be: no need to look further
         # (most candidates of a common word, such as "care", have it).
-        best = NAME if typed in name else max(field_weight * best_match(typed, field_words)
+        best = NAME if typed in name else max(field_weight * _best_in(typed, field_words)
                                               for field_weight, field_words in fields)
         if typed.isdigit() and not best:
             return 0.0  # numbers are meant exactly: "Group 1" is not "Group 2"
