@@ -84,6 +84,10 @@ bench: setup test-system-deps ## Public pages against /healthz at 30 000 organis
 bench-cold: ## make bench, plus every page missing the cache every time (beside the cached figures)
 	$(MAKE) bench BENCH_ARGS="--cold $(BENCH_ARGS)"
 
+.PHONY: bench-members
+bench-members: ## make bench, plus the demo council's signed-in pages (people's-voice results at 10 000 answers)
+	$(MAKE) bench BENCH_ARGS="--members $(BENCH_ARGS)"
+
 .PHONY: clean
 clean: ## Remove the virtual environment, node_modules and built assets (keeps ./data)
 	rm -rf $(VENV) node_modules app/static/dist app/static/.dist-build app/static/.dist-old .pytest_cache .mypy_cache .ruff_cache

@@ -175,14 +175,23 @@ def markers_list() -> None:
 @click.option("--orgs", default=60, show_default=True, type=click.IntRange(min=1))
 @click.option("--seed", default=1, show_default=True, type=int)
 @click.option("--if-empty", is_flag=True, help="Do nothing if the database already has data.")
-def demo(orgs: int, seed: int, if_empty: bool) -> None:
+@click.option("--voice-answers", default=0, show_default=True, type=click.IntRange(min=0),
+              metavar="N", help="Also give the demo council's assessment a round of people's "
+              "voice with N sets of answers, unless it has a round already (for benchmarks).")
+def demo(orgs: int, seed: int, if_empty: bool, voice_answers: int) -> None:
     """Fill the database with deterministic, realistic demo data."""
-    from app.demo import load_demo
+    from app.demo import add_voice_round, load_demo
 
+    settings = get_settings()
     with click.progressbar(length=orgs, label="Organisations", file=sys.stderr) as bar:
-        message = load_demo(get_settings(), orgs=orgs, seed=seed, only_if_empty=if_empty,
+        message = load_demo(settings, orgs=orgs, seed=seed, only_if_empty=if_empty,
                             progress=bar.update)
     click.echo(message)
+    if voice_answers:
+        with contextmanager(session_scope)(engine_for(settings.database_url)) as db:
+            message = add_voice_round(db, load_catalogue(settings.markers_dir),
+                                      answers=voice_answers)
+        click.echo(message)
 
 
 @main.group()

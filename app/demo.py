@@ -17,19 +17,24 @@ from typing import Any
 
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.engine import Connection
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 import app.models  # noqa: F401  (every table on the metadata)
+from app import clock
 from app.accounts.security import hash_password
+from app.accounts.service import find_user
 from app.areas.models import Area
 from app.areas.reference import area_centres
+from app.assessments import repository as assessments
 from app.assessments.models import NOT_APPLICABLE, CoProduction
 from app.config import Settings
 from app.db import engine_for
-from app.frameworks import Framework, load_catalogue
+from app.frameworks import Framework, FrameworkCatalogue, load_catalogue
+from app.organisations import repository as organisations
 from app.organisations import tallies
 from app.organisations.models import KIND_LABELS, OrganisationKind
 from app.organisations.service import slugify
+from app.plans import repository as plans
 from app.publications.models import REPLY_KIND, VIEW_KIND, PublicationKind
 from app.publications.snapshot import (
     ActionRecord,
@@ -45,10 +50,13 @@ from app.views.snapshot import (
     compose_view_snapshot,
     published_markers,
 )
+from app.voice import repository as voice_repository
+from app.voice import service as voice_service
 
 DEMO_PASSWORD = "making it real demo"
+DEMO_COUNCIL = "council@example.org"
 DEMO_PEOPLE = {"admin@example.org": ("Demo Admin", True),
-               "council@example.org": ("Demo Council Owner", False)}
+               DEMO_COUNCIL: ("Demo Council Owner", False)}
 FRAMEWORK = "making-it-real-2018"
 BATCH = 2000
 
@@ -231,6 +239,37 @@ def load_demo(settings: Settings, *, orgs: int, seed: int, only_if_empty: bool,
             f"“{DEMO_PASSWORD}”.")
 
 
+def add_voice_round(db: Session, catalogue: FrameworkCatalogue, *, answers: int) -> str:
+    """Give the demo council's newest self-assessment a round of people's voice, on its
+    priorities, with `answers` made-up sets of answers: once (a database that has a round
+    there already is left as it is). For benchmarks of the results pages."""
+    owner = find_user(db, DEMO_COUNCIL)
+    memberships = organisations.memberships_of_user(db, owner.id or 0) if owner else []
+    if owner is None or not memberships:
+        return f"No people's voice round: {DEMO_COUNCIL} is not in the database."
+    organisation = memberships[0][1]
+    mine = assessments.assessments_of(db, organisation.id or 0)
+    framework = catalogue.get(mine[0].framework_id) if mine else None
+    if not mine or framework is None:
+        return f"No people's voice round: {organisation.name} has no assessment."
+    assessment = mine[0]
+    if voice_repository.rounds_of(db, assessment.id or 0):
+        return f"{organisation.name}'s assessment has a round of people's voice already."
+    codes = [p.marker_code for p in plans.priorities_of(db, assessment.id or 0)] \
+        or [m.code for m in framework.markers[:3]]
+    day = clock.today()
+    voice_round = voice_service.open_round(
+        db, actor_id=owner.id or 0, organisation_id=organisation.id or 0,
+        assessment=assessment, framework=framework, marker_codes=codes,
+        opens_on=day - timedelta(days=14), closes_on=day + timedelta(days=14),
+        welcome="Tell us whether these are true for you.")
+    voice_service.add_sample_answers(db, voice_round, start=0, count=answers, today=day)
+    for table in ("voice_response", "voice_answer"):  # the planner learns they grew
+        db.execute(text(f"ANALYZE {table}"))
+    return (f"People's voice: a round on {', '.join(voice_round.marker_codes)} of "
+            f"{organisation.name}'s assessment, with {answers:,} sets of answers.")
+
+
 def _next_id(connection: Connection, table: Table) -> int:
     return int(connection.execute(select(func.coalesce(func.max(table.c.id), 0))
                                   ).scalar_one()) + 1
@@ -304,7 +343,7 @@ class DemoGenerator:
         for email, (name, admin) in DEMO_PEOPLE.items():
             if email not in self.people:
                 self.people[email] = self._user(rows, email, name, admin=admin)
-        self.council_user_id = self.people["council@example.org"]
+        self.council_user_id = self.people[DEMO_COUNCIL]
 
     def _user(self, rows: Rows, email: str, name: str, admin: bool = False) -> int:
         user_id = self.ids.take("user")

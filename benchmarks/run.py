@@ -2,12 +2,15 @@
 
     .venv/bin/python benchmarks/run.py [--duration 10] [--connections 32] [--threads 2]
         [--database-url URL] [--orgs 300] [--workers 1] [--paths / /frameworks ...]
-        [--mixed [--readers 8] [--editors 4]]
+        [--members [--voice-answers 10000]] [--mixed [--readers 8] [--editors 4]]
 
 Sets up a throw-away SQLite database (or uses --database-url, e.g. PostgreSQL), runs
 `mir db upgrade` and `mir demo --orgs N` (unless it holds data), starts `mir serve` on a
 free port of 127.0.0.1, then runs `wrk --latency` against /healthz (the baseline) and each
-path. Prints a Markdown table and writes the same figures to benchmarks/results/latest.json.
+path. With --members it then logs in as the demo council and measures its signed-in pages
+the same way (wrk sends the session cookie), the people's-voice results among them at
+--voice-answers sets of answers. Prints a Markdown table and writes the same figures to
+benchmarks/results/latest.json.
 With --mixed it then runs a mixed load for --duration seconds: editors saving ratings
 through POST while the public reads, from Python threads on 127.0.0.1, and reports p99 and
 errors of each. Exits 1 if any request failed, 2 if wrk is missing or the server could not
@@ -31,7 +34,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -60,6 +63,11 @@ PUBLIC_PATHS = (
 )
 DEFAULT_PATHS = tuple(dict.fromkeys(PUBLIC_PATHS + FRAMEWORK_PATHS))
 DEFAULT_ORGS = 300
+DEFAULT_VOICE_ANSWERS = 10_000  # with --members: sets of answers in the demo council's round
+# Members' pages take hundreds of milliseconds each: with 32 connections on one worker, a
+# request waits seconds in the queue. wrk's 2 s default would count that as a socket error
+# and leave it out of the p99, so these runs wait longer.
+MEMBER_TIMEOUT_S = 10
 # wrk script for --cold: a unique `cold=` query parameter on each request.
 COLD_SCRIPT = ROOT / "benchmarks" / "cold.lua"
 TARGET_RATIO = 0.5  # every public page serves at least half the requests /healthz does
@@ -108,6 +116,7 @@ class Row:
     non_2xx_3xx: int
     socket_errors: int
     errors: int
+    label: str = ""  # a members' page: what it is ("voice results"); public pages have none
 
 
 def to_ms(value: str, unit: str) -> float:
@@ -138,8 +147,11 @@ def parse_wrk_output(text: str) -> WrkResult:
     )
 
 
-def make_rows(baseline: WrkResult, results: Sequence[tuple[str, WrkResult]]) -> list[Row]:
-    """Rows for the baseline and each path, with ratios relative to the baseline."""
+def make_rows(baseline: WrkResult, results: Sequence[tuple[str, WrkResult]], *,
+              labels: Mapping[str, str] | None = None) -> list[Row]:
+    """Rows for the baseline and each path, with ratios relative to the baseline; `labels`
+    marks the members' pages (path → what the page is)."""
+    labels = labels or {}
     rows = []
     for path, result in [(BASELINE, baseline), *results]:
         throughput = (
@@ -159,6 +171,7 @@ def make_rows(baseline: WrkResult, results: Sequence[tuple[str, WrkResult]]) -> 
                 non_2xx_3xx=result.non_2xx_3xx,
                 socket_errors=result.socket_errors,
                 errors=result.errors,
+                label=labels.get(path, ""),
             )
         )
     return rows
@@ -174,8 +187,9 @@ def markdown_table(rows: Sequence[Row]) -> str:
         errors = str(row.errors)
         if row.errors:
             errors = f"{row.errors} ({row.non_2xx_3xx} non-2xx/3xx, {row.socket_errors} socket)"
+        page = f"`{row.path}`" + (f" (members: {row.label})" if row.label else "")
         lines.append(
-            f"| `{row.path}` | {row.requests_per_sec:,.0f} | {row.p99_ms:.2f} "
+            f"| {page} | {row.requests_per_sec:,.0f} | {row.p99_ms:.2f} "
             f"| {row.throughput_ratio:.2f} | {row.p99_ratio:.2f} | {errors} |"
         )
     return "\n".join(lines)
@@ -212,6 +226,18 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="make every request's address unique, so no page comes from the public cache",
     )
     parser.add_argument(
+        "--members",
+        action="store_true",
+        help=f"also measure the demo council's signed-in pages (logged in as {DEMO_EDITOR})",
+    )
+    parser.add_argument(
+        "--voice-answers",
+        type=int,
+        metavar="N",
+        help="--members: sets of answers in the round of people's voice whose results page is "
+        f"measured, added once to the demo council's assessment ({DEFAULT_VOICE_ANSWERS})",
+    )
+    parser.add_argument(
         "--mixed",
         action="store_true",
         help="also run a mixed load: editors saving ratings while the public reads",
@@ -231,6 +257,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         parser.error("--readers and --editors must be between 0 and 64")
     if not 1 <= args.orgs <= 100_000:
         parser.error("--orgs must be between 1 and 100000")
+    if args.voice_answers is not None and not args.members:
+        parser.error("--voice-answers goes with --members")
+    if args.voice_answers is None:
+        args.voice_answers = DEFAULT_VOICE_ANSWERS if args.members else 0
+    if not 0 <= args.voice_answers <= 1_000_000:
+        parser.error("--voice-answers must be between 0 and 1000000")
     if args.threads < 1 or args.workers < 1:
         parser.error("--threads and --workers must be at least 1")
     if args.connections < args.threads:
@@ -330,20 +362,40 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
         server.wait(timeout=STOP_TIMEOUT_S)
 
 
-def run_wrk(wrk: str, url: str, args: argparse.Namespace, *, cold: bool = False) -> WrkResult:
-    command = [
+def wrk_command(wrk: str, url: str, *, threads: int, connections: int, duration: int,
+                cold: bool = False, cookie: str = "", timeout_s: int | None = None
+                ) -> list[str]:
+    """The wrk command line for one path; `cookie` is sent with every request, and a
+    request taking more than `timeout_s` (wrk's default: 2) counts as a socket error."""
+    return [
         wrk,
         "-t",
-        str(args.threads),
+        str(threads),
         "-c",
-        str(args.connections),
+        str(connections),
         "-d",
-        f"{args.duration}s",
+        f"{duration}s",
         "--latency",
         *(["-s", str(COLD_SCRIPT)] if cold else []),
+        *(["-H", f"Cookie: {cookie}"] if cookie else []),
+        *(["--timeout", f"{timeout_s}s"] if timeout_s else []),
         url,
     ]
-    print(f"$ {' '.join(command[1:])}", flush=True)
+
+
+def cookie_header(cookies: Mapping[str, str]) -> str:
+    """The value of a Cookie header sending these cookies ("name=value; name=value")."""
+    return "; ".join(f"{name}={value}" for name, value in sorted(cookies.items()))
+
+
+def run_wrk(wrk: str, url: str, args: argparse.Namespace, *, cold: bool = False,
+            cookie: str = "", timeout_s: int | None = None) -> WrkResult:
+    command = wrk_command(wrk, url, threads=args.threads, connections=args.connections,
+                          duration=args.duration, cold=cold, cookie=cookie,
+                          timeout_s=timeout_s)
+    shown = [f"'Cookie: {'…' if cookie else ''}'" if part.startswith("Cookie: ") else part
+             for part in command[1:]]  # the session stays out of logs
+    print(f"$ {' '.join(shown)}", flush=True)
     try:
         done = subprocess.run(
             command, capture_output=True, text=True, timeout=args.duration + 60, check=False
@@ -410,7 +462,8 @@ def benchmark(args: argparse.Namespace, wrk: str
         env.setdefault("MIR_MARKERS_DIR", str(ROOT / "markers"))
         mir = mir_command()
         run_step([*mir, "db", "upgrade"], env, "mir db upgrade")
-        run_step([*mir, "demo", "--if-empty", "--orgs", str(args.orgs)], env, "mir demo")
+        voice = ["--voice-answers", str(args.voice_answers)] if args.voice_answers else []
+        run_step([*mir, "demo", "--if-empty", "--orgs", str(args.orgs), *voice], env, "mir demo")
 
         port = free_port()
         base = f"http://{HOST}:{port}"
@@ -447,6 +500,13 @@ def benchmark(args: argparse.Namespace, wrk: str
                     print(f"warning: warming {path} answered {sorted(statuses)}", flush=True)
             baseline = run_wrk(wrk, base + BASELINE, args)
             results = [(path, run_wrk(wrk, base + path, args)) for path in paths]
+            labels: dict[str, str] = {}
+            if args.members:
+                cookie, members = sign_in_members(base, args)
+                labels = {path: label for label, path in members}
+                results += [(path, run_wrk(wrk, base + path, args, cookie=cookie,
+                                           timeout_s=MEMBER_TIMEOUT_S))
+                            for _label, path in members]
             cold = [(path, run_wrk(wrk, base + path, args, cold=True)) for path in paths] \
                 if args.cold else []
             mixed = run_mixed(base, args) if args.mixed else None
@@ -463,9 +523,12 @@ def benchmark(args: argparse.Namespace, wrk: str
         "organisations": organisations,
         "python": sys.version.split()[0],
     }
+    if args.members:
+        meta["members"] = {"user": DEMO_EDITOR, "voice_answers": args.voice_answers}
     if mixed is not None:
         meta["mixed"] = [asdict(row) for row in mixed]
-    return make_rows(baseline, results), make_rows(baseline, cold)[1:] if cold else [], meta
+    return (make_rows(baseline, results, labels=labels),
+            make_rows(baseline, cold)[1:] if cold else [], meta)
 
 
 # Mixed load: editors saving ratings while the public reads ------------------------------
@@ -661,6 +724,88 @@ def run_mixed(base: str, args: argparse.Namespace) -> list[MixedRow]:
     return rows
 
 
+# Members' pages: the demo council's own pages, signed in --------------------------------
+
+MEMBER_PAGES = ("workspace", "assessment", "marker", "action plan", "voice results")
+_MARKER_CODE = r"[A-Za-z0-9_.-]+"
+
+
+def _links(html: str, prefix: str, tail: str) -> list[str]:
+    """Distinct links (href) that are `prefix` followed by `tail` (a regex), in page order."""
+    return list(dict.fromkeys(re.findall(rf'href="({re.escape(prefix)}{tail})"', html)))
+
+
+def member_paths(fetch: Callable[[str], str]) -> list[tuple[str, str]]:
+    """(what, path) of the signed-in pages measured, found by following links from /manage
+    as a member would (`fetch` gives a page's HTML): the first workspace; its assessment with
+    a round of people's voice (else its first); a marker of that round (else the first on
+    the overview, else on the first theme); the action plan; the round's results. A page
+    that cannot be found is left out."""
+    workspaces = _links(fetch("/manage"), "/manage/", r"[a-z0-9-]+")
+    if not workspaces:
+        raise BenchError(f"{DEMO_EDITOR} has no workspace on /manage")
+    workspace = workspaces[0]
+    found = {"workspace": workspace}
+    plans = _links(fetch(workspace), f"{workspace}/plans/", r"[a-z0-9.-]+")
+    assessments = _links(fetch(f"{workspace}/assessments"), f"{workspace}/assessments/", r"\d+")
+    chosen: tuple[str, str] | None = None  # an assessment's path and overview
+    for path in assessments:
+        overview = fetch(path)
+        rounds = _links(overview, f"{path}/voice/", r"\d+")
+        if chosen is None or rounds:
+            chosen = (path, overview)
+        if rounds:
+            found["voice results"] = rounds[0]
+            break
+    if chosen is not None:
+        assessment, overview = chosen
+        found["assessment"] = assessment
+        where = [fetch(found["voice results"])] if "voice results" in found else []
+        where.append(overview)
+        themes = _links(overview, f"{assessment}/themes/", r"[a-z0-9-]+")
+        markers: list[str] = []
+        for html in where:
+            markers = markers or _links(html, f"{assessment}/markers/", _MARKER_CODE)
+        if not markers and themes:
+            markers = _links(fetch(themes[0]), f"{assessment}/markers/", _MARKER_CODE)
+        if markers:
+            found["marker"] = markers[0]
+    if plans:
+        found["action plan"] = plans[0]
+    return [(what, found[what]) for what in MEMBER_PAGES if what in found]
+
+
+def sign_in_members(base: str, args: argparse.Namespace) -> tuple[str, list[tuple[str, str]]]:
+    """Log in as the demo council; its session cookie (a Cookie header's value) and the
+    pages to measure, each checked (and warmed) to answer 200 with that cookie."""
+    import httpx
+
+    with httpx.Client(base_url=base, timeout=60.0) as client:
+        _log_in(client)
+
+        def fetch(path: str) -> str:
+            response = client.get(path)
+            if response.status_code != 200:
+                raise BenchError(f"GET {path} as {DEMO_EDITOR} answered {response.status_code}")
+            return response.text
+
+        members = member_paths(fetch)
+        cookie = cookie_header(dict(client.cookies.items()))
+    missing = [what for what in MEMBER_PAGES if what not in dict(members)]
+    if missing:
+        print(f"warning: no members' page found for {', '.join(missing)}", flush=True)
+    if args.voice_answers and "voice results" in missing:
+        raise BenchError(f"{DEMO_EDITOR}'s assessment has no round of people's voice")
+    with httpx.Client(base_url=base, timeout=60.0, headers={"Cookie": cookie}) as client:
+        for _what, path in members:
+            for _ in range(WARMUP_REQUESTS * args.workers):
+                status = client.get(path).status_code
+                if status != 200:  # a redirect to /login would be measured as a success
+                    raise BenchError(f"{path} answered {status} with the session cookie")
+    print(f"signed in as {DEMO_EDITOR}: {len(members)} members' pages", flush=True)
+    return cookie, members
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     wrk = shutil.which("wrk")
@@ -677,11 +822,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     table = markdown_table(rows)
     print()
     print(f"{meta['database']}, {meta['organisations'] or '?'} listed organisations, "
-          f"{args.workers} worker(s), {args.duration} s a path, served from the cache:")
+          f"{args.workers} worker(s), {args.duration} s a path, public pages served from "
+          "the cache:")
     print(table)
-    slow = [row.path for row in rows if row.throughput_ratio < TARGET_RATIO]
+    slow = [row.path for row in rows if row.throughput_ratio < TARGET_RATIO and not row.label]
     print(f"\ntarget, throughput at least {TARGET_RATIO:.0%} of {BASELINE}: "
-          + (f"missed by {', '.join(slow)}" if slow else "met by every path"))
+          + (f"missed by {', '.join(slow)}" if slow else "met by every public path"))
+    if "members" in meta:
+        print(f"members' pages: signed in as {DEMO_EDITOR}, never publicly cached, no target; "
+              f"the round of people's voice: --voice-answers {args.voice_answers:,}")
     if cold_rows:
         print("\nEvery request a cache miss (--cold), beside the same baseline:")
         print(markdown_table([rows[0], *cold_rows]))

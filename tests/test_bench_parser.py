@@ -164,3 +164,78 @@ def test_orgs_option_is_bounded() -> None:
     assert run.parse_args(["--orgs", "30000"]).orgs == 30_000
     with pytest.raises(SystemExit):
         run.parse_args(["--orgs", "0"])
+
+
+def test_wrk_command_sends_the_session_cookie_only_when_given() -> None:
+    url = "http://127.0.0.1:1/manage/hartlepool-council"
+    public = run.wrk_command("wrk", url, threads=2, connections=32, duration=5)
+    assert public == ["wrk", "-t", "2", "-c", "32", "-d", "5s", "--latency", url]
+    cookie = run.cookie_header({"session": "abc.def", "csrf": "x1"})
+    assert cookie == "csrf=x1; session=abc.def"
+    members = run.wrk_command("wrk", url, threads=2, connections=32, duration=5, cookie=cookie,
+                              timeout_s=10)
+    assert members[-5:] == ["-H", "Cookie: csrf=x1; session=abc.def", "--timeout", "10s", url]
+    cold = run.wrk_command("wrk", url, threads=1, connections=1, duration=1, cold=True)
+    assert cold[-3:] == ["-s", str(run.COLD_SCRIPT), url]
+
+
+def _link(path: str) -> str:
+    return f'<a class="govuk-link" href="{path}">{path}</a>'
+
+
+WORKSPACE = "/manage/hartlepool-council"
+FIRST, SECOND = f"{WORKSPACE}/assessments/1", f"{WORKSPACE}/assessments/4"
+MEMBER_SITE = {
+    "/manage": _link("/manage") + _link(WORKSPACE),
+    WORKSPACE: _link(f"{WORKSPACE}/assessments")
+    + _link(f"{WORKSPACE}/plans/making-it-real-2018/publish")
+    + _link(f"{WORKSPACE}/plans/making-it-real-2018"),
+    f"{WORKSPACE}/assessments": _link(f"{WORKSPACE}/assessments/compare") + _link(FIRST)
+    + _link(SECOND),
+    FIRST: _link(f"{FIRST}/markers/WI1") + _link(f"{FIRST}/voice"),
+    SECOND: _link(f"{SECOND}/markers/WI1") + _link(f"{SECOND}/voice/7")
+    + _link(f"{SECOND}/markers/IA1"),
+    f"{SECOND}/voice/7": _link(f"{SECOND}/voice/7/responses") + _link(f"{SECOND}/markers/IA1"),
+}
+
+
+def test_members_pages_follow_links_to_the_assessment_with_a_voice_round() -> None:
+    fetched: list[str] = []
+
+    def fetch(path: str) -> str:
+        fetched.append(path)
+        return MEMBER_SITE[path]
+
+    assert run.member_paths(fetch) == [
+        ("workspace", WORKSPACE),
+        ("assessment", SECOND),
+        ("marker", f"{SECOND}/markers/IA1"),  # a marker of the round: its page shows answers
+        ("action plan", f"{WORKSPACE}/plans/making-it-real-2018"),
+        ("voice results", f"{SECOND}/voice/7"),
+    ]
+    assert f"{WORKSPACE}/assessments/compare" not in fetched
+
+
+def test_members_pages_without_a_round_leave_the_voice_results_out() -> None:
+    site = {**MEMBER_SITE, f"{WORKSPACE}/assessments": _link(FIRST)}
+    assert run.member_paths(site.__getitem__) == [
+        ("workspace", WORKSPACE),
+        ("assessment", FIRST),
+        ("marker", f"{FIRST}/markers/WI1"),
+        ("action plan", f"{WORKSPACE}/plans/making-it-real-2018"),
+    ]
+    with pytest.raises(run.BenchError, match="no workspace"):
+        run.member_paths({"/manage": _link("/manage")}.__getitem__)
+
+
+def test_members_rows_are_labelled_and_voice_answers_go_with_members() -> None:
+    baseline, page = run.parse_wrk_output(FAST), run.parse_wrk_output(PAGE)
+    rows = run.make_rows(baseline, [("/", page), ("/manage/x", page)],
+                         labels={"/manage/x": "workspace"})
+    assert [row.label for row in rows] == ["", "", "workspace"]
+    assert "| `/manage/x` (members: workspace) | 798 |" in run.markdown_table(rows)
+    assert run.parse_args(["--members"]).voice_answers == run.DEFAULT_VOICE_ANSWERS
+    assert run.parse_args(["--members", "--voice-answers", "0"]).voice_answers == 0
+    assert run.parse_args([]).voice_answers == 0
+    with pytest.raises(SystemExit):
+        run.parse_args(["--voice-answers", "10"])

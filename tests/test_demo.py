@@ -13,13 +13,14 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 from sqlmodel import Session, col, select
 
+from app.accounts.service import find_user
 from app.areas.reference import area_centres, read_reference_areas
 from app.assessments import repository as assessments
 from app.assessments.models import Assessment
 from app.clock import today
 from app.config import Settings
 from app.db import engine_for
-from app.demo import FRAMEWORK, DemoGenerator, Ids, load_demo
+from app.demo import DEMO_COUNCIL, FRAMEWORK, DemoGenerator, Ids, add_voice_round, load_demo
 from app.frameworks import load_catalogue
 from app.organisations import repository
 from app.organisations.models import Organisation
@@ -28,6 +29,7 @@ from app.publications.models import REPLY_KIND, VIEW_KIND, Publication
 from app.publications.snapshot import view_markers
 from app.views import repository as views_repository
 from app.views.snapshot import published_markers
+from app.voice.service import assessment_voice
 from tests.conftest import MARKERS_DIR
 
 
@@ -194,3 +196,26 @@ def test_demo_views_and_replies_are_about_published_plans(settings: Settings,
     area_page = client.get(f"/areas/{area.gss_code}").text
     latest = re.search(r"Last published: <a [^>]*>([^<]*)</a>", area_page)
     assert latest is not None and latest.group(1).startswith(("action plan", "progress report"))
+
+
+def test_demo_voice_round_is_added_once(settings: Settings, database_url: str) -> None:
+    load_demo(settings, orgs=120, seed=7, only_if_empty=False)
+    catalogue = load_catalogue(settings.markers_dir)
+    with Session(engine_for(database_url)) as db:
+        message = add_voice_round(db, catalogue, answers=25)
+        db.commit()
+        assert "with 25 sets of answers" in message
+        again = add_voice_round(db, catalogue, answers=25)
+        db.commit()
+        assert "has a round of people's voice already" in again
+        owner = find_user(db, DEMO_COUNCIL)
+        assert owner is not None
+        organisation = repository.memberships_of_user(db, owner.id or 0)[0][1]
+        assessment = assessments.assessments_of(db, organisation.id or 0)[0]
+        framework = catalogue.get(assessment.framework_id)
+        assert framework is not None
+        voice = assessment_voice(db, assessment.id or 0, framework)
+    assert voice is not None and voice.people_label == "25 people answered"
+    assert voice.round.is_open(today())
+    assert len(voice.markers) == len(voice.round.marker_codes) >= 1
+    assert all(m.answered == 25 for m in voice.markers.values())

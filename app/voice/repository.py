@@ -75,6 +75,14 @@ def answers_of(db: Session, response_ids: Sequence[int]) -> Sequence[VoiceAnswer
                    .order_by(col(VoiceAnswer.id))).all()
 
 
+def response_ids(db: Session, round_id: int, receipts: Sequence[str]) -> dict[str, int]:
+    """Receipt → id of the round's responses sent with these receipts."""
+    wanted = set(receipts)
+    rows = db.exec(select(VoiceResponse.receipt, VoiceResponse.id)
+                   .where(VoiceResponse.round_id == round_id)).all()
+    return {receipt: id_ for receipt, id_ in rows if receipt in wanted and id_ is not None}
+
+
 def response_in(db: Session, round_id: int, response_id: int) -> VoiceResponse | None:
     return db.exec(select(VoiceResponse).where(VoiceResponse.id == response_id,
                                                VoiceResponse.round_id == round_id)).first()

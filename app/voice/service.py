@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 import segno
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -274,6 +275,28 @@ def enter_paper(db: Session, *, actor_id: int, organisation_id: int, voice_round
     record(db, actor_id=actor_id, action="voice.paper", organisation_id=organisation_id,
            subject=f"voice_response:{response.id}", after={"round_id": voice_round.id})
     return response
+
+
+def add_sample_answers(db: Session, voice_round: VoiceRound, *, start: int, count: int,
+                       today: date) -> None:
+    """`count` made-up sets of answers to every marker of the round, each with a comment,
+    in two bulk inserts (demo data, benchmarks and tests: no rate limits, no audit). Sets
+    are numbered from `start`, so a round can be filled in several goes."""
+    if count <= 0:
+        return
+    receipts = [f"sample-{voice_round.id}-{number}" for number in range(start, start + count)]
+    db.execute(insert(VoiceResponse), [
+        {"round_id": voice_round.id, "receipt": receipt, "may_share": number % 2 == 0,
+         "on_behalf": number % 10 == 0, "sent_on": today, "removed_reason": "",
+         "respondent_kind": RespondentKind.person.value}
+        for number, receipt in enumerate(receipts, start=start)])
+    ids = repository.response_ids(db, voice_round.id or 0, receipts)
+    db.execute(insert(VoiceAnswer), [
+        {"response_id": ids[receipt], "round_id": voice_round.id, "marker_code": code,
+         "answer": COUNTED[(offset + index) % len(COUNTED)].value,
+         "comment": f"Comment {start + offset} on {code}", "removed": False}
+        for offset, receipt in enumerate(receipts)
+        for index, code in enumerate(voice_round.marker_codes)])
 
 
 def remove_response(db: Session, *, actor_id: int, organisation_id: int,

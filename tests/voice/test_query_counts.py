@@ -6,12 +6,12 @@ Run with `-s` to see the counts."""
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from sqlalchemy import insert
 from sqlmodel import Session
 
 from app.assessments.models import Assessment
 from app.clock import today
-from app.voice.models import COUNTED, VoiceAnswer, VoiceResponse, VoiceRound
+from app.voice import service
+from app.voice.models import VoiceRound
 from tests.assessments.test_query_counts import counting
 from tests.exports.builders import Built
 from tests.factories import login
@@ -21,19 +21,7 @@ CODES = ["IA1", "AC2", "WF3"]
 
 
 def add_answers(db: Session, voice_round: VoiceRound, start: int, count: int) -> None:
-    """`count` sets of answers straight into the database, each with a comment."""
-    db.execute(insert(VoiceResponse), [
-        {"round_id": voice_round.id, "receipt": f"r{number}", "may_share": number % 2 == 0,
-         "on_behalf": number % 10 == 0, "sent_on": today(), "removed_reason": "",
-         "respondent_kind": "person"}
-        for number in range(start, start + count)])
-    first_id = db.exec(VoiceResponse.__table__.select()  # type: ignore[attr-defined]
-                       .where(VoiceResponse.__table__.c.receipt == f"r{start}")).one().id
-    db.execute(insert(VoiceAnswer), [
-        {"response_id": first_id + offset, "round_id": voice_round.id, "marker_code": code,
-         "answer": COUNTED[(offset + index) % len(COUNTED)].value,
-         "comment": f"Comment {offset} on {code}", "removed": False}
-        for offset in range(count) for index, code in enumerate(CODES)])
+    service.add_sample_answers(db, voice_round, start=start, count=count, today=today())
     db.commit()
 
 
