@@ -11,12 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
     Integer,
+    Select,
+    String,
     any_,
+    bindparam,
     cast,
     func,
     literal_column,
@@ -88,48 +93,43 @@ SELECT id FROM (
 """
 
 
-def _postgresql_names(words: Sequence[str]) -> SelectBase:
+def _postgresql_names() -> SelectBase:
     """Ids of names holding the words, or words spelt nearly like them."""
-    return text(_PG_NAMES).bindparams(words=list(words), phrase=" ".join(words)) \
+    return text(_PG_NAMES).bindparams(bindparam("words"), bindparam("phrase", type_=String)) \
         .columns(id=Integer)
 
 
-def _sqlite_names(words: Sequence[str]) -> SelectBase | None:
-    grams = dict.fromkeys(word[index:index + 3] for word in words
-                          for index in range(max(1, len(word) - 2)))
-    if not grams:
-        return None
-    # Words are [a-z0-9]+ (app.search.text.words), so quoting them is safe.
-    pattern = " OR ".join(f'"{gram}"' for gram in grams)
+def _sqlite_names() -> SelectBase:
     return text("SELECT rowid AS id FROM organisation_fts WHERE organisation_fts MATCH "
                 ":pattern ORDER BY rank LIMIT :limit").bindparams(
-        pattern=pattern, limit=NAME_CANDIDATES).columns(id=Integer)
+        bindparam("pattern", type_=String), limit=NAME_CANDIDATES).columns(id=Integer)
 
 
-def name_candidates(db: Session, words: Sequence[str]) -> SelectBase | None:
-    """A select of ids whose names (or former names) look like the words."""
-    if db.get_bind().dialect.name == "postgresql":
-        return _postgresql_names(words)
-    return _sqlite_names(words)
+def _name_parameters(dialect: str, words: Sequence[str]) -> dict[str, Any]:
+    """The parameters of the names' part of the candidates' query."""
+    if dialect == "postgresql":
+        return {"words": list(words), "phrase": " ".join(words)}
+    grams = dict.fromkeys(word[index:index + 3] for word in words
+                          for index in range(max(1, len(word) - 2)))
+    # Words are [a-z0-9]+ (app.search.text.words), so quoting them is safe.
+    return {"pattern": " OR ".join(f'"{gram}"' for gram in grams)}
 
 
-def candidates(db: Session, words: Sequence[str], area_codes: Sequence[str],
-               where: Sequence[ColumnElement[bool]]) -> list[Candidate]:
-    """Organisations (meeting `where`) that the indexes offer for these words or areas."""
+@lru_cache(maxsize=8)
+def _candidates_query(dialect: str, names: bool, areas: bool) -> Select[Any]:
+    """The candidates' statement for names and/or areas, built once per process (building it
+    took longer than running it); the words and area codes are parameters."""
     parts: list[SelectBase] = []
-    if words:
-        names = name_candidates(db, words)
-        if names is not None:
-            parts.append(names)
-    if area_codes:
-        parts.append(select(link_org.label("id")).where(link_area.in_(list(area_codes)))
+    if names:
+        parts.append(_postgresql_names() if dialect == "postgresql" else _sqlite_names())
+    if areas:
+        parts.append(select(link_org.label("id"))
+                     .where(link_area.in_(bindparam("area_codes", expanding=True)))
                      .order_by(link_org).limit(AREA_CANDIDATES))
-    if not parts:
-        return []
     # Each part keeps its own ORDER BY and LIMIT inside a subquery (SQLite wants that).
     wrapped = [select(part.subquery().c.id) for part in parts]
     chosen = union(*wrapped).subquery("chosen")
-    if db.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         aggregate = func.string_agg(link_area, literal_column("' '"))
         # Expecting more candidates than come, PostgreSQL would read the whole table to join
         # them (5 ms at 30 000 organisations); as one array, each is found by primary key.
@@ -138,10 +138,29 @@ def candidates(db: Session, words: Sequence[str], area_codes: Sequence[str],
     else:
         aggregate = func.group_concat(link_area, " ")
         wanted = org_id.in_(select(chosen.c.id))
-    areas = select(aggregate).where(link_org == org_id).scalar_subquery()
-    rows = db.connection().execute(
-        select(org_id, col(Organisation.slug), col(Organisation.name),
-               col(Organisation.former_names), col(Organisation.kind), areas)
-        .where(wanted, *where)).all()
+    areas_of = select(aggregate).where(link_org == org_id).scalar_subquery()
+    return select(org_id, col(Organisation.slug), col(Organisation.name),
+                  col(Organisation.former_names), col(Organisation.kind), areas_of) \
+        .where(wanted)
+
+
+def candidates_statement(dialect: str, words: Sequence[str], area_codes: Sequence[str],
+                         where: Sequence[ColumnElement[bool]]) -> tuple[Select[Any],
+                                                                          dict[str, Any]]:
+    """The candidates' query on this engine ("postgresql" or "sqlite"), and its parameters."""
+    parameters = _name_parameters(dialect, words) if words else {}
+    if area_codes:
+        parameters["area_codes"] = list(area_codes)
+    return _candidates_query(dialect, bool(words), bool(area_codes)).where(*where), parameters
+
+
+def candidates(db: Session, words: Sequence[str], area_codes: Sequence[str],
+               where: Sequence[ColumnElement[bool]]) -> list[Candidate]:
+    """Organisations (meeting `where`) that the indexes offer for these words or areas."""
+    if not words and not area_codes:
+        return []
+    statement, parameters = candidates_statement(db.get_bind().dialect.name, words,
+                                                 area_codes, where)
+    rows = db.connection().execute(statement, parameters).all()
     return [Candidate(row[0], row[1], row[2], row[3], row[4],
                       tuple((row[5] or "").split())) for row in rows]

@@ -90,12 +90,6 @@ def similarity(typed: str, word: str) -> float:
     return max(dice, edits)
 
 
-def best_match(typed: str, candidates: Iterable[str]) -> float:
-    """How well `typed` matches the closest of the words, 0 when none is close enough."""
-    best = max((similarity(typed, word) for word in candidates), default=0.0)
-    return best if best >= MATCH else 0.0
-
-
 @dataclass(frozen=True)
 class Document:
     """An organisation's words, by where they come from."""
@@ -106,22 +100,45 @@ class Document:
     kind: str = ""
 
 
+def _best_in(typed: str, fields: Iterable[tuple[float, Sequence[str]]]) -> float:
+    """How well `typed` matches the closest word of the fields, times that field's weight;
+    0 when no word is close enough (MATCH). Plain loops: a search scores hundreds of
+    candidates."""
+    best = 0.0
+    for weight, field_words in fields:
+        for word in field_words:
+            alike = similarity(typed, word)
+            if alike >= MATCH and weight * alike > best:
+                best = weight * alike
+    return best
+
+
+def _fields(name: list[str], document: Document) -> list[tuple[float, Sequence[str]]]:
+    """The document's words by field, with the field's weight."""
+    return [(NAME, name),
+            (FORMER_NAME, words(document.former_names) if document.former_names else ()),
+            (PLACE, [word for place in document.places for word in vocabulary_words(place)]),
+            (KIND, vocabulary_words(document.kind.replace("_", " ")))]
+
+
 def score(query: Sequence[str], document: Document) -> float:
     """How well the query words fit the organisation: about 0 to 1.5; exact names and names
     that start with the query come first."""
     if not query:
         return 0.0
     name = words(document.name)
-    fields = ((NAME, name), (FORMER_NAME, words(document.former_names)),
-              (PLACE, [word for place in document.places for word in vocabulary_words(place)]),
-              (KIND, vocabulary_words(document.kind.replace("_", " "))))
+    fields: list[tuple[float, Sequence[str]]] | None = None
     total = weights = 0.0
     for typed in query:
         weight = STOP_WEIGHT if typed in STOP_WORDS else 1.0
         # A word of the name itself is the best match there can be: no need to look further
         # (most candidates of a common word, such as "care", have it).
-        best = NAME if typed in name else max(field_weight * best_match(typed, field_words)
-                                              for field_weight, field_words in fields)
+        if typed in name:
+            best = NAME
+        else:
+            if fields is None:  # worked out once, and only when the name has not the word
+                fields = _fields(name, document)
+            best = _best_in(typed, fields)
         if typed.isdigit() and not best:
             return 0.0  # numbers are meant exactly: "Group 1" is not "Group 2"
         total += weight * best

@@ -177,14 +177,14 @@ def test_a_renamed_organisation_is_found_by_its_former_name(database_url: str) -
 def test_postgresql_finds_candidates_through_its_indexes(database_url: str) -> None:
     if not database_url.startswith("postgresql"):
         return
-    from app.search.repository import name_candidates
+    from app.search.repository import candidates_statement
     with Session(engine_for(database_url)) as db:
-        statement = name_candidates(db, query_words("barnsly dpulo"))
-        assert statement is not None
+        statement, parameters = candidates_statement(
+            "postgresql", query_words("barnsly dpulo"), [], [LISTED])
         compiled = statement.compile(db.get_bind())
         db.connection().execute(text("SET LOCAL enable_seqscan = off"))
         plan = "\n".join(row[0] for row in db.connection().exec_driver_sql(
-            f"EXPLAIN {compiled}", compiled.params))
+            f"EXPLAIN {compiled}", {**compiled.params, **parameters}))
     # Each word's nearest words (a few thousand), then the names holding them (full text).
     assert "Index Scan using ix_organisation_search_words_trgm" in plan, plan
     assert "ix_organisation_search_fts" in plan, plan
