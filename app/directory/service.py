@@ -212,13 +212,13 @@ def search(db: Session, filters: Filters, rules: StatusRules, catalogue: Framewo
     offset = (page - 1) * per_page
     if hits is not None and filters.sort == "best":
         # The hits are in order and meet the filters already: fetch only this page's.
-        filters = replace(filters, ids=tuple(hit.organisation_id
-                                             for hit in hits[offset:offset + per_page]))
-        offset = 0
-    elif hits is not None:
-        filters = replace(filters, ids=tuple(hit.organisation_id for hit in hits))
-    found = repository.find_organisations(db, filters, rules, offset=offset, limit=per_page) \
-        if total and (page - 1) * per_page < total else []
+        found = repository.listed_organisations(
+            db, [hit.organisation_id for hit in hits[offset:offset + per_page]])
+    else:
+        if hits is not None:
+            filters = replace(filters, ids=tuple(hit.organisation_id for hit in hits))
+        found = repository.find_organisations(db, filters, rules, offset=offset,
+                                              limit=per_page) if offset < total else []
     return ResultPage(cards(db, found, rules, catalogue), total, page, per_page,
                       hits={hit.organisation_id: hit for hit in hits or []})
 

@@ -25,12 +25,14 @@ STOP_WEIGHT = 0.1
 NAME, FORMER_NAME, PLACE, KIND = 1.0, 0.9, 0.8, 0.8
 MINIMUM_SCORE = 0.45
 _WORD = re.compile(r"[a-z0-9]+")
+_WORDS_AND_GAPS = re.compile(r"(\w+)")
 
 
 def fold(text: str) -> str:
     """Lower case, accents off, "&" as "and"."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return ascii_text.lower().replace("&", " and ").replace("'", "")
+    if not text.isascii():  # (ASCII is its own NFKD form: most names skip this)
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return text.lower().replace("&", " and ").replace("'", "")
 
 
 def words(text: str) -> list[str]:
@@ -149,19 +151,23 @@ def score(query: Sequence[str], document: Document) -> float:
         result += 0.3
     elif name_text.startswith(typed_text):
         result += 0.2
-    elif all(any(word == typed or word.startswith(typed) for word in name)
-             for typed in query):
-        result += 0.1
+    else:
+        spaced = f" {name_text}"  # every typed word starts a word of the name:
+        if all(f" {typed}" in spaced for typed in query):
+            result += 0.1
     return result
 
 
 def highlight(name: str, query: Sequence[str]) -> Markup:
     """The name, escaped, with the words the query matched in <mark>."""
     keys = key_words(query) or list(query)
-    pieces = []
-    for piece in re.split(r"(\w+)", name):
-        folded = fold(piece)
-        matched = bool(_WORD.fullmatch(folded)) \
-            and any(similarity(key, folded) >= MATCH for key in keys)
-        pieces.append(Markup("<mark>{}</mark>").format(piece) if matched else escape(piece))
-    return Markup("").join(pieces)
+    pieces: list[str] = []
+    # Words at odd places, what lies between them at even ones; between them, plain ASCII
+    # (spaces, punctuation) can never fold into a word.
+    for index, piece in enumerate(_WORDS_AND_GAPS.split(name)):
+        folded = "" if index % 2 == 0 and piece.isascii() else fold(piece)
+        if _WORD.fullmatch(folded) and any(similarity(key, folded) >= MATCH for key in keys):
+            pieces.append(f"<mark>{escape(piece)}</mark>")
+        else:
+            pieces.append(escape(piece))
+    return Markup("".join(pieces))
