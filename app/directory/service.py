@@ -82,6 +82,13 @@ class FilterChoice:
         return {key: value for key, value in items.items() if value}
 
 
+def all_areas(db: Session) -> Sequence[AreaRow]:
+    """Every council area with its region, for the directory's filters: read once per
+    version of the lists in each worker (app.caching.tallied), as areas never change with
+    the organisations."""
+    return tallied(("all_areas",), lambda: tuple(repository.all_areas(db)))
+
+
 def choose_filters(db: Session, catalogue: FrameworkCatalogue, values: Mapping[str, str],
                    *, areas: Sequence[AreaRow] | None = None,
                    located: bool = False) -> FilterChoice:
