@@ -50,21 +50,23 @@ def pagination(request: Request, page: Numbered, query: Mapping[str, str], *,
         params = {**query, "page": str(number)} if number > 1 else dict(query)
         return f"{request.url.path}?{urlencode(params)}" if params else request.url.path
 
+    last = page.pages  # (a property: worked out once, not once per page of 1 500)
     items: list[dict[str, Any]] = []
     shown = 0
-    for number in range(1, page.pages + 1):
-        if number in (1, page.pages) or abs(number - page.number) <= 2:
-            if shown and number - shown > 1:
-                items.append({"ellipsis": True})
-            item: dict[str, Any] = {"number": number, "href": href(number),
-                                    "current": number == page.number}
-            if of:
-                item["visuallyHiddenText"] = f"Page {number} of {of}"
-            items.append(item)
-            shown = number
+    # The first and last pages, and two either side of this one.
+    for number in sorted({1, last, *range(max(1, page.number - 2),
+                                          min(last, page.number + 2) + 1)}):
+        if shown and number - shown > 1:
+            items.append({"ellipsis": True})
+        item: dict[str, Any] = {"number": number, "href": href(number),
+                                "current": number == page.number}
+        if of:
+            item["visuallyHiddenText"] = f"Page {number} of {of}"
+        items.append(item)
+        shown = number
     return {
         "items": items,
         "previous": {"href": href(page.number - 1)} if page.number > 1 else None,
-        "next": {"href": href(page.number + 1)} if page.number < page.pages else None,
+        "next": {"href": href(page.number + 1)} if page.number < last else None,
         "landmarkLabel": f"Pages of {of}" if of else "Pages",
     }

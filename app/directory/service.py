@@ -82,6 +82,13 @@ class FilterChoice:
         return {key: value for key, value in items.items() if value}
 
 
+def all_areas(db: Session) -> Sequence[AreaRow]:
+    """Every council area with its region, for the directory's filters: read once per
+    version of the lists in each worker (app.caching.tallied), as areas never change with
+    the organisations."""
+    return tallied(("all_areas",), lambda: tuple(repository.all_areas(db)))
+
+
 def choose_filters(db: Session, catalogue: FrameworkCatalogue, values: Mapping[str, str],
                    *, areas: Sequence[AreaRow] | None = None,
                    located: bool = False) -> FilterChoice:
@@ -212,13 +219,13 @@ def search(db: Session, filters: Filters, rules: StatusRules, catalogue: Framewo
     offset = (page - 1) * per_page
     if hits is not None and filters.sort == "best":
         # The hits are in order and meet the filters already: fetch only this page's.
-        filters = replace(filters, ids=tuple(hit.organisation_id
-                                             for hit in hits[offset:offset + per_page]))
-        offset = 0
-    elif hits is not None:
-        filters = replace(filters, ids=tuple(hit.organisation_id for hit in hits))
-    found = repository.find_organisations(db, filters, rules, offset=offset, limit=per_page) \
-        if total and (page - 1) * per_page < total else []
+        found = repository.listed_organisations(
+            db, [hit.organisation_id for hit in hits[offset:offset + per_page]])
+    else:
+        if hits is not None:
+            filters = replace(filters, ids=tuple(hit.organisation_id for hit in hits))
+        found = repository.find_organisations(db, filters, rules, offset=offset,
+                                              limit=per_page) if offset < total else []
     return ResultPage(cards(db, found, rules, catalogue), total, page, per_page,
                       hits={hit.organisation_id: hit for hit in hits or []})
 

@@ -40,7 +40,7 @@ def _framework(catalogue: FrameworkCatalogue, framework_id: str | None) -> Frame
 
 @router.get("/organisations")
 def directory(request: Request, db: SessionDep, catalogue: CatalogueDep) -> Response:
-    areas = repository.all_areas(db)
+    areas = service.all_areas(db)
     choice: FilterChoice = service.choose_filters(db, catalogue, request.query_params,
                                                   areas=areas)
     rules = service.rules_for(catalogue, today())

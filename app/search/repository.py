@@ -10,9 +10,8 @@ typed words and ranked by bm25. Organisations working in an area the query names
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ARRAY,
@@ -46,8 +45,9 @@ link_org = col(OrganisationArea.organisation_id)
 link_area = col(OrganisationArea.area_code)
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """An organisation an index offers (a tuple: a search reads hundreds)."""
+
     organisation_id: int
     slug: str
     name: str

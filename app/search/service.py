@@ -57,12 +57,22 @@ def area_names() -> dict[str, str]:
     return {row["gss_code"]: row["name"] for row in read_reference_areas()[1]}
 
 
+@lru_cache(maxsize=1)
+def _area_places() -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each council area's code and the words of its name that can pick it."""
+    return tuple((code, frozenset(vocabulary_words(name)) - _GENERIC_PLACE_WORDS)
+                 for code, name in area_names().items())
+
+
 def named_areas(query: Sequence[str]) -> list[str]:
     """Codes of the areas a query word names (spelt nearly right)."""
     typed = [word for word in query if len(word) >= 4]
-    return [code for code, name in area_names().items()
-            if any(similarity(word, place) >= PLACE_MATCH for word in typed
-                   for place in vocabulary_words(name) if place not in _GENERIC_PLACE_WORDS)]
+    if not typed:
+        return []
+    areas = _area_places()
+    named = {place for _code, places in areas for place in places
+             if any(similarity(word, place) >= PLACE_MATCH for word in typed)}
+    return [code for code, places in areas if not named.isdisjoint(places)]
 
 
 def find(db: Session, query: str, *, where: Sequence[ColumnElement[bool]] = (),
@@ -75,13 +85,14 @@ def find(db: Session, query: str, *, where: Sequence[ColumnElement[bool]] = (),
     names = area_names()
     scored = []
     for candidate in repository.candidates(db, keys, named_areas(keys), where):
-        places = tuple(names.get(code, code) for code in candidate.area_codes)
+        places = tuple(map(names.get, candidate.area_codes, candidate.area_codes))
         fit = score(typed, Document(candidate.name, candidate.former_names, places,
                                     candidate.kind))
         if fit >= minimum:
             scored.append((fit, candidate, places))
     scored.sort(key=lambda found: (-round(found[0], 6), len(found[1].name),
                                    found[1].name.lower(), found[1].organisation_id))
+    searched = tuple(typed)
     return [Hit(candidate.organisation_id, candidate.slug, candidate.name, candidate.kind,
-                fit, places, tuple(typed))
+                fit, places, searched)
             for fit, candidate, places in scored[:limit]]

@@ -25,12 +25,14 @@ STOP_WEIGHT = 0.1
 NAME, FORMER_NAME, PLACE, KIND = 1.0, 0.9, 0.8, 0.8
 MINIMUM_SCORE = 0.45
 _WORD = re.compile(r"[a-z0-9]+")
+_WORDS_AND_GAPS = re.compile(r"(\w+)")
 
 
 def fold(text: str) -> str:
     """Lower case, accents off, "&" as "and"."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return ascii_text.lower().replace("&", " and ").replace("'", "")
+    if not text.isascii():  # (ASCII is its own NFKD form: most names skip this)
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return text.lower().replace("&", " and ").replace("'", "")
 
 
 def words(text: str) -> list[str]:
@@ -42,17 +44,6 @@ def vocabulary_words(text: str) -> tuple[str, ...]:
     """words() of a text from a small fixed set (council area names, kinds), worked out once:
     a search scores hundreds of candidates, and folding their places each time was most of it."""
     return tuple(words(text))
-
-
-@lru_cache(maxsize=65536)
-def name_words(text: str) -> tuple[str, ...]:
-    """words() of an organisation's name: the same names are candidates search after search."""
-    return tuple(words(text))
-
-
-@lru_cache(maxsize=4096)
-def _place_words(places: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(word for place in places for word in vocabulary_words(place))
 
 
 def query_words(text: str) -> list[str]:
@@ -101,19 +92,6 @@ def similarity(typed: str, word: str) -> float:
     return max(dice, edits)
 
 
-def best_match(typed: str, candidates: Iterable[str]) -> float:
-    """How well `typed` matches the closest of the words, 0 when none is close enough."""
-    best = max((similarity(typed, word) for word in candidates), default=0.0)
-    return best if best >= MATCH else 0.0
-
-
-@lru_cache(maxsize=65536)
-def _best_in(typed: str, field_words: tuple[str, ...]) -> float:
-    """best_match for a field's words, remembered: a place or kind is scored for many
-    candidates of one search, and the same names come up search after search."""
-    return best_match(typed, field_words) if field_words else 0.0
-
-
 @dataclass(frozen=True)
 class Document:
     """An organisation's words, by where they come from."""
@@ -124,22 +102,45 @@ class Document:
     kind: str = ""
 
 
+def _best_in(typed: str, fields: Iterable[tuple[float, Sequence[str]]]) -> float:
+    """How well `typed` matches the closest word of the fields, times that field's weight;
+    0 when no word is close enough (MATCH). Plain loops: a search scores hundreds of
+    candidates."""
+    best = 0.0
+    for weight, field_words in fields:
+        for word in field_words:
+            alike = similarity(typed, word)
+            if alike >= MATCH and weight * alike > best:
+                best = weight * alike
+    return best
+
+
+def _fields(name: list[str], document: Document) -> list[tuple[float, Sequence[str]]]:
+    """The document's words by field, with the field's weight."""
+    return [(NAME, name),
+            (FORMER_NAME, words(document.former_names) if document.former_names else ()),
+            (PLACE, [word for place in document.places for word in vocabulary_words(place)]),
+            (KIND, vocabulary_words(document.kind.replace("_", " ")))]
+
+
 def score(query: Sequence[str], document: Document) -> float:
     """How well the query words fit the organisation: about 0 to 1.5; exact names and names
     that start with the query come first."""
     if not query:
         return 0.0
-    name = name_words(document.name)
-    fields = ((NAME, name), (FORMER_NAME, name_words(document.former_names)),
-              (PLACE, _place_words(document.places)),
-              (KIND, vocabulary_words(document.kind.replace("_", " "))))
+    name = words(document.name)
+    fields: list[tuple[float, Sequence[str]]] | None = None
     total = weights = 0.0
     for typed in query:
         weight = STOP_WEIGHT if typed in STOP_WORDS else 1.0
         # A word of the name itself is the best match there can be: no need to look further
         # (most candidates of a common word, such as "care", have it).
-        best = NAME if typed in name else max(field_weight * _best_in(typed, field_words)
-                                              for field_weight, field_words in fields)
+        if typed in name:
+            best = NAME
+        else:
+            if fields is None:  # worked out once, and only when the name has not the word
+                fields = _fields(name, document)
+            best = _best_in(typed, fields)
         if typed.isdigit() and not best:
             return 0.0  # numbers are meant exactly: "Group 1" is not "Group 2"
         total += weight * best
@@ -150,19 +151,23 @@ def score(query: Sequence[str], document: Document) -> float:
         result += 0.3
     elif name_text.startswith(typed_text):
         result += 0.2
-    elif all(any(word == typed or word.startswith(typed) for word in name)
-             for typed in query):
-        result += 0.1
+    else:
+        spaced = f" {name_text}"  # every typed word starts a word of the name:
+        if all(f" {typed}" in spaced for typed in query):
+            result += 0.1
     return result
 
 
 def highlight(name: str, query: Sequence[str]) -> Markup:
     """The name, escaped, with the words the query matched in <mark>."""
     keys = key_words(query) or list(query)
-    pieces = []
-    for piece in re.split(r"(\w+)", name):
-        folded = fold(piece)
-        matched = bool(_WORD.fullmatch(folded)) \
-            and any(similarity(key, folded) >= MATCH for key in keys)
-        pieces.append(Markup("<mark>{}</mark>").format(piece) if matched else escape(piece))
-    return Markup("").join(pieces)
+    pieces: list[str] = []
+    # Words at odd places, what lies between them at even ones; between them, plain ASCII
+    # (spaces, punctuation) can never fold into a word.
+    for index, piece in enumerate(_WORDS_AND_GAPS.split(name)):
+        folded = "" if index % 2 == 0 and piece.isascii() else fold(piece)
+        if _WORD.fullmatch(folded) and any(similarity(key, folded) >= MATCH for key in keys):
+            pieces.append(f"<mark>{escape(piece)}</mark>")
+        else:
+            pieces.append(escape(piece))
+    return Markup("".join(pieces))
