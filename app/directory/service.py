@@ -503,7 +503,7 @@ def region_page(db: Session, region: Region, rules: StatusRules, *,
 @dataclass(frozen=True)
 class HomeFigures:
     signed_up: int
-    by_kind: list[tuple[str, str, int]]  # kind, label, count
+    by_kind: list[tuple[str, int]]  # kind, count (templates word the kind: kind_words)
     councils_with_a_plan: int
     council_areas: int
     latest: list[PublicationRow]
@@ -514,8 +514,7 @@ def home_figures(db: Session, rules: StatusRules, *, latest: int = 5,
     by_kind = repository.tally_by_kind(db)
     return HomeFigures(
         signed_up=sum(by_kind.values()),
-        by_kind=[(kind, label, by_kind[kind]) for kind, label in KINDS.items()
-                 if by_kind.get(kind)],
+        by_kind=[(kind, by_kind[kind]) for kind in KINDS if by_kind.get(kind)],
         councils_with_a_plan=repository.councils_with_a_plan(db),
         council_areas=council_areas,
         latest=repository.latest_publications(db, latest),
