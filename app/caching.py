@@ -35,7 +35,7 @@ from functools import lru_cache
 from typing import Any, TypeVar, cast
 
 from cachetools import LRUCache
-from sqlalchemy import Executable, bindparam, literal, select, union_all, update
+from sqlalchemy import Executable, literal, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
@@ -47,6 +47,7 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.clock import now, today
+from app.db import one_of
 from app.templating import EASY_READ_COOKIE
 
 PUBLIC_MAX_AGE = 60
@@ -174,8 +175,8 @@ def bump_scopes(connection: Connection, scopes: Iterable[str]) -> None:
         index_elements=["scope"], set_={"version": table.c.version + 1}))
 
 
-@lru_cache(maxsize=2)
-def _versions_query(with_scopes: bool) -> Executable:
+@lru_cache(maxsize=4)
+def _versions_query(dialect: str, with_scopes: bool) -> Executable:
     """read_versions' statement, built once per process (building it cost more than running
     it); the scopes are a parameter."""
     query = select(literal("").label("scope"), col(PublicDataVersion.version)) \
@@ -183,8 +184,7 @@ def _versions_query(with_scopes: bool) -> Executable:
     if not with_scopes:
         return query
     return union_all(query, select(col(PublicScopeVersion.scope), col(PublicScopeVersion.version))
-                     .where(col(PublicScopeVersion.scope).in_(bindparam("scopes",
-                                                                        expanding=True))))
+                     .where(one_of(dialect, col(PublicScopeVersion.scope), key="scopes")))
 
 
 def read_versions(engine: Engine, scopes: Sequence[str]) -> tuple[int, ...]:
@@ -192,8 +192,9 @@ def read_versions(engine: Engine, scopes: Sequence[str]) -> tuple[int, ...]:
     One statement needs no transaction of its own: in autocommit there is no BEGIN and no
     ROLLBACK to send, which were most of its time on PostgreSQL."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        statement = _versions_query(connection.dialect.name, bool(scopes))
         found = {scope: int(version) for scope, version in connection.execute(
-            _versions_query(bool(scopes)), {"scopes": list(scopes)} if scopes else {})}
+            statement, {"scopes": list(scopes)} if scopes else {})}
     return (found.get("", 0), *(found.get(scope, 0) for scope in scopes))
 
 

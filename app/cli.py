@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 
@@ -39,8 +39,10 @@ def main() -> None:
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the web application."""
     import uvicorn
+    from uvicorn.config import STARTUP_FAILURE
 
     from app.logging import LOGGING_CONFIG
+    from app.serving import run_workers
 
     settings = _settings_or_exit()
     try:
@@ -49,14 +51,28 @@ def serve(host: str, port: int, workers: int) -> None:
         click.echo(str(error), err=True)
         click.echo("The service did not start: fix the framework files above.", err=True)
         sys.exit(1)
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips,
-                log_config=LOGGING_CONFIG, access_log=False,
-                # A new worker re-imports this module before it answers the supervisor's
-                # health checks: seconds on a busy machine, more than uvicorn's default 5.
-                timeout_worker_healthcheck=30,
-                # On SIGTERM (a deploy), let requests in flight finish.
-                timeout_graceful_shutdown=20)
+    config = uvicorn.Config(
+        "app.main:create_app", factory=True, host=host, port=port, workers=workers,
+        proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips,
+        log_config=LOGGING_CONFIG, access_log=False,
+        # A new worker re-imports this module before it answers the supervisor's health
+        # checks: seconds on a busy machine, more than uvicorn's default 5.
+        timeout_worker_healthcheck=30,
+        # On SIGTERM (a deploy), let requests in flight finish.
+        timeout_graceful_shutdown=20)
+    if workers > 1:
+        try:
+            run_workers(config)
+        except OSError as error:
+            click.echo(f"mir: the service did not start: {host}:{port}: {error.strerror}",
+                       err=True)
+            sys.exit(1)
+        return
+    server = uvicorn.Server(config)
+    with suppress(KeyboardInterrupt):
+        server.run()
+    if not server.started:
+        sys.exit(STARTUP_FAILURE)
 
 
 def _settings_or_exit() -> Settings:

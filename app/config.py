@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The repository root: templates/, migrations/ and markers/ live beside app/.
@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     # headers `mir serve` believes (comma-separated, or * for any): the client's address
     # is used for login rate limits.
     forwarded_allow_ips: str = "127.0.0.1"
+    # PostgreSQL connections each worker process keeps open, and requests it runs at once
+    # (app.db.build_engine): more concurrent requests wait their turn instead of opening
+    # connections that are closed again straight after.
+    database_pool_size: int = Field(default=20, ge=1, le=200)
 
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> Settings:

@@ -3,13 +3,24 @@ every repository shares (a page of a longer list, a save that checks the version
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
-from sqlalchemy import MetaData, event, func, inspect, select, update
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    MetaData,
+    any_,
+    bindparam,
+    event,
+    func,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -49,7 +60,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def build_engine(url: str) -> Engine:
+# PostgreSQL connections a process keeps (MIR_DATABASE_POOL_SIZE), and how many more it may
+# open for a moment when one request needs a second connection while every pooled one is in
+# use. A connection opened beyond the pool is closed when returned, and a new PostgreSQL
+# backend reads its catalogue afresh: a pool smaller than the requests a worker runs at once
+# opened dozens a second under load (app.main limits those requests to the pool's size).
+DEFAULT_POOL_SIZE = 20
+POOL_OVERFLOW = 10
+
+
+def build_engine(url: str, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
     url = normalise_url(url)
     if is_sqlite(url):
         database = make_url(url).database
@@ -58,12 +78,35 @@ def build_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size,
+                         max_overflow=POOL_OVERFLOW)
+
+
+def engine_for(url: str, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
+    """The process's engine for this database (one pool, whether pool_size is given or not)."""
+    return _engine(url, pool_size)
+
+
+def one_of(dialect: str, column: Any, values: Sequence[Any] | None = None, *,
+           key: str | None = None) -> ColumnElement[bool]:
+    """`column IN (values)` in SQL that is the same whatever the number of values (given
+    now, or later as the parameter `key`). On PostgreSQL `= ANY(array)`, one parameter: an
+    IN list of one parameter a value made each page's statement new text, which psycopg
+    parses again (it keeps only statements of up to 4 KB and 50 parameters) and PostgreSQL
+    plans again. SQLite has no arrays: an expanding IN there. (`column`: a column, or an
+    attribute of a model, as sqlmodel's col() gives.)"""
+    value = None if values is None else list(values)
+    later = values is None  # then the statement is executed with `key` among its parameters
+    expression: ColumnElement[Any] = column
+    if dialect == "postgresql":
+        array = bindparam(key, value, type_=ARRAY(expression.type), required=later)
+        return expression == any_(array)
+    return expression.in_(bindparam(key, value, expanding=True, required=later))
 
 
 @lru_cache(maxsize=8)
-def engine_for(url: str) -> Engine:
-    return build_engine(url)
+def _engine(url: str, pool_size: int) -> Engine:
+    return build_engine(url, pool_size)
 
 
 def session_scope(engine: Engine) -> Iterator[Session]:

@@ -75,6 +75,10 @@ COLD_TARGET_RATIO = 0.1  # and, missing the cache every time, a tenth of them
 READY_TIMEOUT_S = 120.0  # importing the app in each worker takes a while on a busy machine
 SETUP_TIMEOUT_S = 300.0
 WARMUP_REQUESTS = 5
+# Each measured run follows one of this many seconds at the same load, not counted: the
+# workers open their database connections and fill their per-process caches then, as a
+# server that has been running a while has (the first seconds were measuring that).
+WARMUP_S = 1
 STOP_TIMEOUT_S = 10.0
 
 # wrk prints durations with these units (src/units.c: us, ms, s, m, h).
@@ -390,6 +394,10 @@ def cookie_header(cookies: Mapping[str, str]) -> str:
 
 def run_wrk(wrk: str, url: str, args: argparse.Namespace, *, cold: bool = False,
             cookie: str = "", timeout_s: int | None = None) -> WrkResult:
+    """One measured wrk run, after a short one whose figures are dropped (WARMUP_S)."""
+    warm_up = wrk_command(wrk, url, threads=args.threads, connections=args.connections,
+                          duration=WARMUP_S, cold=cold, cookie=cookie, timeout_s=timeout_s)
+    subprocess.run(warm_up, capture_output=True, timeout=WARMUP_S + 60, check=False)
     command = wrk_command(wrk, url, threads=args.threads, connections=args.connections,
                           duration=args.duration, cold=cold, cookie=cookie,
                           timeout_s=timeout_s)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import http.server
 import importlib.util
+import shutil
+import subprocess
 import sys
+import threading
 from pathlib import Path
 from types import ModuleType
 
@@ -239,3 +243,37 @@ def test_members_rows_are_labelled_and_voice_answers_go_with_members() -> None:
     assert run.parse_args([]).voice_answers == 0
     with pytest.raises(SystemExit):
         run.parse_args(["--voice-answers", "10"])
+
+
+def test_cold_runs_never_ask_for_an_address_an_earlier_run_asked_for() -> None:
+    """Two --cold runs against one server: every address new, so the second run is not
+    answered from what the first left in the cache."""
+    wrk = shutil.which("wrk")
+    assert wrk, "wrk is missing: make test-system-deps installs it"
+    asked: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/organisations?q=care"
+    try:
+        for _run in range(2):
+            command = run.wrk_command(wrk, url, threads=1, connections=2, duration=1, cold=True)
+            subprocess.run(command, check=True, capture_output=True, timeout=30)
+    finally:
+        server.shutdown()
+    assert len(asked) > 10
+    assert all(path.startswith("/organisations?q=care&cold=") for path in asked)
+    assert len(set(asked)) == len(asked)

@@ -35,6 +35,7 @@ from sqlmodel import Session, col
 from sqlmodel import select as select_entity
 
 from app.areas.models import Area, FormerAreaCode, Region
+from app.db import one_of
 from app.organisations import tallies
 from app.organisations.models import (
     Commitment,
@@ -270,7 +271,8 @@ def listed_organisations(db: Session, ids: Sequence[int]) -> Sequence[Organisati
     if not ids:
         return []
     found = {organisation.id: organisation for organisation in db.exec(
-        select_entity(Organisation).where(Organisation.is_listed.expression, org_id.in_(ids)))}
+        select_entity(Organisation).where(Organisation.is_listed.expression,
+                                          one_of(db.get_bind().dialect.name, org_id, ids)))}
     return [found[organisation_id] for organisation_id in ids if organisation_id in found]
 
 
@@ -289,10 +291,10 @@ def _as_date(value: Any) -> date:
 
 
 @lru_cache(maxsize=8)
-def _statuses_of(today: date, due_days: tuple[tuple[str, int], ...]) -> Query:
+def _statuses_of(dialect: str, today: date, due_days: tuple[tuple[str, int], ...]) -> Query:
     """statuses_of's statement, built once a day in each process (building it takes longer
     than running it), for any ids."""
-    ids = select(org_id).where(org_id.in_(bindparam("ids", expanding=True)))
+    ids = select(org_id).where(one_of(dialect, org_id, key="ids"))
     return status_rows(StatusRules(today, dict(due_days)), ids).order_by(c_org, c_framework)
 
 
@@ -301,7 +303,8 @@ def statuses_of(db: Session, organisation_ids: Sequence[int],
     """The latest commitment per framework of each organisation, with its status."""
     if not organisation_ids:
         return {}
-    statement = _statuses_of(rules.today, tuple(sorted(rules.due_days.items())))
+    statement = _statuses_of(db.get_bind().dialect.name, rules.today,
+                             tuple(sorted(rules.due_days.items())))
     rows = db.connection().execute(statement, {"ids": list(organisation_ids)}).all()
     found: dict[int, list[StatusRow]] = {}
     for row in rows:
@@ -318,7 +321,7 @@ def areas_of(db: Session, organisation_ids: Sequence[int]) -> dict[int, list[tup
         return {}
     rows = _rows(db, select(link_org, area_code, col(Area.name))
                  .join(Area, area_code == link_area)
-                 .where(link_org.in_(list(organisation_ids)))
+                 .where(one_of(db.get_bind().dialect.name, link_org, organisation_ids))
                  .order_by(col(Area.name)))
     found: dict[int, list[tuple[str, str]]] = {}
     for organisation_id, code, name in rows:
@@ -352,7 +355,8 @@ def publications_of(db: Session, organisation_ids: Sequence[int]) -> list[Public
     """Publications that are not hidden, newest first."""
     if not organisation_ids:
         return []
-    rows = _rows(db, _publication_query().where(pub_org.in_(list(organisation_ids)))
+    rows = _rows(db, _publication_query()
+                 .where(one_of(db.get_bind().dialect.name, pub_org, organisation_ids))
                  .order_by(pub_on.desc(), col(Publication.number).desc()))
     return [_publication(row) for row in rows]
 

@@ -28,9 +28,11 @@ from sqlalchemy import (
     text,
     union,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.sql.selectable import SelectBase
 from sqlmodel import Session, col
 
+from app.db import one_of
 from app.organisations.models import Organisation, OrganisationArea
 
 # Candidates each index offers before ranking; enough for the right one to be among them.
@@ -124,7 +126,7 @@ def _candidates_query(dialect: str, names: bool, areas: bool) -> Select[Any]:
         parts.append(_postgresql_names() if dialect == "postgresql" else _sqlite_names())
     if areas:
         parts.append(select(link_org.label("id"))
-                     .where(link_area.in_(bindparam("area_codes", expanding=True)))
+                     .where(one_of(dialect, link_area, key="area_codes"))
                      .order_by(link_org).limit(AREA_CANDIDATES))
     # Each part keeps its own ORDER BY and LIMIT inside a subquery (SQLite wants that).
     wrapped = [select(part.subquery().c.id) for part in parts]
@@ -159,8 +161,27 @@ def candidates(db: Session, words: Sequence[str], area_codes: Sequence[str],
     """Organisations (meeting `where`) that the indexes offer for these words or areas."""
     if not words and not area_codes:
         return []
-    statement, parameters = candidates_statement(db.get_bind().dialect.name, words,
-                                                 area_codes, where)
-    rows = db.connection().execute(statement, parameters).all()
+    dialect = db.get_bind().dialect.name
+    statement, parameters = candidates_statement(dialect, words, area_codes, where)
+    connection = db.connection()
+    if dialect == "postgresql":
+        rows = _planned_for_these_words(connection, statement, parameters)
+    else:
+        rows = connection.execute(statement, parameters).all()
     return [Candidate(row[0], row[1], row[2], row[3], row[4],
                       tuple((row[5] or "").split())) for row in rows]
+
+
+def _planned_for_these_words(connection: Connection, statement: Select[Any],
+                             parameters: dict[str, Any]) -> Sequence[Any]:
+    """Run the candidates' query unprepared. psycopg prepares a statement run five times on
+    a connection, and PostgreSQL then plans it once for any words: that plan took twice as
+    long as one made for the words typed (15 ms to 8 ms for "barnsly dpulo" at 30 000
+    organisations)."""
+    driver: Any = connection.connection.driver_connection  # a psycopg Connection
+    threshold = driver.prepare_threshold
+    driver.prepare_threshold = None
+    try:
+        return connection.execute(statement, parameters).all()
+    finally:
+        driver.prepare_threshold = threshold

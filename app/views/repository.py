@@ -13,6 +13,7 @@ from sqlmodel.sql.expression import Select, SelectOfScalar
 
 from app.accounts.models import User
 from app.assessments.models import Assessment
+from app.db import one_of
 from app.organisations.models import Membership, Organisation, OrganisationArea
 from app.publications.models import REPLY_KIND, VIEW_KIND, Publication, PublicationKind
 
@@ -53,16 +54,17 @@ def latest_own_publications_of(db: Session, organisation_ids: Sequence[int]
     if not organisation_ids:
         return {}
     found: dict[int, dict[str, Publication]] = {}
-    for publication in db.exec(_latest_own(), params={"ids": list(organisation_ids)}):
+    for publication in db.exec(_latest_own(db.get_bind().dialect.name),
+                               params={"ids": list(organisation_ids)}):
         found.setdefault(publication.organisation_id, {})[publication.framework_id] = publication
     return found
 
 
-@lru_cache(maxsize=1)
-def _latest_own() -> SelectOfScalar[Publication]:
+@lru_cache(maxsize=2)
+def _latest_own(dialect: str) -> SelectOfScalar[Publication]:
     """latest_own_publications_of's statement, built once per process; the ids are a
     parameter."""
-    visible = [col(Publication.organisation_id).in_(bindparam("ids", expanding=True)),
+    visible = [one_of(dialect, col(Publication.organisation_id), key="ids"),
                col(Publication.kind).in_(ASSESSED_KINDS), col(Publication.hidden_reason).is_(None)]
     newest = (select(Publication.organisation_id, Publication.framework_id,
                      func.max(Publication.number).label("number"))
@@ -143,7 +145,8 @@ def replies_to(db: Session, publication_ids: Sequence[int]) -> dict[int, list[Pu
     found: dict[int, list[Publication]] = {}
     for reply in db.exec(select(Publication)
                          .where(Publication.kind == REPLY_KIND,
-                                col(Publication.in_reply_to_id).in_(publication_ids))
+                                one_of(db.get_bind().dialect.name,
+                                       col(Publication.in_reply_to_id), publication_ids))
                          .order_by(col(Publication.number).desc())):
         found.setdefault(reply.in_reply_to_id or 0, []).append(reply)
     return found
@@ -163,4 +166,5 @@ def organisations_by_id(db: Session, ids: Sequence[int]) -> dict[int, Organisati
     if not ids:
         return {}
     return {org.id or 0: org for org in db.exec(select(Organisation)
-                                                .where(col(Organisation.id).in_(ids)))}
+                                                .where(one_of(db.get_bind().dialect.name,
+                                                              col(Organisation.id), ids)))}
