@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 # The repository root: templates/, migrations/ and markers/ live beside app/.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"
+DEFAULT_DATABASE_POOL_SIZE = 16  # app.db: why the pool is as large as the requests at once
 
 
 class Settings(BaseSettings):
@@ -33,7 +34,7 @@ class Settings(BaseSettings):
     # PostgreSQL connections each worker process keeps open, and requests it runs at once
     # (app.db.build_engine): more concurrent requests wait their turn instead of opening
     # connections that are closed again straight after.
-    database_pool_size: int = Field(default=20, ge=1, le=200)
+    database_pool_size: int = Field(default=DEFAULT_DATABASE_POOL_SIZE, ge=1, le=200)
 
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> Settings:

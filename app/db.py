@@ -24,6 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
 
+from app.config import DEFAULT_DATABASE_POOL_SIZE
+
 T = TypeVar("T")
 U = TypeVar("U")
 
@@ -65,11 +67,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 # use. A connection opened beyond the pool is closed when returned, and a new PostgreSQL
 # backend reads its catalogue afresh: a pool smaller than the requests a worker runs at once
 # opened dozens a second under load (app.main limits those requests to the pool's size).
-DEFAULT_POOL_SIZE = 20
-POOL_OVERFLOW = 10
+POOL_OVERFLOW = 4
 
 
-def build_engine(url: str, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
+def build_engine(url: str, pool_size: int = DEFAULT_DATABASE_POOL_SIZE) -> Engine:
     url = normalise_url(url)
     if is_sqlite(url):
         database = make_url(url).database
@@ -82,7 +83,7 @@ def build_engine(url: str, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
                          max_overflow=POOL_OVERFLOW)
 
 
-def engine_for(url: str, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
+def engine_for(url: str, pool_size: int = DEFAULT_DATABASE_POOL_SIZE) -> Engine:
     """The process's engine for this database (one pool, whether pool_size is given or not)."""
     return _engine(url, pool_size)
 

@@ -255,7 +255,7 @@ def test_cold_runs_never_ask_for_an_address_an_earlier_run_asked_for() -> None:
     class Recorder(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+        def do_GET(self) -> None:  # (the standard library names it)
             asked.append(self.path)
             self.send_response(200)
             self.send_header("Content-Length", "2")

@@ -12,7 +12,7 @@ APP = Path(__file__).resolve().parent.parent / "app"
 # Lowest first. Packages in one layer must not import each other either.
 LAYERS: list[set[str]] = [
     {"config", "clock", "text"},
-    {"db", "logging", "forms", "templating", "responses", "pdf"},
+    {"db", "logging", "forms", "templating", "responses", "pdf", "serving"},
     {"security", "email", "errors", "ratelimit", "schema", "caching"},
     {"audit", "health"},
     {"frameworks", "areas"},
