@@ -8,7 +8,7 @@ can filter and count by status without loading every organisation.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -100,13 +100,17 @@ class StatusRules:
     due_days: Mapping[str, int]
 
 
-def status_rows(rules: StatusRules, organisation_ids: Query | None = None) -> Query:
+def status_rows(rules: StatusRules,
+                organisation_ids: Query | Callable[[Any], ColumnElement[bool]] | None = None
+                ) -> Query:
     """Each organisation's latest commitment per framework, with its status today.
 
     Columns: commitment_id, organisation_id, framework_id, signed_up_on, withdrawn_on,
-    status, commitment_kind. `organisation_ids` (a select of ids) narrows the rows and
-    publications read.
+    status, commitment_kind. `organisation_ids` narrows the rows and publications read: a
+    select of ids, or what an organisation id column must meet.
     """
+    among = organisation_ids if organisation_ids is None or callable(organisation_ids) \
+        else _in(organisation_ids)
     is_plan = pub_kind.in_(PLAN_KINDS)
     is_progress = pub_kind == PublicationKind.progress.value
     is_view = pub_kind == VIEW_KIND
@@ -118,8 +122,8 @@ def status_rows(rules: StatusRules, organisation_ids: Query | None = None) -> Qu
         func.max(case((is_view, pub_on))).label("view_on"),
         func.count(case((is_view, 1))).label("views"),
     ).group_by(pub_org, pub_framework)
-    if organisation_ids is not None:
-        published = published.where(pub_org.in_(organisation_ids))
+    if among is not None:
+        published = published.where(among(pub_org))
     dates = published.subquery("published_dates")
     # What counts, by the kind of commitment (app.organisations.status.counted_dates).
     holds = c_kind == HOLD_TO_ACCOUNT
@@ -161,9 +165,15 @@ def status_rows(rules: StatusRules, organisation_ids: Query | None = None) -> Qu
                                dates.c.framework_id == c_framework))
         .where(_latest_commitment())
     )
-    if organisation_ids is not None:
-        query = query.where(c_org.in_(organisation_ids))
+    if among is not None:
+        query = query.where(among(c_org))
     return query
+
+
+def _in(ids: Query) -> Callable[[Any], ColumnElement[bool]]:
+    def among(column: Any) -> ColumnElement[bool]:
+        return column.in_(ids)  # type: ignore[no-any-return]
+    return among
 
 
 def _latest_commitment() -> ColumnElement[bool]:
@@ -294,8 +304,10 @@ def _as_date(value: Any) -> date:
 def _statuses_of(dialect: str, today: date, due_days: tuple[tuple[str, int], ...]) -> Query:
     """statuses_of's statement, built once a day in each process (building it takes longer
     than running it), for any ids."""
-    ids = select(org_id).where(one_of(dialect, org_id, key="ids"))
-    return status_rows(StatusRules(today, dict(due_days)), ids).order_by(c_org, c_framework)
+    # The ids themselves, not a select of them from organisation: no join to read them.
+    return status_rows(StatusRules(today, dict(due_days)),
+                       lambda column: one_of(dialect, column, key="ids")) \
+        .order_by(c_org, c_framework)
 
 
 def statuses_of(db: Session, organisation_ids: Sequence[int],
