@@ -12,7 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 # The repository root: templates/, migrations/ and markers/ live beside app/.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"
-DEFAULT_DATABASE_POOL_SIZE = 16  # app.db: why the pool is as large as the requests at once
+DEFAULT_DATABASE_POOL_SIZE = 16  # app.db.build_engine says why
 
 
 class Settings(BaseSettings):
@@ -31,9 +31,7 @@ class Settings(BaseSettings):
     # headers `mir serve` believes (comma-separated, or * for any): the client's address
     # is used for login rate limits.
     forwarded_allow_ips: str = "127.0.0.1"
-    # PostgreSQL connections each worker process keeps open, and requests it runs at once
-    # (app.db.build_engine): more concurrent requests wait their turn instead of opening
-    # connections that are closed again straight after.
+    # PostgreSQL connections each worker process keeps open (app.db.build_engine).
     database_pool_size: int = Field(default=DEFAULT_DATABASE_POOL_SIZE, ge=1, le=200)
 
     @model_validator(mode="after")

@@ -63,10 +63,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 # PostgreSQL connections a process keeps (MIR_DATABASE_POOL_SIZE), and how many more it may
-# open for a moment when one request needs a second connection while every pooled one is in
-# use. A connection opened beyond the pool is closed when returned, and a new PostgreSQL
-# backend reads its catalogue afresh: a pool smaller than the requests a worker runs at once
-# opened dozens a second under load (app.main limits those requests to the pool's size).
+# open for a moment. A connection opened beyond the pool is closed when returned, and a new
+# PostgreSQL backend reads its catalogue afresh: a pool of 10 for the requests a busy worker
+# runs at once opened dozens a second. (The threads that run requests are not limited to the
+# pool's size: a request holds its connection from a dependency's first query until it ends,
+# and with no more threads than connections, requests waiting for a thread held every
+# connection while every thread waited for one.)
 POOL_OVERFLOW = 4
 
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from urllib.parse import quote
 
-from anyio import to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -59,16 +56,6 @@ templates.env.globals.update(kind_words=in_reading_mode(organisation_kind_label)
                              status_words=in_reading_mode(status_words))
 
 
-@asynccontextmanager
-async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    # Routes and dependencies that are plain functions run in anyio's threads (40 at once by
-    # default): no more at once than the database pool holds, so that a busy worker queues
-    # requests instead of opening connections it closes again (app.db.POOL_OVERFLOW).
-    limiter = to_thread.current_default_thread_limiter()
-    limiter.total_tokens = app.state.settings.database_pool_size
-    yield
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the service. Refuses to start (FrameworkFileError) if a framework file is bad."""
     settings = settings or get_settings()
@@ -83,7 +70,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         # Every route: the CSRF check on state changes, and who is logged in.
         dependencies=[Depends(check_csrf), Depends(load_current_user)],
-        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.catalogue = catalogue

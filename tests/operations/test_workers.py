@@ -101,3 +101,4 @@ def test_an_address_in_use_stops_the_service_with_a_clear_line(tmp_path: Path) -
     assert done.returncode == 1
     assert f"mir: the service did not start: {HOST}:{port}: Address already in use" \
         in done.stderr
+
